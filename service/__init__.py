@@ -1,0 +1,65 @@
+"""duyet's HTTP side: create_app() builds the Flask app from Settings."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import Flask, Response, g, request
+from flask_smorest import Api
+
+from service.context import Services
+from service.errors import register_error_handlers
+from service.settings import Settings
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def create_app(settings: Settings | None = None, svc: Services | None = None) -> Flask:
+    """Build the API app; tests pass their own settings or ready-made services."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_TITLE="duyet",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["duyet"] = svc or Services.connect(settings)
+    _register_api(app)
+    register_error_handlers(app)  # after Api(), so our envelope handlers win
+    app.before_request(_assign_request_id)
+    app.after_request(_common_headers)
+    return app
+
+
+def _register_api(app: Flask) -> None:
+    from service.api import moderation, ops, site
+
+    api = Api(app, spec_kwargs={"info": {"description": "Comment moderation for news sites"}})
+    api.spec.components.security_scheme(
+        "siteKey", {"type": "http", "scheme": "bearer", "description": "A site's API key"}
+    )
+    api.spec.components.security_scheme(
+        "moderator", {"type": "http", "scheme": "basic", "description": "A moderator account"}
+    )
+    for blueprint in (site.blp, moderation.blp, ops.blp):
+        api.register_blueprint(blueprint)
+
+
+def _assign_request_id() -> None:
+    given = request.headers.get("X-Request-Id", "")
+    g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def _common_headers(response: Response) -> Response:
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response

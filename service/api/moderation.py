@@ -1,0 +1,97 @@
+"""The moderators' API: the queue, decisions, history (HTTP Basic, never a site key)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.auth import require_moderator
+from service.context import services
+from service.models import Comment
+from service.schemas import DecisionIn, HistoryOut, QueueArgs, QueueItemOut, QueueOut
+from service.store import accounts
+from service.store.decisions import moderator_decide
+from service.store.reading import QueueItem, comment_history, moderation_queue
+
+blp = Blueprint(
+    "moderation", __name__, url_prefix="/v1/moderation", description="Moderators' queue and actions"
+)
+MODERATOR_AUTH = [{"moderator": []}]
+
+
+def item_view(item: QueueItem) -> dict[str, Any]:
+    """Return a queue item as the moderator API shows it."""
+    comment = item.comment
+    return {
+        **_private_fields(comment),
+        "article": item.article,
+        "parent": item.parent,
+        "decision": item.decision,
+    }
+
+
+def _private_fields(comment: Comment) -> dict[str, Any]:
+    fields = (
+        "id site_id author_name author_email author_id ip body status report_count created_at"
+    ).split()
+    return {name: getattr(comment, name) for name in fields}
+
+
+def _site_filter(slug: str | None) -> tuple[int, ...] | None:
+    return (accounts.find_site(services().db, slug).id,) if slug else None
+
+
+@blp.route("/queue")
+class Queue(MethodView):
+    @require_moderator
+    @blp.doc(security=MODERATOR_AUTH)
+    @blp.arguments(QueueArgs, location="query")
+    @blp.response(200, QueueOut)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List comments that need a human (held by default), oldest first."""
+        items, next_cursor = moderation_queue(
+            services().db,
+            status=args["status"],
+            site_ids=_site_filter(args["site"]),
+            article_external_id=args["article"],
+            newest_first=args["order"] == "newest",
+            limit=args["limit"],
+            cursor=args["cursor"],
+        )
+        return {"items": [item_view(i) for i in items], "next_cursor": next_cursor}
+
+
+@blp.route("/comments/<int:comment_id>/decision")
+class DecisionView(MethodView):
+    @require_moderator
+    @blp.doc(security=MODERATOR_AUTH)
+    @blp.arguments(DecisionIn)
+    @blp.response(200, QueueItemOut)
+    def post(self, data: dict[str, Any], comment_id: int) -> Any:
+        """Approve, reject or mark a comment as spam; recorded in the audit log."""
+        svc = services()
+        outcome = moderator_decide(
+            svc.db, comment_id, data["action"], g.moderator.username, data["note"]
+        )
+        if outcome.published_changed or data["action"] != "approve":
+            svc.queue.webhook(comment_id, _event(data["action"]))
+        svc.queue.learn(comment_id, data["action"])
+        return _private_fields(outcome.comment)
+
+
+def _event(action: str) -> str:
+    return "comment.published" if action == "approve" else "comment.rejected"
+
+
+@blp.route("/comments/<int:comment_id>")
+class History(MethodView):
+    @require_moderator
+    @blp.doc(security=MODERATOR_AUTH)
+    @blp.response(200, HistoryOut)
+    def get(self, comment_id: int) -> Any:
+        """Show a comment with every decision and audit entry about it."""
+        comment, decisions, entries = comment_history(services().db, comment_id)
+        return {"comment": _private_fields(comment), "decisions": decisions, "audit": entries}

@@ -1,0 +1,165 @@
+"""The public API a news site's backend calls with its key: comments, threads, articles."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import Response, g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.auth import require_site
+from service.context import services
+from service.errors import DuyetError
+from service.models import Article, Comment, Status
+from service.schemas import (
+    ArticleIn,
+    ArticleOut,
+    CommentIn,
+    CommentOut,
+    ReportIn,
+    ReportOut,
+    ThreadArgs,
+    ThreadOut,
+)
+from service.store import comments as store
+from service.store.reading import ThreadNode, published_thread
+
+blp = Blueprint("site", __name__, url_prefix="/v1", description="The news site's backend")
+SITE_AUTH = [{"siteKey": []}]
+IDEMPOTENCY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "Repeat a submission safely: the same key returns the same comment.",
+}
+
+
+def comment_view(comment: Comment, article_external_id: str) -> dict[str, Any]:
+    """Return the public fields of a comment (a deleted one keeps only its place)."""
+    deleted = comment.status == Status.DELETED.value
+    return {
+        "id": comment.id,
+        "article_id": article_external_id,
+        "parent_id": comment.parent_id,
+        "status": comment.status,
+        "author_name": "" if deleted else comment.author_name,
+        "body": None if deleted else comment.body,
+        "created_at": comment.created_at,
+    }
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 1 <= len(key) <= 200:
+        raise DuyetError("Idempotency-Key must be 1 to 200 characters")
+    return key
+
+
+@blp.route("/comments")
+class Comments(MethodView):
+    @require_site
+    @blp.doc(security=SITE_AUTH, parameters=[IDEMPOTENCY_HEADER])
+    @blp.arguments(CommentIn)
+    @blp.response(202, CommentOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Accept a comment for moderation; it is stored before this answer."""
+        svc = services()
+        new = store.NewComment(**data)
+        comment, created = store.submit_comment(svc.db, g.site_id, new, _idempotency_key())
+        if created:
+            svc.queue.moderate([comment.id], g.get("request_id"))
+        return comment_view(comment, new.article_id)
+
+
+@blp.route("/comments/<int:comment_id>")
+class CommentById(MethodView):
+    @require_site
+    @blp.doc(security=SITE_AUTH)
+    @blp.response(200, CommentOut)
+    def get(self, comment_id: int) -> Any:
+        """Show a comment's status and public fields."""
+        comment, article = store.get_comment(services().db, g.site_id, comment_id)
+        return comment_view(comment, article.external_id)
+
+    @require_site
+    @blp.doc(security=SITE_AUTH)
+    @blp.response(200, CommentOut)
+    def delete(self, comment_id: int) -> Any:
+        """Erase a comment at its author's request; a tombstone keeps its replies' place."""
+        db = services().db
+        comment = store.delete_comment(db, g.site_id, comment_id, "site")
+        _, article = store.get_comment(db, g.site_id, comment_id)
+        return comment_view(comment, article.external_id)
+
+
+@blp.route("/comments/<int:comment_id>/reports")
+class Reports(MethodView):
+    @require_site
+    @blp.doc(security=SITE_AUTH)
+    @blp.arguments(ReportIn)
+    @blp.response(201, ReportOut)
+    def post(self, data: dict[str, Any], comment_id: int) -> Any:
+        """Forward a reader's report; enough reports send the comment back to review."""
+        comment = store.report_comment(
+            services().db, g.site_id, comment_id, data["reason"], data["note"]
+        )
+        return {"id": comment.id, "status": comment.status, "report_count": comment.report_count}
+
+
+@blp.route("/articles/<string:article_id>")
+class Articles(MethodView):
+    @require_site
+    @blp.doc(security=SITE_AUTH)
+    @blp.arguments(ArticleIn)
+    @blp.response(200, ArticleOut)
+    def put(self, data: dict[str, Any], article_id: str) -> Any:
+        """Create or update an article: title, URL, open or closed, pre-moderation."""
+        _check_article_id(article_id)
+        return store.put_article(services().db, g.site_id, article_id, **data)
+
+
+def _check_article_id(article_id: str) -> None:
+    if not 1 <= len(article_id) <= 200:
+        raise DuyetError("article_id must be 1 to 200 characters")
+
+
+def _etag(article: Article, args: dict[str, Any]) -> str:
+    key = f"{article.id}:{article.thread_version}:{args['order']}:{args['limit']}:{args['cursor']}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _node_view(node: ThreadNode, article_external_id: str) -> dict[str, Any]:
+    view = comment_view(node.comment, article_external_id)
+    view["replies"] = [_node_view(reply, article_external_id) for reply in node.replies]
+    return view
+
+
+@blp.route("/articles/<string:article_id>/comments")
+class Thread(MethodView):
+    @require_site
+    @blp.doc(security=SITE_AUTH)
+    @blp.arguments(ThreadArgs, location="query")
+    @blp.response(200, ThreadOut)
+    @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
+    def get(self, args: dict[str, Any], article_id: str) -> Any:
+        """List an article's published comments, threaded, paged by cursor, with an ETag."""
+        _check_article_id(article_id)
+        db = services().db
+        article = store.get_article(db, g.site_id, article_id)
+        etag = _etag(article, args)
+        if request.if_none_match.contains(etag):
+            response = Response(status=304)
+            response.set_etag(etag)
+            return response
+        page = published_thread(
+            db, article, args["order"] == "newest", args["limit"], args["cursor"]
+        )
+        body = {
+            "article": article,
+            "comments": [_node_view(node, article_id) for node in page.roots],
+            "next_cursor": page.next_cursor,
+        }
+        return body, 200, {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}

@@ -1,0 +1,33 @@
+"""The per-process services an app uses (settings, database, Redis, queue) and their accessor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from redis import Redis
+
+from service.queue import JobQueue
+from service.settings import Settings
+from service.store import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    redis: Redis
+    queue: JobQueue
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Services:
+        """Open the database engine and a Redis client (connections are made lazily)."""
+        redis = Redis.from_url(
+            settings.redis_url_or_local, socket_timeout=2, socket_connect_timeout=2
+        )
+        return cls(settings, Database(settings.database_url), redis, JobQueue(redis, settings))
+
+
+def services() -> Services:
+    """Return the running app's services."""
+    return current_app.extensions["duyet"]  # type: ignore[no-any-return]

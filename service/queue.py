@@ -1,0 +1,77 @@
+"""The only caller of Queue.enqueue: moderation and webhook jobs, by dotted name."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry
+
+from service.settings import Settings
+
+log = logging.getLogger("duyet.queue")
+
+# The service never imports workers: jobs are named, and RQ imports them in the worker.
+MODERATE_JOB = "workers.jobs.moderate_comment"
+WEBHOOK_JOB = "workers.jobs.deliver_webhook"
+LEARN_JOB = "workers.jobs.learn_from_decision"
+# Backoff for webhook delivery: about 10 s, 1 min, 5 min, 30 min, 2 h.
+WEBHOOK_BACKOFF = [10, 60, 300, 1800, 7200]
+
+
+class JobQueue:
+    """Enqueue duyet's jobs on Redis; failures are logged and reported, never raised."""
+
+    def __init__(self, redis: Redis, settings: Settings) -> None:
+        self.redis = redis
+        self.settings = settings
+        self.moderation = Queue(settings.queue_name, connection=redis)
+        self.webhooks = Queue(settings.webhook_queue_name, connection=redis)
+
+    def moderate(self, comment_ids: Iterable[int], request_id: str | None = None) -> bool:
+        """Queue one moderation job per comment id; False if Redis refused (the sweep retries)."""
+        jobs = [
+            Queue.prepare_data(
+                MODERATE_JOB,
+                args=(comment_id,),
+                timeout=self.settings.job_timeout,
+                result_ttl=0,
+                failure_ttl=7 * 24 * 3600,
+                meta={"request_id": request_id} if request_id else None,
+                retry=Retry(max=3, interval=[1, 5, 30]),
+            )
+            for comment_id in comment_ids
+        ]
+        try:
+            self.moderation.enqueue_many(jobs)
+        except RedisError as exc:
+            log.warning("could not enqueue moderation of %s: %s", comment_ids, exc)
+            return False
+        return True
+
+    def webhook(self, comment_id: int, event: str) -> bool:
+        """Queue delivery of a published/rejected event to the site's webhook."""
+        try:
+            self.webhooks.enqueue(
+                WEBHOOK_JOB,
+                comment_id,
+                event,
+                result_ttl=0,
+                failure_ttl=30 * 24 * 3600,
+                retry=Retry(max=len(WEBHOOK_BACKOFF), interval=WEBHOOK_BACKOFF),
+            )
+        except RedisError as exc:
+            log.warning("could not enqueue webhook for %s: %s", comment_id, exc)
+            return False
+        return True
+
+    def learn(self, comment_id: int, action: str) -> bool:
+        """Queue the engine's update from a moderator's decision."""
+        try:
+            self.moderation.enqueue(LEARN_JOB, comment_id, action, result_ttl=0)
+        except RedisError as exc:
+            log.warning("could not enqueue learning from %s: %s", comment_id, exc)
+            return False
+        return True

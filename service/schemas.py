@@ -1,0 +1,201 @@
+"""Marshmallow schemas: what the API accepts and what it answers; the OpenAPI document's source."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from service.site_config import SiteConfigSchema
+
+
+class Text(fields.String):
+    """A string that PostgreSQL and UTF-8 can store: no NUL bytes, no lone surrogates."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("Must not contain NUL characters.")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValidationError("Must be valid Unicode text.") from exc
+        return text
+
+
+def _ip_address(value: str) -> None:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError as exc:
+        raise ValidationError("Not a valid IP address.") from exc
+
+
+def _length(low: int, high: int) -> validate.Length:
+    return validate.Length(min=low, max=high)
+
+
+class CommentIn(Schema):
+    article_id = Text(required=True, validate=_length(1, 200), metadata={"description": "The site's own article id"})
+    body = Text(required=True, validate=_length(1, 20_000))
+    author_name = Text(required=True, validate=_length(1, 200))
+    author_email = fields.Email(load_default=None, allow_none=True, validate=_length(3, 320))
+    author_id = Text(load_default=None, allow_none=True, validate=_length(1, 200))
+    parent_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=2**62))
+    ip = Text(load_default=None, allow_none=True, validate=_ip_address)
+    user_agent = Text(load_default=None, allow_none=True, validate=_length(0, 500))
+    article_title = Text(load_default=None, allow_none=True, validate=_length(0, 500))
+    article_url = fields.URL(load_default=None, allow_none=True, validate=_length(1, 2000))
+
+
+class CommentOut(Schema):
+    """A comment's public face: never the author's email or IP."""
+
+    id = fields.Integer()
+    article_id = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    status = fields.String()
+    author_name = fields.String()
+    body = fields.String(allow_none=True, metadata={"description": "Plain text; null once deleted"})
+    created_at = fields.DateTime()
+
+
+class ThreadComment(CommentOut):
+    replies = fields.List(fields.Nested(lambda: ThreadComment()))
+
+
+class ArticleIn(Schema):
+    title = Text(validate=_length(0, 500))
+    url = fields.URL(validate=_length(1, 2000))
+    closed = fields.Boolean(metadata={"description": "No new comments are accepted"})
+    premoderated = fields.Boolean(metadata={"description": "Every new comment waits for a moderator"})
+
+
+class ArticleOut(Schema):
+    id = fields.String(attribute="external_id")
+    title = fields.String()
+    url = fields.String()
+    closed = fields.Boolean()
+    premoderated = fields.Boolean()
+
+
+class ThreadArgs(Schema):
+    order = fields.String(load_default="newest", validate=validate.OneOf(["newest", "oldest"]))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = Text(load_default=None, validate=_length(1, 200))
+
+
+class ThreadOut(Schema):
+    article = fields.Nested(ArticleOut)
+    comments = fields.List(fields.Nested(ThreadComment))
+    next_cursor = fields.String(allow_none=True)
+
+
+class ReportIn(Schema):
+    reason = fields.String(
+        required=True, validate=validate.OneOf(["spam", "abuse", "off_topic", "misinformation", "other"])
+    )
+    note = Text(load_default="", validate=_length(0, 1000))
+
+
+class ReportOut(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    report_count = fields.Integer()
+
+
+class DecisionIn(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(["approve", "reject", "spam"]))
+    note = Text(load_default="", validate=_length(0, 2000))
+
+
+class ReasonOut(Schema):
+    code = fields.String()
+    message = fields.String()
+    verdict = fields.String()
+    spans = fields.List(fields.List(fields.Integer()))
+    detail = fields.Dict()
+
+
+class DecisionOut(Schema):
+    verdict = fields.String()
+    scores = fields.Dict(keys=fields.String(), values=fields.Float())
+    reasons = fields.List(fields.Nested(ReasonOut))
+    engine_version = fields.String()
+    decided_by = fields.String()
+    note = fields.String()
+    created_at = fields.DateTime()
+
+
+class QueueArgs(Schema):
+    status = fields.String(
+        load_default="held",
+        validate=validate.OneOf(["held", "reported", "pending", "approved", "spam", "rejected"]),
+    )
+    site = Text(load_default=None, validate=_length(1, 64), metadata={"description": "Site slug"})
+    article = Text(load_default=None, validate=_length(1, 200), metadata={"description": "Site's article id"})
+    order = fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "newest"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = Text(load_default=None, validate=_length(1, 200))
+
+
+class QueueParent(Schema):
+    id = fields.Integer()
+    author_name = fields.String()
+    body = fields.String()
+
+
+class QueueArticle(Schema):
+    id = fields.String(attribute="external_id")
+    title = fields.String()
+    url = fields.String()
+
+
+class QueueItemOut(Schema):
+    """A comment as a moderator sees it: private fields, reasons and scores included."""
+
+    id = fields.Integer()
+    site_id = fields.Integer()
+    article = fields.Nested(QueueArticle)
+    parent = fields.Nested(QueueParent, allow_none=True)
+    author_name = fields.String()
+    author_email = fields.String(allow_none=True)
+    author_id = fields.String(allow_none=True)
+    ip = fields.String(allow_none=True)
+    body = fields.String()
+    status = fields.String()
+    report_count = fields.Integer()
+    created_at = fields.DateTime()
+    decision = fields.Nested(DecisionOut, allow_none=True)
+
+
+class QueueOut(Schema):
+    items = fields.List(fields.Nested(QueueItemOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class AuditOut(Schema):
+    actor = fields.String()
+    action = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(allow_none=True)
+    detail = fields.Dict()
+    created_at = fields.DateTime()
+
+
+class HistoryOut(Schema):
+    comment = fields.Nested(QueueItemOut)
+    decisions = fields.List(fields.Nested(DecisionOut))
+    audit = fields.List(fields.Nested(AuditOut))
+
+
+class SiteSettingsOut(Schema):
+    slug = fields.String()
+    name = fields.String()
+    webhook_url = fields.String(allow_none=True)
+    config = fields.Nested(SiteConfigSchema)
+
+
+class HealthOut(Schema):
+    status = fields.String()
+    checks = fields.Dict(keys=fields.String(), values=fields.String())

@@ -1,0 +1,71 @@
+"""Every setting duyet reads, in one place; the only module that reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+DEFAULT_DATABASE_URL = "sqlite:///duyet.db"
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _bool(raw: str) -> bool:
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Process-wide configuration; build with Settings.from_env() or directly in tests."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str = ""  # empty: `duyet dev` starts an embedded Redis, others use LOCAL_REDIS_URL
+    secret_key: str = "dev-only-change-me"
+    queue_name: str = "duyet"
+    webhook_queue_name: str = "duyet-webhooks"
+    job_timeout: int = 60
+    webhook_timeout: float = 5.0
+    webhook_retries: int = 5
+    sweep_interval: int = 30
+    sweep_min_age: int = 30
+    max_body_bytes: int = 64 * 1024
+    model_path: str = ""
+    log_level: str = "INFO"
+    dev_port: int = 8000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read DUYET_* (and DATABASE_URL / REDIS_URL) variables, coercing each to its type."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(env_name(f.name))
+            if raw is None or raw == "":
+                continue
+            kind = type(getattr(cls, f.name))
+            values[f.name] = _bool(raw) if kind is bool else kind(raw)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def redis_url_or_local(self) -> str:
+        """Return the configured Redis URL, or the conventional local one."""
+        return self.redis_url or LOCAL_REDIS_URL
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """Return a copy with some settings replaced."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+# The two connection strings keep their conventional names; everything else is DUYET_*.
+_PLAIN_NAMES = {"database_url": "DATABASE_URL", "redis_url": "REDIS_URL"}
+
+
+def env_name(field_name: str) -> str:
+    """Return the environment variable that sets a Settings field."""
+    return _PLAIN_NAMES.get(field_name, "DUYET_" + field_name.upper())
+
+
+def environment_table() -> list[tuple[str, str]]:
+    """List (variable, default) for every setting, for docs and their test."""
+    defaults = Settings()
+    return [(env_name(f.name), str(getattr(defaults, f.name))) for f in fields(Settings)]

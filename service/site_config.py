@@ -1,0 +1,55 @@
+"""A site's rule settings: the defaults, and the schema admins edit them through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+DEFAULTS: dict[str, Any] = {
+    "banned_words": [],
+    "suspect_words": [],
+    "blocked_domains": [],
+    "max_links": 2,
+    "max_length": 5000,
+    "flood_per_minute": 5,
+    "report_threshold": 3,
+    "premoderate_default": False,
+    "thresholds": {"spam_hold": 0.5, "spam_reject": 0.9, "abuse_hold": 0.5, "abuse_reject": 0.92},
+}
+
+_probability = validate.Range(min=0.0, max=1.0)
+
+
+class ThresholdsSchema(Schema):
+    spam_hold = fields.Float(validate=_probability)
+    spam_reject = fields.Float(validate=_probability)
+    abuse_hold = fields.Float(validate=_probability)
+    abuse_reject = fields.Float(validate=_probability)
+
+
+class SiteConfigSchema(Schema):
+    """Rule settings of one site; every field optional, unset ones keep their default."""
+
+    banned_words = fields.List(
+        fields.String(validate=validate.Length(1, 100)), validate=validate.Length(max=2000)
+    )
+    suspect_words = fields.List(
+        fields.String(validate=validate.Length(1, 100)), validate=validate.Length(max=2000)
+    )
+    blocked_domains = fields.List(
+        fields.String(validate=validate.Length(1, 253)), validate=validate.Length(max=2000)
+    )
+    max_links = fields.Integer(validate=validate.Range(min=0, max=100))
+    max_length = fields.Integer(validate=validate.Range(min=1, max=100_000))
+    flood_per_minute = fields.Integer(validate=validate.Range(min=1, max=10_000))
+    report_threshold = fields.Integer(validate=validate.Range(min=1, max=1000))
+    premoderate_default = fields.Boolean()
+    thresholds = fields.Nested(ThresholdsSchema)
+
+
+def site_config(stored: dict[str, Any] | None) -> dict[str, Any]:
+    """Return a site's effective configuration: its stored values over the defaults."""
+    merged = {**DEFAULTS, **(stored or {})}
+    merged["thresholds"] = {**DEFAULTS["thresholds"], **(stored or {}).get("thresholds", {})}
+    return merged

@@ -1,0 +1,166 @@
+"""Sites, their API keys, and moderator accounts."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from service.errors import Conflict, NotFound
+from service.models import ApiKey, Moderator, Site, utcnow
+from service.store.db import Database
+
+KEY_PREFIX = "dy_"
+LOCKOUT_AFTER = 5
+LOCKOUT_FOR = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """A freshly created API key; the secret exists only here and is never stored."""
+
+    id: int
+    site_id: int
+    prefix: str
+    secret: str
+
+
+def _hash_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_site(db: Database, slug: str, name: str, config: dict[str, Any] | None = None) -> Site:
+    """Create a site; the slug must be unused."""
+    with db.transaction() as s:
+        if s.scalar(select(Site.id).where(Site.slug == slug)) is not None:
+            raise Conflict(f"site '{slug}' already exists")
+        site = Site(slug=slug, name=name, config=config or {})
+        s.add(site)
+        s.flush()
+        return site
+
+
+def get_site(db: Database, site_id: int) -> Site:
+    """Load a site or raise NotFound."""
+    with db.transaction() as s:
+        site = s.get(Site, site_id)
+        if site is None:
+            raise NotFound("site not found")
+        return site
+
+
+def find_site(db: Database, slug_or_id: str) -> Site:
+    """Find a site by its slug or numeric id."""
+    with db.transaction() as s:
+        query = select(Site).where(Site.slug == slug_or_id)
+        site = s.scalar(query)
+        if site is None and slug_or_id.isdigit():
+            site = s.get(Site, int(slug_or_id))
+        if site is None:
+            raise NotFound(f"site '{slug_or_id}' not found")
+        return site
+
+
+def list_sites(db: Database) -> list[Site]:
+    """List every site, oldest first."""
+    with db.transaction() as s:
+        return list(s.scalars(select(Site).order_by(Site.id)))
+
+
+def update_site(db: Database, site_id: int, **changes: Any) -> Site:
+    """Change a site's name, webhook or rule configuration."""
+    with db.transaction() as s:
+        site = s.get(Site, site_id)
+        if site is None:
+            raise NotFound("site not found")
+        for name, value in changes.items():
+            setattr(site, name, value)
+        return site
+
+
+def create_api_key(db: Database, site_id: int, label: str = "") -> NewKey:
+    """Create a key for a site and return its secret once."""
+    prefix = secrets.token_hex(6)
+    secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(24)}"
+    with db.transaction() as s:
+        if s.get(Site, site_id) is None:
+            raise NotFound("site not found")
+        key = ApiKey(site_id=site_id, prefix=prefix, key_hash=_hash_key(secret), label=label)
+        s.add(key)
+        s.flush()
+        return NewKey(id=key.id, site_id=site_id, prefix=prefix, secret=secret)
+
+
+def site_for_key(db: Database, secret: str) -> int | None:
+    """Return the site id a live key belongs to, comparing hashes in constant time."""
+    parts = secret.split("_")
+    if len(parts) < 3 or not secret.startswith(KEY_PREFIX):
+        return None
+    with db.transaction() as s:
+        key = s.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
+    if key is None or key.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(key.key_hash, _hash_key(secret)):
+        return None
+    return key.site_id
+
+
+def revoke_api_key(db: Database, site_id: int, key_id: int) -> None:
+    """Revoke a key of a site; requests with it fail from now on."""
+    with db.transaction() as s:
+        key = s.get(ApiKey, key_id)
+        if key is None or key.site_id != site_id:
+            raise NotFound("key not found")
+        key.revoked_at = utcnow()
+
+
+def list_api_keys(db: Database, site_id: int) -> list[ApiKey]:
+    """List a site's keys (prefixes only)."""
+    with db.transaction() as s:
+        return list(s.scalars(select(ApiKey).where(ApiKey.site_id == site_id)))
+
+
+def create_moderator(db: Database, username: str, password: str, role: str = "moderator") -> Moderator:
+    """Create a moderator account with a hashed password."""
+    with db.transaction() as s:
+        if s.scalar(select(Moderator.id).where(Moderator.username == username)) is not None:
+            raise Conflict(f"moderator '{username}' already exists")
+        moderator = Moderator(
+            username=username, password_hash=generate_password_hash(password), role=role
+        )
+        s.add(moderator)
+        s.flush()
+        return moderator
+
+
+def verify_moderator(db: Database, username: str, password: str) -> Moderator | None:
+    """Check a moderator's password, counting failures and locking out after several."""
+    with db.transaction() as s:
+        moderator = s.scalar(select(Moderator).where(Moderator.username == username))
+        if moderator is None:
+            check_password_hash(_DUMMY_HASH, password)  # same cost whether or not the user exists
+            return None
+        if moderator.locked_until and _aware(moderator.locked_until) > datetime.now(UTC):
+            return None
+        if check_password_hash(moderator.password_hash, password):
+            moderator.failed_logins = 0
+            return moderator
+        moderator.failed_logins += 1
+        if moderator.failed_logins >= LOCKOUT_AFTER:
+            moderator.locked_until = utcnow() + LOCKOUT_FOR
+            moderator.failed_logins = 0
+        return None
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything duyet stores is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password")

@@ -1,0 +1,182 @@
+"""Read paths: the published thread of an article, the moderation queue, a comment's history."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, or_, select, tuple_
+from sqlalchemy.orm import Session, aliased
+
+from service.errors import DuyetError, NotFound
+from service.models import Article, AuditEntry, Comment, Decision, Status
+from service.store.db import Database
+
+VISIBLE = (Status.APPROVED.value, Status.DELETED.value)
+
+
+class BadCursor(DuyetError):
+    status = 400
+    code = "bad_cursor"
+
+
+def encode_cursor(comment: Comment) -> str:
+    raw = f"{comment.created_at.isoformat()}|{comment.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, comment_id = raw.split("|")
+        return datetime.fromisoformat(moment), int(comment_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadCursor("cursor is not one this API gave out") from exc
+
+
+def _keyset(query: Select[Any], cursor: str | None, newest_first: bool) -> Select[Any]:
+    key = tuple_(Comment.created_at, Comment.id)
+    if cursor:
+        moment, comment_id = decode_cursor(cursor)
+        after = key < (moment, comment_id) if newest_first else key > (moment, comment_id)
+        query = query.where(after)
+    if newest_first:
+        return query.order_by(Comment.created_at.desc(), Comment.id.desc())
+    return query.order_by(Comment.created_at, Comment.id)
+
+
+@dataclass
+class ThreadNode:
+    comment: Comment
+    replies: list[ThreadNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    roots: list[ThreadNode]
+    next_cursor: str | None
+
+
+def published_thread(
+    db: Database, article: Article, newest_first: bool, limit: int, cursor: str | None
+) -> ThreadPage:
+    """Return a page of top-level published comments, each with its published replies."""
+    with db.transaction() as s:
+        roots = _page_of_roots(s, article.id, newest_first, limit, cursor)
+        page, more = roots[:limit], len(roots) > limit
+        replies = _replies_of(s, [c.id for c in page])
+    nodes = _build_tree(page, replies)
+    return ThreadPage(nodes, encode_cursor(page[-1]) if more and page else None)
+
+
+def _page_of_roots(
+    s: Session, article_id: int, newest_first: bool, limit: int, cursor: str | None
+) -> list[Comment]:
+    reply = aliased(Comment)
+    # A deleted comment stays in the thread only as a tombstone over published replies.
+    has_replies = exists().where(reply.root_id == Comment.id, reply.status == Status.APPROVED.value)
+    query = select(Comment).where(
+        Comment.article_id == article_id,
+        Comment.parent_id.is_(None),
+        or_(
+            Comment.status == Status.APPROVED.value,
+            and_(Comment.status == Status.DELETED.value, has_replies),
+        ),
+    )
+    return list(s.scalars(_keyset(query, cursor, newest_first).limit(limit + 1)))
+
+
+def _replies_of(s: Session, root_ids: list[int]) -> list[Comment]:
+    if not root_ids:
+        return []
+    query = (
+        select(Comment)
+        .where(Comment.root_id.in_(root_ids), Comment.status.in_(VISIBLE))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    return list(s.scalars(query))
+
+
+def _build_tree(roots: list[Comment], replies: list[Comment]) -> list[ThreadNode]:
+    nodes = {c.id: ThreadNode(c) for c in [*roots, *replies]}
+    for reply in replies:
+        # A reply whose parent is not published hangs under the nearest thing that is: its root.
+        parent = nodes.get(reply.parent_id or -1) or nodes.get(reply.root_id or -1)
+        if parent is not None:
+            parent.replies.append(nodes[reply.id])
+    return [nodes[c.id] for c in roots]
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    comment: Comment
+    article: Article
+    decision: Decision | None
+    parent: Comment | None
+
+
+QUEUE_STATUSES = ("held", "reported", "pending", "approved", "spam", "rejected")
+
+
+def moderation_queue(
+    db: Database,
+    status: str = "held",
+    site_ids: tuple[int, ...] | None = None,
+    article_external_id: str | None = None,
+    newest_first: bool = False,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[QueueItem], str | None]:
+    """Return a page of comments for moderators, each with its article and latest decision."""
+    query = select(Comment, Article).join(Article, Article.id == Comment.article_id)
+    if status == "reported":
+        query = query.where(Comment.report_count > 0, Comment.status.in_(["approved", "held"]))
+    else:
+        query = query.where(Comment.status == status)
+    if site_ids is not None:
+        query = query.where(Comment.site_id.in_(site_ids))
+    if article_external_id:
+        query = query.where(Article.external_id == article_external_id)
+    with db.transaction() as s:
+        rows = s.execute(_keyset(query, cursor, newest_first).limit(limit + 1)).all()
+        page, more = rows[:limit], len(rows) > limit
+        decisions = _latest_decisions(s, [c.id for c, _ in page])
+        parents = _parents(s, [c.parent_id for c, _ in page if c.parent_id])
+    items = [QueueItem(c, a, decisions.get(c.id), parents.get(c.parent_id or -1)) for c, a in page]
+    return items, encode_cursor(page[-1][0]) if more and page else None
+
+
+def _latest_decisions(s: Session, comment_ids: list[int]) -> dict[int, Decision]:
+    if not comment_ids:
+        return {}
+    rows = s.scalars(
+        select(Decision).where(Decision.comment_id.in_(comment_ids)).order_by(Decision.id)
+    )
+    return {d.comment_id: d for d in rows}  # later rows win: the latest decision per comment
+
+
+def _parents(s: Session, parent_ids: list[int]) -> dict[int, Comment]:
+    if not parent_ids:
+        return {}
+    return {c.id: c for c in s.scalars(select(Comment).where(Comment.id.in_(parent_ids)))}
+
+
+def comment_history(
+    db: Database, comment_id: int, site_ids: tuple[int, ...] | None = None
+) -> tuple[Comment, list[Decision], list[AuditEntry]]:
+    """Return a comment with every decision and audit entry about it, oldest first."""
+    with db.transaction() as s:
+        comment = s.get(Comment, comment_id)
+        if comment is None or (site_ids is not None and comment.site_id not in site_ids):
+            raise NotFound("comment not found")
+        decisions = list(
+            s.scalars(select(Decision).where(Decision.comment_id == comment_id).order_by(Decision.id))
+        )
+        entries = list(
+            s.scalars(
+                select(AuditEntry).where(AuditEntry.comment_id == comment_id).order_by(AuditEntry.id)
+            )
+        )
+        return comment, decisions, entries
