@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -28,7 +28,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Where a comment stands; it leaves PENDING exactly once."""
 
     PENDING = "pending"

@@ -21,6 +21,14 @@ LEARN_JOB = "workers.jobs.learn_from_decision"
 WEBHOOK_BACKOFF = [10, 60, 300, 1800, 7200]
 
 
+LIVE_JOB_STATES = {b"queued", b"started", b"deferred", b"scheduled"}
+
+
+def moderation_job_id(comment_id: int) -> str:
+    """Name a comment's moderation job, so the sweep can tell whether one is still alive."""
+    return f"moderate-{comment_id}"
+
+
 class JobQueue:
     """Enqueue duyet's jobs on Redis; failures are logged and reported, never raised."""
 
@@ -36,6 +44,7 @@ class JobQueue:
             Queue.prepare_data(
                 MODERATE_JOB,
                 args=(comment_id,),
+                job_id=moderation_job_id(comment_id),
                 timeout=self.settings.job_timeout,
                 result_ttl=0,
                 failure_ttl=7 * 24 * 3600,
@@ -75,3 +84,15 @@ class JobQueue:
             log.warning("could not enqueue learning from %s: %s", comment_id, exc)
             return False
         return True
+
+    def without_live_job(self, comment_ids: list[int]) -> list[int]:
+        """Keep the ids whose moderation job is gone, finished or failed."""
+        pipe = self.redis.pipeline(transaction=False)
+        for comment_id in comment_ids:
+            pipe.hget(f"rq:job:{moderation_job_id(comment_id)}", "status")
+        states = pipe.execute()
+        return [
+            cid
+            for cid, state in zip(comment_ids, states, strict=True)
+            if state not in LIVE_JOB_STATES
+        ]

@@ -36,12 +36,18 @@ def _length(low: int, high: int) -> validate.Length:
 
 
 class CommentIn(Schema):
-    article_id = Text(required=True, validate=_length(1, 200), metadata={"description": "The site's own article id"})
+    article_id = Text(
+        required=True,
+        validate=_length(1, 200),
+        metadata={"description": "The site's own article id"},
+    )
     body = Text(required=True, validate=_length(1, 20_000))
     author_name = Text(required=True, validate=_length(1, 200))
     author_email = fields.Email(load_default=None, allow_none=True, validate=_length(3, 320))
     author_id = Text(load_default=None, allow_none=True, validate=_length(1, 200))
-    parent_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=2**62))
+    parent_id = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=2**62)
+    )
     ip = Text(load_default=None, allow_none=True, validate=_ip_address)
     user_agent = Text(load_default=None, allow_none=True, validate=_length(0, 500))
     article_title = Text(load_default=None, allow_none=True, validate=_length(0, 500))
@@ -68,7 +74,9 @@ class ArticleIn(Schema):
     title = Text(validate=_length(0, 500))
     url = fields.URL(validate=_length(1, 2000))
     closed = fields.Boolean(metadata={"description": "No new comments are accepted"})
-    premoderated = fields.Boolean(metadata={"description": "Every new comment waits for a moderator"})
+    premoderated = fields.Boolean(
+        metadata={"description": "Every new comment waits for a moderator"}
+    )
 
 
 class ArticleOut(Schema):
@@ -93,7 +101,8 @@ class ThreadOut(Schema):
 
 class ReportIn(Schema):
     reason = fields.String(
-        required=True, validate=validate.OneOf(["spam", "abuse", "off_topic", "misinformation", "other"])
+        required=True,
+        validate=validate.OneOf(["spam", "abuse", "off_topic", "misinformation", "other"]),
     )
     note = Text(load_default="", validate=_length(0, 1000))
 
@@ -133,7 +142,9 @@ class QueueArgs(Schema):
         validate=validate.OneOf(["held", "reported", "pending", "approved", "spam", "rejected"]),
     )
     site = Text(load_default=None, validate=_length(1, 64), metadata={"description": "Site slug"})
-    article = Text(load_default=None, validate=_length(1, 200), metadata={"description": "Site's article id"})
+    article = Text(
+        load_default=None, validate=_length(1, 200), metadata={"description": "Site's article id"}
+    )
     order = fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "newest"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = Text(load_default=None, validate=_length(1, 200))

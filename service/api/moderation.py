@@ -33,10 +33,22 @@ def item_view(item: QueueItem) -> dict[str, Any]:
     }
 
 
+PRIVATE_FIELDS = [
+    "id",
+    "site_id",
+    "author_name",
+    "author_email",
+    "author_id",
+    "ip",
+    "body",
+    "status",
+    "report_count",
+    "created_at",
+]
+
+
 def _private_fields(comment: Comment) -> dict[str, Any]:
-    fields = (
-        "id site_id author_name author_email author_id ip body status report_count created_at"
-    ).split()
+    fields = PRIVATE_FIELDS
     return {name: getattr(comment, name) for name in fields}
 
 

@@ -126,7 +126,9 @@ def list_api_keys(db: Database, site_id: int) -> list[ApiKey]:
         return list(s.scalars(select(ApiKey).where(ApiKey.site_id == site_id)))
 
 
-def create_moderator(db: Database, username: str, password: str, role: str = "moderator") -> Moderator:
+def create_moderator(
+    db: Database, username: str, password: str, role: str = "moderator"
+) -> Moderator:
     """Create a moderator account with a hashed password."""
     with db.transaction() as s:
         if s.scalar(select(Moderator.id).where(Moderator.username == username)) is not None:

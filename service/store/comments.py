@@ -185,9 +185,7 @@ def report_comment(
         threshold = int(site_config(site.config if site else {})["report_threshold"])
         audit(s, comment, "reader", "report", None, {"reason": reason})
         s.flush()
-        if comment.report_count >= threshold and transition(
-            s, comment_id, REPORTABLE, Status.HELD
-        ):
+        if comment.report_count >= threshold and transition(s, comment_id, REPORTABLE, Status.HELD):
             audit(s, comment, "system", "reports_threshold", Status.HELD, {"reports": threshold})
             touch_thread(s, comment.article_id)
         s.refresh(comment)

@@ -172,11 +172,15 @@ def comment_history(
         if comment is None or (site_ids is not None and comment.site_id not in site_ids):
             raise NotFound("comment not found")
         decisions = list(
-            s.scalars(select(Decision).where(Decision.comment_id == comment_id).order_by(Decision.id))
+            s.scalars(
+                select(Decision).where(Decision.comment_id == comment_id).order_by(Decision.id)
+            )
         )
         entries = list(
             s.scalars(
-                select(AuditEntry).where(AuditEntry.comment_id == comment_id).order_by(AuditEntry.id)
+                select(AuditEntry)
+                .where(AuditEntry.comment_id == comment_id)
+                .order_by(AuditEntry.id)
             )
         )
         return comment, decisions, entries

@@ -8,10 +8,10 @@ into a ``Context`` first, so every check is a plain function that is fast to tes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """What the engine decides; each maps to the comment status of the same name."""
 
     APPROVE = "approve"

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The README's second command: every test suite against a real Redis (started by the tests),
+# real SQLite and, when TEST_DATABASE_URL is set, PostgreSQL. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/_env.sh dev "[dev]"
+exec python -m pytest -q -p no:cacheprovider "$@"

@@ -1,0 +1,94 @@
+"""Shared fixtures: a real Redis (our own redis-server unless TEST_REDIS_URL is set), a real
+SQLite file per test, and PostgreSQL too when TEST_DATABASE_URL points at one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from sqlalchemy import text
+
+from service.settings import Settings
+from service.store import Database, migrate
+from workers.embedded_redis import EmbeddedRedis
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+TABLES = (
+    "training_examples, audit_log, reports, decisions, bans, comments, articles, "
+    "api_keys, moderators, sites"
+)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("TEST_REDIS_URL")
+    if given:
+        yield given
+        return
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"), appendonly=False).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def redis(redis_url: str) -> Iterator[Redis]:
+    client = Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "duyet.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_ready() -> str:
+    if not POSTGRES_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    db = Database(POSTGRES_URL)
+    with db.transaction() as s:
+        s.execute(text("DROP SCHEMA public CASCADE"))
+        s.execute(text("CREATE SCHEMA public"))
+    db.dispose()
+    migrate.upgrade(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+def _fresh_postgres(url: str) -> str:
+    db = Database(url)
+    with db.transaction() as s:
+        s.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+    db.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A migrated, empty database: SQLite always, PostgreSQL when configured."""
+    if request.param == "postgresql":
+        return _fresh_postgres(request.getfixturevalue("postgres_ready"))
+    path = tmp_path / "duyet.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings for this test, also exported to the environment so in-process jobs see them."""
+    from workers import runtime
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("DUYET_SWEEP_MIN_AGE", "0")
+    runtime.reset()
+    yield Settings.from_env()
+    runtime.reset()

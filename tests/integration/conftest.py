@@ -1,0 +1,80 @@
+"""The app against real Redis and a real database, and a way to run the workers in-process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from redis import Redis
+from rq import Queue, SimpleWorker
+
+from service import create_app
+from service.auth import clear_caches
+from service.settings import Settings
+from service.store import accounts
+
+MOD_PASSWORD = "mật-khẩu-thử-123"
+
+
+@dataclass(frozen=True)
+class SiteFixture:
+    id: int
+    slug: str
+    key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    clear_caches()
+    app = create_app(settings)
+    yield app
+    app.extensions["duyet"].db.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def make_site(app: Flask, slug: str) -> SiteFixture:
+    db = app.extensions["duyet"].db
+    site = accounts.create_site(db, slug, slug.title())
+    key = accounts.create_api_key(db, site.id, "test")
+    return SiteFixture(site.id, slug, key.secret)
+
+
+@pytest.fixture
+def site(app: Flask) -> SiteFixture:
+    return make_site(app, "baotinh")
+
+
+@pytest.fixture
+def moderator(app: Flask) -> tuple[str, str]:
+    accounts.create_moderator(app.extensions["duyet"].db, "bientap", MOD_PASSWORD)
+    return ("bientap", MOD_PASSWORD)
+
+
+@pytest.fixture
+def work(redis: Redis, settings: Settings) -> Callable[[], None]:
+    """Run every queued job to completion in this process, as `duyet worker --burst` would."""
+
+    def run() -> None:
+        queues = [Queue(n, connection=redis) for n in (settings.queue_name, settings.webhook_queue_name)]
+        SimpleWorker(queues, connection=redis).work(burst=True)
+
+    return run
+
+
+def submit(client: FlaskClient, site: SiteFixture, body: str, **fields: object) -> dict:
+    """POST a comment and return the 202 answer."""
+    payload = {"article_id": "bai-1", "body": body, "author_name": "Lan", **fields}
+    response = client.post("/v1/comments", json=payload, headers=site.headers)
+    assert response.status_code == 202, response.json
+    return response.json

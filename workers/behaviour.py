@@ -1,0 +1,103 @@
+"""What the job measures around a comment in Redis: posting rates, near-duplicates, feedback.
+
+Fingerprints are 64-bit SimHashes split into four 16-bit bands; two texts within three
+bits of each other share at least one band exactly (pigeonhole), so each band value is a
+Redis bucket and a lookup is a handful of reads in one pipeline, whatever the volume.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from redis import Redis
+
+from workers.engine.fingerprint import bands, similarity
+from workers.engine.types import Feedback
+
+RATE_WINDOW = 60
+DUPLICATE_WINDOW = 3600
+NEAR = 1 - 3 / 64  # three differing bits of 64
+FEEDBACK_KEEP = 500  # labeled fingerprints kept per band bucket
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One comment as the duplicate index remembers it."""
+
+    comment_id: int
+    fingerprint: int
+    article_id: int
+    author: str
+
+    def encode(self) -> str:
+        return f"{self.comment_id}:{self.fingerprint}:{self.article_id}:{self.author}"
+
+    @classmethod
+    def decode(cls, raw: bytes) -> Sighting:
+        comment_id, fingerprint, article_id, author = raw.decode().split(":", 3)
+        return cls(int(comment_id), int(fingerprint), int(article_id), author)
+
+
+def posting_rates(redis: Redis, site_id: int, who: dict[str, str | None]) -> dict[str, int]:
+    """Count this comment in per-minute windows per IP/email/author; return the counts."""
+    minute = int(time.time() // RATE_WINDOW)
+    present = {kind: value for kind, value in who.items() if value}
+    pipe = redis.pipeline(transaction=False)
+    for kind, value in present.items():
+        key = f"duyet:rate:{site_id}:{kind}:{value}:{minute}"
+        pipe.incr(key)
+        pipe.expire(key, RATE_WINDOW * 2)
+    counts = pipe.execute()[::2]
+    return {kind: int(n) for kind, n in zip(present, counts, strict=True)}
+
+
+def _band_keys(prefix: str, fingerprint: int) -> list[str]:
+    return [f"{prefix}:{i}:{band}" for i, band in enumerate(bands(fingerprint))]
+
+
+def count_duplicates(redis: Redis, site_id: int, sighting: Sighting) -> int:
+    """Count near-identical texts posted recently on other articles or by other authors."""
+    now = time.time()
+    keys = _band_keys(f"duyet:nd:{site_id}", sighting.fingerprint)
+    pipe = redis.pipeline(transaction=False)
+    for key in keys:
+        pipe.zrangebyscore(key, now - DUPLICATE_WINDOW, "+inf")
+    seen = {Sighting.decode(raw) for members in pipe.execute() for raw in members}
+    for key in keys:
+        pipe.zadd(key, {sighting.encode(): now})
+        pipe.zremrangebyscore(key, "-inf", now - DUPLICATE_WINDOW)
+        pipe.expire(key, DUPLICATE_WINDOW)
+    pipe.execute()
+    return len({s.comment_id for s in seen if _is_other_copy(s, sighting)})
+
+
+def _is_other_copy(seen: Sighting, this: Sighting) -> bool:
+    if seen.comment_id == this.comment_id:
+        return False
+    if similarity(seen.fingerprint, this.fingerprint) < NEAR:
+        return False
+    return seen.article_id != this.article_id or seen.author != this.author
+
+
+def remember_label(redis: Redis, site_id: int, fingerprint: int, label: str) -> None:
+    """Keep a moderator's label for a text so near-identical ones are scored with it."""
+    pipe = redis.pipeline(transaction=False)
+    for key in _band_keys(f"duyet:fb:{site_id}", fingerprint):
+        pipe.lpush(key, f"{fingerprint}:{label}")
+        pipe.ltrim(key, 0, FEEDBACK_KEEP - 1)
+    pipe.execute()
+
+
+def feedback_for(redis: Redis, site_id: int, fingerprint: int) -> tuple[Feedback, ...]:
+    """Return moderators' labels on near-identical texts, latest label per text."""
+    pipe = redis.pipeline(transaction=False)
+    for key in _band_keys(f"duyet:fb:{site_id}", fingerprint):
+        pipe.lrange(key, 0, -1)
+    latest: dict[int, str] = {}
+    for members in pipe.execute():
+        for raw in members:
+            fp, label = raw.decode().split(":", 1)
+            latest.setdefault(int(fp), label)  # lists are newest first
+    found = ((similarity(fp, fingerprint), label) for fp, label in latest.items())
+    return tuple(Feedback(label, sim) for sim, label in found if sim >= NEAR)

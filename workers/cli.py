@@ -1,0 +1,170 @@
+"""The `duyet` command: run the service (dev, serve, worker) and manage sites, keys, moderators.
+
+It lives in `workers` because it sits on top of both halves: `service` never imports
+`workers`, and the command line needs both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import secrets
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from service.errors import DuyetError
+from service.settings import Settings
+from service.store import Database, accounts, migrate
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
+    print(json.dumps(data, ensure_ascii=False) if getattr(args, "json", False) else text)
+    return 0
+
+
+def _db() -> Database:
+    return Database(Settings.from_env().database_url)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    url = Settings.from_env().database_url
+    migrate.upgrade(url)
+    return _emit(args, {"upgraded": True}, "database schema is up to date")
+
+
+def cmd_site_create(args: argparse.Namespace) -> int:
+    site = accounts.create_site(_db(), args.slug, args.name or args.slug)
+    data = {"id": site.id, "slug": site.slug, "name": site.name}
+    return _emit(args, data, f"created site {site.slug} (id {site.id})")
+
+
+def cmd_site_list(args: argparse.Namespace) -> int:
+    sites = [{"id": s.id, "slug": s.slug, "name": s.name} for s in accounts.list_sites(_db())]
+    lines = "\n".join(f"{s['id']}\t{s['slug']}\t{s['name']}" for s in sites)
+    return _emit(args, {"sites": sites}, lines or "no sites yet")
+
+
+def cmd_key_create(args: argparse.Namespace) -> int:
+    db = _db()
+    site = accounts.find_site(db, args.site)
+    key = accounts.create_api_key(db, site.id, args.label)
+    data = {"id": key.id, "site": site.slug, "key": key.secret}
+    text = f"API key for {site.slug} (shown once, store it now):\n{key.secret}"
+    return _emit(args, data, text)
+
+
+def cmd_moderator_create(args: argparse.Namespace) -> int:
+    password = args.password or secrets.token_urlsafe(12)
+    moderator = accounts.create_moderator(_db(), args.username, password, args.role)
+    data = {"id": moderator.id, "username": moderator.username, "password": password}
+    text = f"moderator {moderator.username} ({args.role}), password (shown once): {password}"
+    return _emit(args, data, text)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from redis import Redis
+
+    from workers.sweep import sweep_once
+
+    settings = Settings.from_env()
+    redis = Redis.from_url(settings.redis_url_or_local)
+    count = sweep_once(Database(settings.database_url), redis, settings)
+    return _emit(args, {"requeued": count}, f"re-queued {count} stranded comments")
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from workers.process import run_worker
+
+    return run_worker(burst=args.burst)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from workers.process import run_api
+
+    return run_api(args.host, args.port, args.workers, args.threads)
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    from workers.dev import run_dev
+
+    return run_dev(args.port)
+
+
+def _with_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--json", action="store_true", help="answer in JSON for scripts")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="duyet", description="Comment moderation for news sites")
+    sub = parser.add_subparsers(dest="command", required=True)
+    dev = sub.add_parser("dev", help="run API, worker and an embedded Redis locally")
+    dev.add_argument("--port", type=int, default=None)
+    dev.set_defaults(func=cmd_dev)
+    serve = sub.add_parser("serve", help="run the API under gunicorn")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser("worker", help="run an RQ worker on duyet's queues, with the sweep")
+    worker.add_argument("--burst", action="store_true", help="stop when the queues are empty")
+    worker.set_defaults(func=cmd_worker)
+    _with_json(sub.add_parser("sweep", help="re-queue stranded pending comments once"))
+    sub.choices["sweep"].set_defaults(func=cmd_sweep)
+    _add_management(sub)
+    _add_engine_commands(sub)
+    return parser
+
+
+def _add_management(sub: Any) -> None:
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_cmd", required=True)
+    _with_json(db.add_parser("upgrade", help="apply migrations")).set_defaults(func=cmd_db_upgrade)
+    site = sub.add_parser("site", help="sites").add_subparsers(dest="site_cmd", required=True)
+    create = _with_json(site.add_parser("create", help="create a site"))
+    create.add_argument("slug")
+    create.add_argument("--name", default="")
+    create.set_defaults(func=cmd_site_create)
+    _with_json(site.add_parser("list", help="list sites")).set_defaults(func=cmd_site_list)
+    key = sub.add_parser("key", help="API keys").add_subparsers(dest="key_cmd", required=True)
+    key_create = _with_json(key.add_parser("create", help="create an API key for a site"))
+    key_create.add_argument("site", help="site slug or id")
+    key_create.add_argument("--label", default="")
+    key_create.set_defaults(func=cmd_key_create)
+    mod = sub.add_parser("moderator", help="moderator accounts")
+    mod_sub = mod.add_subparsers(dest="mod_cmd", required=True)
+    mod_create = _with_json(mod_sub.add_parser("create", help="create a moderator account"))
+    mod_create.add_argument("username")
+    mod_create.add_argument("--password", default=None, help="default: a random one, printed")
+    mod_create.add_argument("--role", choices=["moderator", "admin"], default="moderator")
+    mod_create.set_defaults(func=cmd_moderator_create)
+
+
+def _add_engine_commands(sub: Any) -> None:
+    try:
+        from workers.engine import cli_commands
+    except ImportError:  # the classifier's commands are optional until it ships
+        return
+    cli_commands.register(sub)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the duyet command line."""
+    logging.basicConfig(
+        level=Settings.from_env().log_level, format="%(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.func
+    try:
+        return handler(args)
+    except DuyetError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

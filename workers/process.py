@@ -1,0 +1,76 @@
+"""Long-running processes: the RQ worker (with the sweep beside it) and the API under gunicorn."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+
+from redis import Redis
+from rq import Queue, SimpleWorker
+
+from service.settings import Settings
+from service.store import Database
+from workers import sweep
+
+log = logging.getLogger("duyet.worker")
+
+
+def _warm_up_engine() -> None:
+    # Load the model before the first job, so the first comment is not the slow one.
+    from workers.engine import evaluate
+    from workers.engine.types import CommentInput, Context
+
+    evaluate(CommentInput(body="xin chào"), Context())
+
+
+def run_worker(burst: bool = False) -> int:
+    """Work duyet's queues until stopped (or until empty with burst), sweeping on the side.
+
+    SimpleWorker runs jobs in this process instead of forking one per job: a fork costs
+    milliseconds and would reload nothing we need; the model stays loaded once.
+    """
+    settings = Settings.from_env()
+    redis = Redis.from_url(settings.redis_url_or_local)
+    _warm_up_engine()
+    queues = [
+        Queue(name, connection=redis) for name in (settings.queue_name, settings.webhook_queue_name)
+    ]
+    stop = threading.Event()
+    sweeper = threading.Thread(
+        target=sweep.run_forever,
+        args=(Database(settings.database_url), redis, settings, stop),
+        name="duyet-sweep",
+        daemon=True,
+    )
+    sweeper.start()
+    try:
+        SimpleWorker(queues, connection=redis).work(
+            burst=burst, with_scheduler=True, logging_level=settings.log_level
+        )
+    finally:
+        stop.set()
+    return 0
+
+
+def run_api(host: str, port: int, workers: int, threads: int) -> int:
+    """Replace this process with gunicorn serving the API."""
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-",
+        "service:create_app()",
+    ]
+    os.execv(sys.executable, argv)
+    return 0  # not reached

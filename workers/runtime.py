@@ -1,0 +1,38 @@
+"""The worker process's connections, opened once from Settings and shared by its jobs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from redis import Redis
+
+from service.queue import JobQueue
+from service.settings import Settings
+from service.store import Database
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@lru_cache(maxsize=1)
+def database() -> Database:
+    return Database(settings().database_url)
+
+
+@lru_cache(maxsize=1)
+def redis() -> Redis:
+    return Redis.from_url(settings().redis_url_or_local, socket_timeout=5)
+
+
+def job_queue() -> JobQueue:
+    return JobQueue(redis(), settings())
+
+
+def reset() -> None:
+    """Forget cached connections (tests that change the environment)."""
+    if database.cache_info().currsize:
+        database().dispose()
+    for cached in (settings, database, redis):
+        cached.cache_clear()
