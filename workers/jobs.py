@@ -13,6 +13,7 @@ from rq import get_current_job
 
 from service.store.decisions import ModerationInput, Outcome, load_for_moderation
 from service.store.decisions import record_system_decision as record
+from service.store.delivery import load_target
 from workers import behaviour, runtime, webhooks
 from workers.engine import evaluate
 from workers.engine.fingerprint import fingerprint
@@ -125,7 +126,7 @@ def _context(loaded: ModerationInput, comment: CommentInput) -> Context:
 def learn_from_decision(comment_id: int, action: str) -> None:
     """Remember a moderator's label so near-identical comments are scored with it."""
     label = {"approve": "ham", "spam": "spam", "reject": "abuse"}[action]
-    found = webhooks.load_comment(comment_id)
+    found = load_target(runtime.database(), comment_id)
     if found is None or not found.body:
         return
     behaviour.remember_label(runtime.redis(), found.site_id, fingerprint(found.body), label)

@@ -20,10 +20,6 @@ class DeliveryFailed(Exception):
     """The receiver did not accept the event; RQ retries the job with backoff."""
 
 
-def load_comment(comment_id: int) -> CommentTarget | None:
-    return load_target(runtime.database(), comment_id)
-
-
 def sign(body: bytes, secret: str) -> str:
     """Return the signature header value: sha256=HMAC-SHA256(body, secret) in hex."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
@@ -50,7 +46,7 @@ def payload(target: CommentTarget, event: str) -> dict[str, Any]:
 
 def deliver(comment_id: int, event: str) -> str:
     """POST one event; raise DeliveryFailed on any failure so RQ retries later."""
-    target = load_comment(comment_id)
+    target = load_target(runtime.database(), comment_id)
     if target is None or not target.site.webhook_url:
         return "no-webhook"
     body = json.dumps(payload(target, event), ensure_ascii=False).encode()

@@ -19,7 +19,7 @@ from service.store.reading import QueueItem, comment_history, moderation_queue
 blp = Blueprint(
     "moderation", __name__, url_prefix="/v1/moderation", description="Moderators' queue and actions"
 )
-MODERATOR_AUTH = [{"moderator": []}]
+MODERATOR_AUTH: list[dict[str, list[str]]] = [{"moderator": []}]
 
 
 def item_view(item: QueueItem) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from service.store import comments as store
 from service.store.reading import ThreadNode, published_thread
 
 blp = Blueprint("site", __name__, url_prefix="/v1", description="The news site's backend")
-SITE_AUTH = [{"siteKey": []}]
+SITE_AUTH: list[dict[str, list[str]]] = [{"siteKey": []}]
 IDEMPOTENCY_HEADER = {
     "in": "header",
     "name": "Idempotency-Key",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select, tuple_
+from sqlalchemy import and_, exists, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from service.errors import DuyetError, NotFound
@@ -36,7 +36,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise BadCursor("cursor is not one this API gave out") from exc
 
 
-def _keyset(query: Select[Any], cursor: str | None, newest_first: bool) -> Select[Any]:
+def _keyset(query: Any, cursor: str | None, newest_first: bool) -> Any:
     key = tuple_(Comment.created_at, Comment.id)
     if cursor:
         moment, comment_id = decode_cursor(cursor)
@@ -140,7 +140,7 @@ def moderation_queue(
     if article_external_id:
         query = query.where(Article.external_id == article_external_id)
     with db.transaction() as s:
-        rows = s.execute(_keyset(query, cursor, newest_first).limit(limit + 1)).all()
+        rows: list[Any] = list(s.execute(_keyset(query, cursor, newest_first).limit(limit + 1)))
         page, more = rows[:limit], len(rows) > limit
         decisions = _latest_decisions(s, [c.id for c, _ in page])
         parents = _parents(s, [c.parent_id for c, _ in page if c.parent_id])

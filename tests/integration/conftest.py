@@ -66,7 +66,9 @@ def work(redis: Redis, settings: Settings) -> Callable[[], None]:
     """Run every queued job to completion in this process, as `duyet worker --burst` would."""
 
     def run() -> None:
-        queues = [Queue(n, connection=redis) for n in (settings.queue_name, settings.webhook_queue_name)]
+        queues = [
+            Queue(n, connection=redis) for n in (settings.queue_name, settings.webhook_queue_name)
+        ]
         SimpleWorker(queues, connection=redis).work(burst=True)
 
     return run

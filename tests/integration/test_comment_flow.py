@@ -24,7 +24,9 @@ def _status(client: FlaskClient, site: SiteFixture, comment_id: int) -> str:
 
 
 def _thread(client: FlaskClient, site: SiteFixture, article: str = "bai-1", **query: str) -> dict:
-    response = client.get(f"/v1/articles/{article}/comments", headers=site.headers, query_string=query)
+    response = client.get(
+        f"/v1/articles/{article}/comments", headers=site.headers, query_string=query
+    )
     assert response.status_code == 200, response.json
     return response.json
 
@@ -180,7 +182,9 @@ def test_enough_reports_send_a_published_comment_back_to_review(client, site, wo
 
 
 def test_closed_article_refuses_comments(client, site):
-    closed = client.put("/v1/articles/bai-9", json={"closed": True, "title": "Tin"}, headers=site.headers)
+    closed = client.put(
+        "/v1/articles/bai-9", json={"closed": True, "title": "Tin"}, headers=site.headers
+    )
     assert closed.status_code == 200 and closed.json["closed"] is True
     response = client.post(
         "/v1/comments",

@@ -84,7 +84,9 @@ def receiver():
 def test_publication_calls_the_sites_webhook_signed_with_its_secret(
     app, client, site, work, receiver
 ):
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=receiver, webhook_secret="s3cret")
+    accounts.update_site(
+        app.extensions["duyet"].db, site.id, webhook_url=receiver, webhook_secret="s3cret"
+    )
     accepted = submit(client, site, CLEAN)
     work()
     assert len(_Receiver.received) == 1
@@ -98,11 +100,16 @@ def test_publication_calls_the_sites_webhook_signed_with_its_secret(
 def test_a_failing_webhook_is_retried_and_logged_without_delaying_the_decision(
     app, client, site, work, receiver, redis, settings, moderator
 ):
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=receiver, webhook_secret="s")
+    accounts.update_site(
+        app.extensions["duyet"].db, site.id, webhook_url=receiver, webhook_secret="s"
+    )
     _Receiver.answer = 503
     accepted = submit(client, site, CLEAN)
     work()
-    assert client.get(f"/v1/comments/{accepted['id']}", headers=site.headers).json["status"] == "approved"
+    assert (
+        client.get(f"/v1/comments/{accepted['id']}", headers=site.headers).json["status"]
+        == "approved"
+    )
     assert len(_Receiver.received) == 1
     # RQ keeps the job for a retry with backoff instead of dropping it.
     webhooks = Queue(settings.webhook_queue_name, connection=redis)

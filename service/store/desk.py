@@ -1,0 +1,464 @@
+"""What the moderator's desk reads and changes beyond the moderation API: tabs, authors, undo."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, cast, delete, exists, func, literal_column, or_, select, tuple_
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import Text
+
+from service.errors import Conflict, DuyetError, NotFound
+from service.models import (
+    Article,
+    AuditEntry,
+    Ban,
+    Comment,
+    Decision,
+    Moderator,
+    Report,
+    Status,
+    TrainingExample,
+    utcnow,
+)
+from service.store.db import Database
+from service.store.records import audit, touch_thread, transition
+
+TABS = ("held", "reported", "approved", "spam", "rejected")
+ORDERS = ("oldest", "newest", "riskiest")
+AUTHOR_KINDS = ("author", "email", "ip")
+SYSTEM = "system"
+MODERATOR_ACTIONS = ("approve", "reject", "spam")
+RECENT_PER_AUTHOR = 3
+
+
+class BadDeskCursor(DuyetError):
+    code = "bad_cursor"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which comments a queue tab shows."""
+
+    tab: str = "held"
+    site_ids: tuple[int, ...] | None = None
+    article: str | None = None  # the site's own article id
+    reason: str | None = None  # a reason code of the system decision
+
+
+@dataclass(frozen=True)
+class DeskItem:
+    """One card of the queue: the comment, its article, parent, and decisions."""
+
+    comment: Comment
+    article: Article
+    system: Decision | None  # the engine's decision: reasons, spans, scores
+    latest: Decision | None  # the most recent decision by anyone
+    parent: Comment | None
+
+
+@dataclass
+class AuthorSummary:
+    """What the desk shows about an author next to each of their comments."""
+
+    kind: str
+    value: str
+    counts: dict[str, int] = field(default_factory=dict)
+    recent: list[Comment] = field(default_factory=list)
+
+    @property
+    def approved(self) -> int:
+        return self.counts.get(Status.APPROVED.value, 0)
+
+    @property
+    def rejected(self) -> int:
+        return self.counts.get(Status.REJECTED.value, 0) + self.counts.get(Status.SPAM.value, 0)
+
+
+def author_key(comment: Comment) -> tuple[str, str] | None:
+    """Return how the desk identifies a comment's author: site author id, else email."""
+    if comment.author_id:
+        return "author", comment.author_id
+    if comment.author_email:
+        return "email", comment.author_email
+    return None
+
+
+def _author_column(kind: str) -> Any:
+    return {"author": Comment.author_id, "email": Comment.author_email, "ip": Comment.ip}[kind]
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+
+def _system_decision() -> Any:
+    return aliased(Decision, name="system_decision")
+
+
+def _risk(db: Database, decision: Any) -> ColumnElement[Any]:
+    spam = func.coalesce(decision.scores["spam"].as_float(), 0.0)
+    abuse = func.coalesce(decision.scores["abuse"].as_float(), 0.0)
+    # SQLite's two-argument max() is PostgreSQL's greatest().
+    return func.max(spam, abuse) if db.is_sqlite else func.greatest(spam, abuse)
+
+
+def _tab_clause(tab: str) -> ColumnElement[bool]:
+    if tab not in TABS:
+        raise DuyetError(f"unknown tab '{tab}'")
+    if tab != "reported":
+        return Comment.status == tab
+    # Reported and not yet looked at again: no moderator decision since the latest report.
+    last_report = (
+        select(func.max(Report.created_at)).where(Report.comment_id == Comment.id)
+    ).scalar_subquery()
+    reviewed = exists().where(
+        Decision.comment_id == Comment.id,
+        Decision.decided_by != SYSTEM,
+        Decision.created_at >= last_report,
+    )
+    return and_(
+        # A literal 0 (not a bound parameter) lets both databases use the partial index.
+        Comment.report_count > literal_column("0"),
+        Comment.status.in_([Status.APPROVED.value, Status.HELD.value]),
+        ~reviewed,
+    )
+
+
+def _filtered(query: Any, f: QueueFilter, decision: Any) -> Any:
+    query = query.where(_tab_clause(f.tab))
+    if f.site_ids is not None:
+        query = query.where(Comment.site_id.in_(f.site_ids))
+    if f.article:
+        query = query.where(Article.external_id == f.article)
+    if f.reason:
+        # Reasons are a JSON list; its text holds '"code": "<code>"' once per reason.
+        needle = json.dumps({"code": f.reason})[1:-1]
+        query = query.where(cast(decision.reasons, Text).contains(needle, autoescape=True))
+    return query
+
+
+def encode_desk_cursor(values: Sequence[Any]) -> str:
+    """Pack the sort key of a page's last row into an opaque cursor."""
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_desk_cursor(cursor: str, order: str) -> tuple[float | None, datetime, int]:
+    """Unpack a cursor made by encode_desk_cursor for the same order."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        values = json.loads(raw)
+        if order == "riskiest":
+            risk, moment, comment_id = values
+            return float(risk), datetime.fromisoformat(moment), int(comment_id)
+        moment, comment_id = values
+        return None, datetime.fromisoformat(moment), int(comment_id)
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise BadDeskCursor("cursor is not one this page gave out") from exc
+
+
+def _ordered(query: Any, order: str, risk: Any, cursor: str | None) -> Any:
+    key = tuple_(Comment.created_at, Comment.id)
+    if cursor:
+        level, moment, comment_id = decode_desk_cursor(cursor, order)
+        if order == "newest":
+            query = query.where(key < (moment, comment_id))
+        elif order == "oldest":
+            query = query.where(key > (moment, comment_id))
+        else:
+            query = query.where(or_(risk < level, and_(risk == level, key > (moment, comment_id))))
+    if order == "newest":
+        return query.order_by(Comment.created_at.desc(), Comment.id.desc())
+    if order == "riskiest":
+        return query.order_by(risk.desc(), Comment.created_at, Comment.id)
+    return query.order_by(Comment.created_at, Comment.id)
+
+
+def queue_page(
+    db: Database, f: QueueFilter, order: str = "oldest", limit: int = 25, cursor: str | None = None
+) -> tuple[list[DeskItem], str | None]:
+    """Return one page of a queue tab, oldest, newest or riskiest first, and the next cursor."""
+    if order not in ORDERS:
+        raise DuyetError(f"unknown order '{order}'")
+    decision = _system_decision()
+    risk = _risk(db, decision)
+    query = select(Comment, Article, risk).join(Article, Article.id == Comment.article_id)
+    if order == "riskiest" or f.reason:
+        query = query.outerjoin(
+            decision, and_(decision.comment_id == Comment.id, decision.decided_by == SYSTEM)
+        )
+    query = _ordered(_filtered(query, f, decision), order, risk, cursor)
+    if order != "riskiest" and not f.reason:
+        query = query.with_only_columns(Comment, Article)
+    with db.transaction() as s:
+        rows = s.execute(query.limit(limit + 1)).all()
+        page, more = rows[:limit], len(rows) > limit
+        items = _items(s, [(row[0], row[1]) for row in page])
+    next_cursor = None
+    if more and page:
+        last = page[-1]
+        values: list[Any] = [last[0].created_at, last[0].id]
+        if order == "riskiest":
+            values.insert(0, float(last[2] or 0.0))
+        next_cursor = encode_desk_cursor(values)
+    return items, next_cursor
+
+
+def _items(s: Session, rows: list[tuple[Comment, Article]]) -> list[DeskItem]:
+    by_comment = _decisions_of(s, [c.id for c, _ in rows])
+    parent_ids = [c.parent_id for c, _ in rows if c.parent_id]
+    parents = (
+        {c.id: c for c in s.scalars(select(Comment).where(Comment.id.in_(parent_ids)))}
+        if parent_ids
+        else {}
+    )
+    items = []
+    for comment, article in rows:
+        decisions = by_comment.get(comment.id, [])
+        system = next((d for d in decisions if d.decided_by == SYSTEM), None)
+        latest = decisions[-1] if decisions else None
+        items.append(
+            DeskItem(comment, article, system, latest, parents.get(comment.parent_id or -1))
+        )
+    return items
+
+
+def _decisions_of(s: Session, ids: list[int]) -> dict[int, list[Decision]]:
+    found: dict[int, list[Decision]] = defaultdict(list)
+    if ids:
+        query = select(Decision).where(Decision.comment_id.in_(ids)).order_by(Decision.id)
+        for d in s.scalars(query):
+            found[d.comment_id].append(d)
+    return found
+
+
+def desk_item(db: Database, comment_id: int) -> DeskItem:
+    """Load one comment as a queue card, or raise NotFound."""
+    with db.transaction() as s:
+        comment = s.get(Comment, comment_id)
+        if comment is None:
+            raise NotFound("comment not found")
+        article = s.get(Article, comment.article_id)
+        assert article is not None
+        return _items(s, [(comment, article)])[0]
+
+
+def tab_counts(db: Database, f: QueueFilter, cap: int = 10_000) -> dict[str, int]:
+    """Count each tab under the same filters, stopping at `cap` so huge tabs stay cheap."""
+    decision = _system_decision()
+    counts: dict[str, int] = {}
+    with db.transaction() as s:
+        for tab in TABS:
+            query = select(Comment.id).join(Article, Article.id == Comment.article_id)
+            if f.reason:
+                query = query.outerjoin(
+                    decision,
+                    and_(decision.comment_id == Comment.id, decision.decided_by == SYSTEM),
+                )
+            limited = _filtered(query, _with_tab(f, tab), decision).limit(cap).subquery()
+            counts[tab] = s.scalar(select(func.count()).select_from(limited)) or 0
+    return counts
+
+
+def _with_tab(f: QueueFilter, tab: str) -> QueueFilter:
+    return QueueFilter(tab, f.site_ids, f.article, f.reason)
+
+
+# --- authors ---------------------------------------------------------------------------------
+
+
+def author_summaries(
+    db: Database, comments: Iterable[Comment]
+) -> dict[tuple[int, str, str], AuthorSummary]:
+    """Count each author's comments by status and list their latest ones, in a few queries."""
+    wanted: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for comment in comments:
+        key = author_key(comment)
+        if key:
+            wanted[(comment.site_id, key[0])].add(key[1])
+    found: dict[tuple[int, str, str], AuthorSummary] = {}
+    with db.transaction() as s:
+        for (site_id, kind), values in wanted.items():
+            column = _author_column(kind)
+            for value in values:
+                found[(site_id, kind, value)] = AuthorSummary(kind, value)
+            counted = s.execute(
+                select(column, Comment.status, func.count())
+                .where(Comment.site_id == site_id, column.in_(values))
+                .group_by(column, Comment.status)
+            )
+            for value, status, n in counted:
+                found[(site_id, kind, value)].counts[status] = n
+            for comment in _recent(s, site_id, column, values):
+                found[(site_id, kind, getattr(comment, _attr(kind)))].recent.append(comment)
+    return found
+
+
+def _attr(kind: str) -> str:
+    return {"author": "author_id", "email": "author_email", "ip": "ip"}[kind]
+
+
+def _recent(s: Session, site_id: int, column: Any, values: set[str]) -> list[Comment]:
+    rank = (
+        func.row_number()
+        .over(partition_by=column, order_by=(Comment.created_at.desc(), Comment.id.desc()))
+        .label("rank")
+    )
+    ranked = (
+        select(Comment.id, rank).where(Comment.site_id == site_id, column.in_(values)).subquery()
+    )
+    ids = select(ranked.c.id).where(ranked.c.rank <= RECENT_PER_AUTHOR + 1)
+    return list(
+        s.scalars(select(Comment).where(Comment.id.in_(ids)).order_by(Comment.created_at.desc()))
+    )
+
+
+@dataclass(frozen=True)
+class AuthorEntry:
+    comment: Comment
+    article: Article
+    decisions: list[Decision]
+
+
+def author_comments(
+    db: Database, site_id: int, kind: str, value: str, limit: int = 50, cursor: str | None = None
+) -> tuple[list[AuthorEntry], str | None]:
+    """Return an author's comments on a site, newest first, each with every decision on it."""
+    if kind not in AUTHOR_KINDS:
+        raise DuyetError(f"unknown author kind '{kind}'")
+    query = (
+        select(Comment, Article)
+        .join(Article, Article.id == Comment.article_id)
+        .where(Comment.site_id == site_id, _author_column(kind) == value)
+    )
+    query = _ordered(query, "newest", Comment.id, cursor)
+    with db.transaction() as s:
+        rows = s.execute(query.limit(limit + 1)).all()
+        page, more = rows[:limit], len(rows) > limit
+        decisions = _decisions_of(s, [row[0].id for row in page])
+    entries = [AuthorEntry(row[0], row[1], decisions.get(row[0].id, [])) for row in page]
+    last = page[-1][0] if more and page else None
+    return entries, encode_desk_cursor([last.created_at, last.id]) if last else None
+
+
+def bans_for(db: Database, site_id: int, pairs: Iterable[tuple[str, str]]) -> list[Ban]:
+    """List the bans in force on a site for any of the (kind, value) pairs."""
+    pairs = [(k, v) for k, v in pairs if v]
+    if not pairs:
+        return []
+    now = utcnow()
+    with db.transaction() as s:
+        return list(
+            s.scalars(
+                select(Ban)
+                .where(
+                    Ban.site_id == site_id,
+                    or_(*[(Ban.kind == k) & (Ban.value == v) for k, v in pairs]),
+                    or_(Ban.expires_at.is_(None), Ban.expires_at > now),
+                )
+                .order_by(Ban.id)
+            )
+        )
+
+
+def lift_ban(db: Database, ban_id: int, actor: str) -> Ban:
+    """End a ban now; it stays in the record with its new expiry."""
+    with db.transaction() as s:
+        ban = s.get(Ban, ban_id)
+        if ban is None:
+            raise NotFound("ban not found")
+        ban.expires_at = utcnow()
+        audit(s, None, actor, "unban", None, {"kind": ban.kind, "ban_id": ban.id}, ban.site_id)
+        return ban
+
+
+# --- undo ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Undone:
+    comment: Comment
+    restored: Status
+    published_changed: bool
+
+
+def undo_decision(db: Database, comment_id: int, moderator: str, window: timedelta) -> Undone:
+    """Put a comment back where it was before this moderator's latest action, if recent."""
+    actor = f"moderator:{moderator}"
+    with db.transaction() as s:
+        comment = s.get(Comment, comment_id)
+        last = s.scalar(
+            select(AuditEntry)
+            .where(AuditEntry.comment_id == comment_id)
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+        if comment is None or last is None:
+            raise NotFound("comment not found")
+        if last.actor != actor or last.action not in MODERATOR_ACTIONS or not last.from_status:
+            raise Conflict("your last action on this comment is not the latest one")
+        if _aware(last.created_at) < datetime.now(UTC) - window:
+            raise Conflict("too late to undo")
+        restored = Status(last.from_status)
+        if not transition(s, comment_id, (Status(comment.status),), restored):
+            raise Conflict("the comment changed meanwhile")
+        audit(s, comment, actor, "undo", restored, {"undid": last.action, "audit_id": last.id})
+        _forget_label(s, comment_id, actor)
+        changed = (comment.status == Status.APPROVED.value) != (restored == Status.APPROVED)
+        if changed:
+            touch_thread(s, comment.article_id)
+        s.refresh(comment)
+        return Undone(comment, restored, changed)
+
+
+def _forget_label(s: Session, comment_id: int, actor: str) -> None:
+    # The undone action taught a label; the moderator took it back, so the example goes too.
+    latest = s.scalar(
+        select(TrainingExample.id)
+        .where(TrainingExample.comment_id == comment_id, TrainingExample.source == actor)
+        .order_by(TrainingExample.id.desc())
+        .limit(1)
+    )
+    if latest is not None:
+        s.execute(delete(TrainingExample).where(TrainingExample.id == latest))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- accounts and site changes ---------------------------------------------------------------
+
+
+def get_moderator(db: Database, moderator_id: int) -> Moderator | None:
+    """Load a moderator account by id (the desk re-reads it on every request)."""
+    with db.transaction() as s:
+        return s.get(Moderator, moderator_id)
+
+
+def record_site_change(
+    db: Database, site_id: int, actor: str, action: str, detail: dict[str, Any]
+) -> None:
+    """Write an admin's change to a site (settings, keys) into the audit log."""
+    with db.transaction() as s:
+        audit(s, None, actor, action, None, detail, site_id=site_id)
+
+
+def site_audit(db: Database, site_id: int, limit: int = 20) -> list[AuditEntry]:
+    """Return a site's latest audit entries that are not about one comment."""
+    with db.transaction() as s:
+        return list(
+            s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.site_id == site_id, AuditEntry.comment_id.is_(None))
+                .order_by(AuditEntry.id.desc())
+                .limit(limit)
+            )
+        )

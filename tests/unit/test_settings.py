@@ -1,0 +1,39 @@
+"""Settings come from the environment with explicit types; site config merges over defaults."""
+
+from __future__ import annotations
+
+from service.settings import Settings, env_name
+from service.site_config import DEFAULTS, site_config
+
+
+def test_settings_read_and_coerce_environment_variables():
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": "postgresql://x/y",
+            "DUYET_JOB_TIMEOUT": "12",
+            "DUYET_WEBHOOK_TIMEOUT": "1.5",
+        }
+    )
+    assert settings.database_url == "postgresql://x/y"
+    assert settings.job_timeout == 12
+    assert settings.webhook_timeout == 1.5
+    assert settings.redis_url == ""
+    assert settings.redis_url_or_local == "redis://127.0.0.1:6379/0"
+
+
+def test_empty_variables_keep_defaults():
+    assert Settings.from_env({"DUYET_JOB_TIMEOUT": ""}).job_timeout == Settings().job_timeout
+
+
+def test_connection_strings_keep_their_conventional_names():
+    assert env_name("database_url") == "DATABASE_URL"
+    assert env_name("redis_url") == "REDIS_URL"
+    assert env_name("sweep_interval") == "DUYET_SWEEP_INTERVAL"
+
+
+def test_site_config_overrides_only_what_is_stored():
+    merged = site_config({"max_links": 5, "thresholds": {"spam_hold": 0.3}})
+    assert merged["max_links"] == 5
+    assert merged["thresholds"]["spam_hold"] == 0.3
+    assert merged["thresholds"]["spam_reject"] == DEFAULTS["thresholds"]["spam_reject"]
+    assert merged["report_threshold"] == 3
