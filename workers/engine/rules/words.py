@@ -1,0 +1,130 @@
+"""Per-site banned words (reject) and suspect words (hold), matched on whole syllables.
+
+How diacritics are matched: a comment character matches a rule character when the two
+are equal, or when the comment character is bare (carries no diacritic) and equals the
+rule character stripped. Missing accents in the comment are a wildcard; accents that are
+present must agree. So the rule "cá độ" hits "cá độ", "ca do", "ca độ" and "c.á đ.ộ",
+but not "cà đó"; the rule "ngu" hits "ngu" and "NGU" but not "ngủ" or "người", and never
+"Nguyễn" because matches start and end on syllable boundaries. An admin who wants both
+"địt" and "dit" writes the rule with its diacritics.
+
+Syllables are compared joined together, so "vay tiền" also hits "vaytiền" and the
+rejoined "v a y t i ề n"; a phrase never runs across punctuation such as ". " or ",".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from workers.engine.normalize import WORD_RE, Normalized, normalize, strip_diacritics
+from workers.engine.rules.base import reason
+from workers.engine.types import CommentInput, Context, Reason, Span, Verdict
+
+_BREAK = "\x00"  # stands between syllables a phrase may not join across
+_SOFT_GAP = frozenset("._-*·")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A rule word as written, and its syllables joined in folded and plain form."""
+
+    word: str
+    folded: str
+    plain: str
+
+
+@dataclass(frozen=True)
+class _Joined:
+    folded: str
+    plain: str
+    where: list[int]  # joined index -> folded index
+    starts: frozenset[int]
+    ends: frozenset[int]
+
+
+@lru_cache(maxsize=256)
+def compile_words(words: tuple[str, ...]) -> tuple[Phrase, ...]:
+    """Normalize a site's word list once; the same tuple comes back for every comment."""
+    phrases = []
+    for word in words:
+        folded = "".join(WORD_RE.findall(normalize(word).folded))
+        if folded:
+            phrases.append(Phrase(word, folded, strip_diacritics(folded)))
+    return tuple(phrases)
+
+
+def _is_soft(gap: str) -> bool:
+    return gap == " " or (gap != "" and set(gap) <= _SOFT_GAP)
+
+
+def _join(norm: Normalized) -> _Joined:
+    folded: list[str] = []
+    where: list[int] = []
+    starts, ends = set(), set()
+    prev_end = None
+    for m in WORD_RE.finditer(norm.folded):
+        if prev_end is not None and not _is_soft(norm.folded[prev_end : m.start()]):
+            folded.append(_BREAK)
+            where.append(-1)
+        starts.add(len(where))
+        folded.append(m.group())
+        where.extend(range(m.start(), m.end()))
+        ends.add(len(where))
+        prev_end = m.end()
+    text = "".join(folded)
+    return _Joined(text, strip_diacritics(text), where, frozenset(starts), frozenset(ends))
+
+
+def find_phrase(phrase: Phrase, joined: _Joined) -> list[tuple[int, int]]:
+    """Return the [start, end) ranges of folded where phrase occurs as whole syllables."""
+    found = []
+    size = len(phrase.plain)
+    i = joined.plain.find(phrase.plain)
+    while i >= 0:
+        j = i + size
+        if i in joined.starts and j in joined.ends and _accents_agree(phrase, joined, i, j):
+            found.append((joined.where[i], joined.where[j - 1] + 1))
+        i = joined.plain.find(phrase.plain, i + 1)
+    return found
+
+
+def _accents_agree(phrase: Phrase, joined: _Joined, i: int, j: int) -> bool:
+    wrote, bare = joined.folded[i:j], joined.plain[i:j]
+    return all(c in (r, b) for c, r, b in zip(wrote, phrase.folded, bare, strict=True))
+
+
+def _word_reasons(
+    norm: Normalized, joined: _Joined, phrases: tuple[Phrase, ...], kind: str
+) -> list[Reason]:
+    code, message, verdict, english = _KINDS[kind]
+    reasons = []
+    for phrase in phrases:
+        spans = [norm.span(a, b) for a, b in find_phrase(phrase, joined)]
+        if spans:
+            msg, en = f"{message}: «{phrase.word}»", f"{english}: {phrase.word}"
+            reasons.append(reason(code, msg, verdict, en, spans, word=phrase.word))
+    return reasons
+
+
+_KINDS = {
+    "banned": ("banned_word", "Chứa từ bị cấm", Verdict.REJECT, "Contains a banned word"),
+    "suspect": ("suspect_word", "Chứa từ cần xem xét", Verdict.HOLD, "Contains a suspect word"),
+}
+
+
+def check_words(comment: CommentInput, norm: Normalized, context: Context) -> list[Reason]:
+    """Reject on the site's banned words and hold on its suspect words."""
+    banned = compile_words(context.rules.banned_words)
+    suspect = compile_words(context.rules.suspect_words)
+    if not banned and not suspect:
+        return []
+    joined = _join(norm)
+    return _word_reasons(norm, joined, banned, "banned") + _word_reasons(
+        norm, joined, suspect, "suspect"
+    )
+
+
+def spans_text(body: str, spans: tuple[Span, ...]) -> list[str]:
+    """Return the pieces of body that spans point at (for tests and moderator tooltips)."""
+    return [body[s.start : s.end] for s in spans]
