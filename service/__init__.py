@@ -6,18 +6,26 @@ import re
 import uuid
 
 from flask import Flask, Response, g, request
-from flask_smorest import Api
 
+from service.checker import Checker
 from service.context import Services
 from service.errors import register_error_handlers
+from service.logging import configure_logging
 from service.settings import Settings
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def create_app(settings: Settings | None = None, svc: Services | None = None) -> Flask:
-    """Build the API app; tests pass their own settings or ready-made services."""
+def create_app(
+    settings: Settings | None = None, svc: Services | None = None, checker: Checker | None = None
+) -> Flask:
+    """Build the API app; tests pass their own settings or ready-made services.
+
+    `checker` runs the engine synchronously for Akismet and Coral; workers.wsgi passes it,
+    since service never imports workers. Without one those endpoints answer 503.
+    """
     settings = settings or Settings.from_env()
+    configure_logging(settings)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -31,6 +39,7 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["duyet"] = svc or Services.connect(settings)
+    app.extensions["duyet.checker"] = checker
     _register_api(app)
     register_error_handlers(app)  # after Api(), so our envelope handlers win
     app.before_request(_assign_request_id)
@@ -39,17 +48,22 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
 
 
 def _register_api(app: Flask) -> None:
-    from service.api import moderation, ops, site
+    from service import metrics
+    from service.api import akismet, coral, docs, moderation, ops, site
 
-    api = Api(app, spec_kwargs={"info": {"description": "Comment moderation for news sites"}})
+    api = docs.DuyetApi(
+        app, spec_kwargs={"info": {"description": "Comment moderation for news sites"}}
+    )
     api.spec.components.security_scheme(
         "siteKey", {"type": "http", "scheme": "bearer", "description": "A site's API key"}
     )
     api.spec.components.security_scheme(
         "moderator", {"type": "http", "scheme": "basic", "description": "A moderator account"}
     )
-    for blueprint in (site.blp, moderation.blp, ops.blp):
+    for blueprint in (site.blp, moderation.blp, ops.blp, metrics.blp, akismet.blp, coral.blp):
         api.register_blueprint(blueprint)
+    api.register_blueprint(docs.blp)
+    metrics.init_app(app)
 
 
 def _assign_request_id() -> None:

@@ -21,7 +21,8 @@ class ErrorEnvelope(Schema):
     """Every error duyet answers, whatever the endpoint."""
 
     code = fields.String(
-        required=True, metadata={"description": "Stable machine-readable code", "example": "x"}
+        required=True,
+        metadata={"description": "Stable machine-readable code", "example": "validation_failed"},
     )
     status = fields.Integer(required=True, metadata={"description": "The HTTP status, repeated"})
     message = fields.String(required=True, metadata={"description": "What went wrong, for people"})
@@ -145,7 +146,7 @@ def _bodies(spec: dict[str, Any], holder: dict[str, Any]) -> list[tuple[str, str
 
 def _operation(spec: dict[str, Any], path: str, method: str, op: dict[str, Any]) -> dict[str, Any]:
     responses = []
-    for status, answer in op.get("responses", {}).items():
+    for status, answer in sorted(op.get("responses", {}).items(), key=lambda kv: kv[0]):
         resolved = _resolve(spec, answer)
         body = ", ".join(f"{ref} <span class=muted>{m}</span>" for m, ref in _bodies(spec, answer))
         responses.append(
