@@ -10,6 +10,7 @@ import threading
 from redis import Redis
 from rq import Queue, SimpleWorker
 
+from service.logging import configure_logging
 from service.settings import Settings
 from service.store import Database
 from workers import sweep
@@ -32,6 +33,7 @@ def run_worker(burst: bool = False) -> int:
     milliseconds and would reload nothing we need; the model stays loaded once.
     """
     settings = Settings.from_env()
+    configure_logging(settings)
     redis = Redis.from_url(settings.redis_url_or_local)
     _warm_up_engine()
     queues = [
@@ -60,6 +62,8 @@ def run_api(host: str, port: int, workers: int, threads: int) -> int:
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        "python:service.gunicorn_conf",
         "--bind",
         f"{host}:{port}",
         "--workers",
@@ -68,9 +72,7 @@ def run_api(host: str, port: int, workers: int, threads: int) -> int:
         "gthread",
         "--threads",
         str(threads),
-        "--access-logfile",
-        "-",
-        "service:create_app()",
+        "workers.wsgi:create()",
     ]
     os.execv(sys.executable, argv)
     return 0  # not reached
