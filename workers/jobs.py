@@ -11,6 +11,7 @@ from typing import Any
 
 from rq import get_current_job
 
+from service.metrics import WEBHOOK_FAILURES, observe_decision
 from service.store.decisions import ModerationInput, Outcome, load_for_moderation
 from service.store.decisions import record_system_decision as record
 from service.store.delivery import load_target
@@ -41,6 +42,12 @@ def moderate_comment(comment_id: int) -> str:
     outcome = _save(comment_id, decision)
     if outcome is None:
         return "skipped"
+    observe_decision(
+        decision.verdict.value,
+        decision.reasons_as_dicts(),
+        loaded.comment.created_at,
+        decision.engine_version,
+    )
     _announce(outcome)
     return outcome.status.value
 
@@ -134,4 +141,8 @@ def learn_from_decision(comment_id: int, action: str) -> None:
 
 def deliver_webhook(comment_id: int, event: str) -> str:
     """POST the event to the site's webhook; raising makes RQ retry with backoff."""
-    return webhooks.deliver(comment_id, event)
+    try:
+        return webhooks.deliver(comment_id, event)
+    except Exception:
+        WEBHOOK_FAILURES.labels(event=event).inc()
+        raise
