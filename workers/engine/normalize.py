@@ -275,6 +275,7 @@ DIGIT_WORDS = {
     **dict.fromkeys(("chin", "nine"), "9"),
 }
 _DIGIT_PART_RE = re.compile(r"\d+|[^\W\d_]+")
+_HAS_DIGIT_RE = re.compile(r"\d")
 _RUN_GAP_RE = re.compile(r"[ .\-_,/()+*:|]{0,3}")
 
 
@@ -296,6 +297,10 @@ class DigitRun:
 def _token_digits(token: str) -> tuple[str, bool] | None:
     if token.isascii() and token.isdigit():
         return token, False
+    if token in DIGIT_WORDS:
+        return DIGIT_WORDS[token], True
+    if token.isalpha():  # a glued token ("09tám", "o9o") has a real digit
+        return None
     parts = _DIGIT_PART_RE.findall(token)
     digits = [p if p.isdigit() else DIGIT_WORDS.get(p) for p in parts]
     if any(d is None or not d.isascii() for d in digits):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from workers.engine.normalize import Normalized
 from workers.engine.rules.base import reason
@@ -16,6 +17,22 @@ _FLOOD_RE = re.compile(r"(\S{1,4}?)\1{4,}")
 FLOOD_WALL = 20  # this long, a repeat is a wall wherever it stands
 FLOOD_SHORT = 8  # shorter repeats only count when they are most of the comment
 FLOOD_SHARE = 0.7
+
+
+class _KeepIf(dict[int, str | None]):
+    """A str.translate table keeping only characters that pass a test (filled lazily)."""
+
+    def __init__(self, keep: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.keep = keep
+
+    def __missing__(self, code: int) -> str | None:
+        self[code] = out = chr(code) if self.keep(chr(code)) else None
+        return out
+
+
+_UPPER_ONLY = _KeepIf(str.isupper)
+_LOWER_ONLY = _KeepIf(str.islower)
 
 
 def _whole(comment: CommentInput) -> tuple[Span, ...]:
@@ -41,12 +58,15 @@ def check_length(comment: CommentInput, norm: Normalized, context: Context) -> l
 
 def check_shouting(comment: CommentInput, norm: Normalized, context: Context) -> list[Reason]:
     """Hold a long enough comment written mostly in capitals."""
-    cased = [c for c in comment.body if c.isupper() or c.islower()]
-    upper = sum(c.isupper() for c in cased)
-    if len(cased) < SHOUT_MIN_LETTERS or upper < SHOUT_RATIO * len(cased):
+    body = comment.body
+    upper = len(body.translate(_UPPER_ONLY))
+    if upper < SHOUT_RATIO * SHOUT_MIN_LETTERS:
+        return []
+    cased = upper + len(body.translate(_LOWER_ONLY))
+    if cased < SHOUT_MIN_LETTERS or upper < SHOUT_RATIO * cased:
         return []
     msg, en = "Viết hoa toàn bộ (la hét)", "Written in capitals (shouting)"
-    share = round(upper / len(cased), 2)
+    share = round(upper / cased, 2)
     return [reason("shouting", msg, Verdict.HOLD, en, _whole(comment), upper_share=share)]
 
 
