@@ -1,0 +1,82 @@
+"""The moderation engine: pure functions from a comment and its context to a decision.
+
+``evaluate`` normalizes the body once, runs the rule checks, scores the text with the
+classifier, and lets the policy combine both (with moderator feedback) into a Decision.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Protocol
+
+from workers.engine.fingerprint import fingerprint
+from workers.engine.normalize import normalize
+from workers.engine.policy import decide
+from workers.engine.rules import RULES_VERSION, run_checks
+from workers.engine.types import CommentInput, Context, Decision, Reason
+
+log = logging.getLogger("duyet.engine")
+ENGINE_VERSION = RULES_VERSION  # the rule side; a decision's version adds "+<model version>"
+
+
+class ScoringModel(Protocol):
+    """What the engine needs from a classifier (``classifier.TextModel`` fits)."""
+
+    version: str
+
+    def probabilities(self, text: str) -> dict[str, float]: ...
+
+
+@lru_cache(maxsize=1)
+def default_model() -> ScoringModel | None:
+    """Load the shipped classifier once per process; None if it cannot be loaded."""
+    try:
+        from workers.engine.classifier import load_default_model
+
+        return load_default_model()
+    except Exception:  # a missing model must not stop moderation: everything is held instead
+        log.exception("default classifier could not be loaded; comments will be held")
+        return None
+
+
+def engine_version(model: ScoringModel | None) -> str:
+    """Name the rules and the model that made a decision, e.g. "rules-1+nb-3"."""
+    return f"{RULES_VERSION}+{model.version if model is not None else 'none'}"
+
+
+def _probabilities(model: ScoringModel | None, text: str) -> dict[str, float] | None:
+    if model is None:
+        return None
+    try:
+        return model.probabilities(text)
+    except Exception:  # a scoring bug holds this comment rather than losing it
+        log.exception("classifier failed on a comment; holding it")
+        return None
+
+
+def evaluate(
+    comment: CommentInput,
+    context: Context,
+    model: ScoringModel | None = None,
+    *,
+    outside: Sequence[Reason] = (),
+) -> Decision:
+    """Decide one comment: rules, classifier and feedback, every reason recorded."""
+    scorer = model if model is not None else default_model()
+    norm = normalize(comment.body)
+    reasons = [*run_checks(comment, norm, context), *outside]
+    verdict, scores, all_reasons = decide(reasons, _probabilities(scorer, comment.body), context)
+    return Decision(verdict, scores, all_reasons, engine_version(scorer))
+
+
+__all__ = [
+    "ENGINE_VERSION",
+    "ScoringModel",
+    "default_model",
+    "engine_version",
+    "evaluate",
+    "fingerprint",
+    "normalize",
+]
