@@ -1,0 +1,1 @@
+"""Optional outside services (Akismet, ...): each off unless configured, none ever required."""
