@@ -1,0 +1,365 @@
+"""The statistical classifier: char and word n-grams on normalized text, a linear model.
+
+Features are TF-IDF blocks (sublinear tf, each block l2-normalized) over two forms of the
+normalized comment: the folded form (with diacritics) and the plain form (without), so a
+comment typed without accents lands on the same plain-form features as an accented one.
+The model is a multinomial logistic regression whose own probabilities are used.
+
+Scoring one comment goes through a small exact re-implementation of the sklearn transform
+and ``predict_proba`` (a dictionary lookup per n-gram and a sparse dot product), because
+the sklearn pipeline costs about a millisecond per single row in call overhead alone.
+
+Learning from moderators (``partial_update``) takes a few stochastic-gradient steps of the
+same multinomial log-loss on the existing weights, restricted to the n-grams of the given
+comments and pulled back towards the trained weights by an L2 term, so one decision moves
+the score of near-identical texts without a retrain.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from workers.engine.normalize import normalize
+
+FORMAT = 1
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "default.joblib"
+WORD_PATTERN = r"(?u)\b\w+\b"
+
+
+Forms = tuple[str, str, str, str]
+FORM_INDEX = {"folded": 0, "plain": 1, "clean": 2, "clean_plain": 3}
+
+
+def feature_forms(text: str) -> Forms:
+    """Return the folded, plain, clean and clean_plain forms the features are built from."""
+    norm = normalize(text)
+    return norm.folded, norm.plain, norm.clean, norm.clean_plain
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """Feature and model settings; the defaults were chosen by cross-validation on train data."""
+
+    char_ngrams: tuple[int, int] = (1, 5)
+    word_ngrams: tuple[int, int] = (1, 2)
+    word_form: str = "plain"  # which form the word block reads: "plain" or "folded"
+    char_form: str = "clean"  # the accented char block: "folded" or "clean" (no word repairs)
+    char_plain_form: str = "clean_plain"  # the unaccented char block: "plain" or "clean_plain"
+    min_df: int = 1
+    max_features: int | None = None  # per block
+    C: float = 3.0
+    class_weight: str | None = "balanced"
+    augment_plain: bool = True  # also train on each text with its diacritics stripped
+    max_iter: int = 2000
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class _Block:
+    form: int  # index into feature_forms(), see FORM_INDEX
+    vectorizer: TfidfVectorizer
+    offset: int = 0
+    analyzer: Callable[[str], list[str]] | None = field(default=None, repr=False)
+
+    def prepare(self) -> None:
+        vec = self.vectorizer
+        if vec.analyzer == "char_wb" and vec.preprocessor is None and not vec.lowercase:
+            low, high = vec.ngram_range
+            self.analyzer = partial(char_wb_ngrams, low=low, high=high)
+        else:
+            self.analyzer = vec.build_analyzer()
+
+    def sparse_row(
+        self, forms: Forms, memo: dict[tuple[Any, ...], Counter[str]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return column indices and values of this block, exactly as sklearn computes them."""
+        assert self.analyzer is not None
+        text = forms[self.form]
+        key = (self.vectorizer.analyzer, self.vectorizer.ngram_range, text)
+        counts = memo.get(key) if memo is not None else None
+        if counts is None:
+            counts = Counter(self.analyzer(text))
+            if memo is not None:  # unaccented text: both char blocks read the same string
+                memo[key] = counts
+        n = len(counts)
+        cols = np.fromiter(map(self.vectorizer.vocabulary_.get, counts, repeat(-1, n)), np.intp, n)
+        tfs = np.fromiter(counts.values(), np.float64, n)
+        known = cols >= 0
+        idx = cols[known]
+        vals = np.log(tfs[known]) + 1.0
+        vals *= self.vectorizer.idf_[idx]
+        norm = np.sqrt(vals @ vals)
+        if norm > 0:
+            vals /= norm
+        return idx + self.offset, vals
+
+
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Return the n-grams sklearn's ``analyzer="char_wb"`` makes, in fewer Python steps."""
+    grams: list[str] = []
+    extend = grams.extend
+    for word in text.split():
+        word = f" {word} "
+        size = len(word)
+        for n in range(low, high + 1):
+            if n >= size:  # sklearn counts a word shorter than n once, as a whole
+                grams.append(word)
+                break
+            extend([word[i : i + n] for i in range(size - n + 1)])
+    return grams
+
+
+def _make_blocks(opts: TrainOptions) -> list[_Block]:
+    common: dict[str, Any] = {
+        "lowercase": False,
+        "sublinear_tf": True,
+        "min_df": opts.min_df,
+        "max_features": opts.max_features,
+        "dtype": np.float64,
+    }
+    return [
+        _Block(
+            FORM_INDEX[opts.char_form],
+            TfidfVectorizer(analyzer="char_wb", ngram_range=opts.char_ngrams, **common),
+        ),
+        _Block(
+            FORM_INDEX[opts.char_plain_form],
+            TfidfVectorizer(analyzer="char_wb", ngram_range=opts.char_ngrams, **common),
+        ),
+        _Block(
+            FORM_INDEX[opts.word_form],
+            TfidfVectorizer(
+                analyzer="word", token_pattern=WORD_PATTERN, ngram_range=opts.word_ngrams, **common
+            ),
+        ),
+    ]
+
+
+def data_hash(texts: Sequence[str], labels: Sequence[str], opts: TrainOptions) -> str:
+    """Return a short hash naming a training run: its rows and its options."""
+    digest = hashlib.sha256(repr(sorted(opts.to_dict().items())).encode())
+    for text, label in zip(texts, labels, strict=True):
+        digest.update(label.encode() + b"\x1f" + text.encode() + b"\x1e")
+    return digest.hexdigest()[:10]
+
+
+def _softmax_rows(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    np.exp(shifted, out=shifted)
+    shifted /= shifted.sum(axis=-1, keepdims=True)
+    return shifted
+
+
+class TextModel:
+    """A trained spam/abuse text classifier over char and word n-grams."""
+
+    def __init__(
+        self,
+        blocks: list[_Block],
+        estimator: LogisticRegression,
+        version: str,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        self._blocks = blocks
+        self._estimator = estimator
+        self.version = version
+        self.meta: dict[str, Any] = dict(meta or {})
+        self.labels: tuple[str, ...] = tuple(str(c) for c in estimator.classes_)
+        self._label_index = {label: i for i, label in enumerate(self.labels)}
+        offset = 0
+        for block in blocks:
+            block.offset = offset
+            block.prepare()
+            offset += len(block.vectorizer.vocabulary_)
+        self.n_features = offset
+
+    # ----- training -------------------------------------------------------------------
+    @classmethod
+    def train(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        options: TrainOptions | None = None,
+        version_prefix: str = "model",
+        **overrides: Any,
+    ) -> TextModel:
+        """Fit vectorizers and a logistic regression on labeled texts."""
+        opts = options or TrainOptions()
+        if overrides:
+            opts = TrainOptions(**{**opts.to_dict(), **overrides})
+        labels = [str(label) for label in labels]
+        if len(set(labels)) < 2:
+            raise ValueError("training needs at least two distinct labels")
+        forms = [feature_forms(t) for t in texts]
+        y = list(labels)
+        if opts.augment_plain:
+            extra = [(f[1], f[1], f[3], f[3]) for f in forms if f[0] != f[1]]
+            extra_y = [lab for f, lab in zip(forms, labels, strict=True) if f[0] != f[1]]
+            forms, y = forms + extra, y + extra_y
+        blocks = _make_blocks(opts)
+        matrix = sparse.hstack(
+            [b.vectorizer.fit_transform([f[b.form] for f in forms]) for b in blocks], format="csr"
+        )
+        for block in blocks:  # the pruned-term set is only for introspection and is large
+            block.vectorizer.stop_words_ = None
+        estimator = LogisticRegression(
+            C=opts.C, class_weight=opts.class_weight, max_iter=opts.max_iter
+        )
+        estimator.fit(matrix, y)
+        version = f"{version_prefix}-{data_hash(texts, labels, opts)}"
+        meta = {"options": opts.to_dict(), "rows": len(texts), "updates": 0}
+        return cls(blocks, estimator, version, meta)
+
+    # ----- scoring --------------------------------------------------------------------
+    def _row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        forms = feature_forms(text)
+        memo: dict[tuple[Any, ...], Counter[str]] = {}
+        parts = [b.sparse_row(forms, memo) for b in self._blocks]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def _proba_from_row(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        est = self._estimator
+        logits = est.coef_[:, idx] @ vals + est.intercept_
+        if len(self.labels) == 2:  # sklearn's binary model has one row: P(second class)
+            logits = np.array([0.0, logits[0]])
+        return _softmax_rows(logits)
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Return the probability of each label for one comment."""
+        proba = self._proba_from_row(*self._row(text))
+        return {label: float(p) for label, p in zip(self.labels, proba, strict=True)}
+
+    def transform(self, texts: Iterable[str]) -> sparse.csr_matrix:
+        """Return the feature matrix of texts, through sklearn's own vectorizers."""
+        forms = [feature_forms(t) for t in texts]
+        return sparse.hstack(
+            [b.vectorizer.transform([f[b.form] for f in forms]) for b in self._blocks],
+            format="csr",
+        )
+
+    def predict_proba_many(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an (n, labels) probability array, computed by sklearn in one batch."""
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        return self._estimator.predict_proba(self.transform(texts))
+
+    def probabilities_many(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Return per-label probabilities of many comments, vectorized."""
+        return [
+            {label: float(p) for label, p in zip(self.labels, row, strict=True)}
+            for row in self.predict_proba_many(texts)
+        ]
+
+    def predict(self, text: str) -> str:
+        """Return the most probable label of one comment."""
+        proba = self.probabilities(text)
+        return max(proba, key=proba.__getitem__)
+
+    def predict_many(self, texts: Sequence[str]) -> list[str]:
+        """Return the most probable label of each comment."""
+        proba = self.predict_proba_many(texts)
+        return [self.labels[i] for i in proba.argmax(axis=1)]
+
+    def top_features(self, text: str, label: str, k: int = 5) -> list[tuple[str, float]]:
+        """Return the n-grams of text that push most towards label (for explanations)."""
+        idx, vals = self._row(text)
+        coef = self._estimator.coef_
+        li = self._label_index[label]
+        if len(self.labels) == 2:
+            contrib = coef[0, idx] * vals * (1 if li == 1 else -1)
+        else:
+            contrib = (coef[li, idx] - coef[:, idx].mean(axis=0)) * vals
+        names = self._feature_names(idx)
+        order = np.argsort(-contrib)[:k]
+        return [(names[i], float(contrib[i])) for i in order if contrib[i] > 0]
+
+    def _feature_names(self, idx: np.ndarray) -> list[str]:
+        out = []
+        for col in idx:
+            block = next(b for b in reversed(self._blocks) if b.offset <= col)
+            out.append(block.vectorizer.get_feature_names_out()[col - block.offset])
+        return out
+
+    # ----- learning from moderators ---------------------------------------------------
+    def partial_update(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        learning_rate: float = 1.0,
+        epochs: int = 3,
+        l2: float = 0.01,
+    ) -> None:
+        """Nudge the weights towards moderator labels with a few SGD steps, in place."""
+        rows = []
+        for text, label in zip(texts, labels, strict=True):
+            if label not in self._label_index:
+                raise ValueError(f"unknown label {label!r}; the model knows {self.labels}")
+            rows.append((*self._row(text), self._label_index[label]))
+        est = self._estimator
+        base = self.meta.setdefault("base_coef", est.coef_.copy())
+        for _ in range(epochs):
+            for idx, vals, target in rows:
+                proba = self._proba_from_row(idx, vals)
+                grad = proba.copy()
+                grad[target] -= 1.0
+                if len(self.labels) == 2:
+                    grad = grad[1:]
+                drift = est.coef_[:, idx] - base[:, idx]
+                est.coef_[:, idx] -= learning_rate * (np.outer(grad, vals) + l2 * drift)
+        self.meta["updates"] = int(self.meta.get("updates", 0)) + len(rows)
+        base_version = self.version.split("+", 1)[0]
+        digest = hashlib.sha256(f"{self.version}|{list(zip(texts, labels, strict=True))}".encode())
+        self.version = f"{base_version}+u{self.meta['updates']}.{digest.hexdigest()[:6]}"
+
+    def copy(self) -> TextModel:
+        """Return an independent copy (update a copy, never the shared default)."""
+        clone = copy.deepcopy(self)
+        for block in clone._blocks:
+            block.prepare()
+        return clone
+
+    # ----- persistence ----------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Write the model to path (joblib, compressed)."""
+        payload = {
+            "format": FORMAT,
+            "version": self.version,
+            "meta": self.meta,
+            "blocks": [(b.form, b.vectorizer) for b in self._blocks],
+            "estimator": self._estimator,
+        }
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(payload, path, compress=3)
+
+    @classmethod
+    def load(cls, path: str | Path) -> TextModel:
+        """Read a model written by ``save`` (a pickle: load only files you trust)."""
+        payload = joblib.load(path)
+        if payload.get("format") != FORMAT:
+            raise ValueError(f"{path}: unsupported model format {payload.get('format')!r}")
+        blocks = [_Block(form, vec) for form, vec in payload["blocks"]]
+        return cls(blocks, payload["estimator"], payload["version"], payload["meta"])
+
+
+@lru_cache(maxsize=1)
+def load_default_model() -> TextModel:
+    """Return the shipped default model, loaded once per process."""
+    return TextModel.load(DEFAULT_MODEL_PATH)
