@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import pytest
 
 from tests.unit.engine.helpers import check
-from workers.engine.normalize import normalize
-from workers.engine.rules import run_checks
-from workers.engine.types import VERDICT_STRENGTH, CommentInput, Context, SiteRules, Verdict
+from workers.engine.types import VERDICT_STRENGTH, Context, SiteRules, Verdict
 
 SITE = Context(
     rules=SiteRules(
@@ -59,21 +54,3 @@ def test_obvious_spam_is_not_published(body: str) -> None:
 )
 def test_civil_comments_pass_the_rules(body: str) -> None:
     assert _strongest(body) is Verdict.APPROVE
-
-
-def test_rules_take_well_under_a_millisecond_on_a_typical_comment() -> None:
-    body = (
-        "Tôi thấy bài viết phản ánh đúng thực trạng. Chính quyền địa phương cần vào cuộc, "
-        "xử lý dứt điểm tình trạng lấn chiếm vỉa hè; người dân đi bộ rất khổ, nhất là "
-        "người già và trẻ em. Mong báo tiếp tục theo dõi vụ việc!"
-    )
-    comment = CommentInput(body)
-    timings = []
-    for i in range(300):
-        text = f"{body} {i}"  # a new text each time: no cache helps
-        started = time.perf_counter()
-        run_checks(CommentInput(text), normalize(text), SITE)
-        timings.append(time.perf_counter() - started)
-    assert comment.body
-    # the target is well under 1 ms; the bound leaves room for a loaded CI machine
-    assert statistics.median(timings) < 0.002
