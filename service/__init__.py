@@ -12,6 +12,7 @@ from service.context import Services
 from service.errors import register_error_handlers
 from service.logging import configure_logging
 from service.settings import Settings
+from service.ui import init_desk
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -41,6 +42,7 @@ def create_app(
     app.extensions["duyet"] = svc or Services.connect(settings)
     app.extensions["duyet.checker"] = checker
     _register_api(app)
+    init_desk(app)
     register_error_handlers(app)  # after Api(), so our envelope handlers win
     app.before_request(_assign_request_id)
     app.after_request(_common_headers)

@@ -1,0 +1,156 @@
+"""The desk's JSON actions (session + CSRF): decide, bulk decide, undo, ban, lift a ban.
+
+Each goes through the same store functions as the moderation API, which audit every change.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import jsonify, request
+
+from service.context import services
+from service.errors import DuyetError
+from service.store import desk
+from service.store.decisions import add_ban, moderator_decide
+from service.ui import i18n
+from service.ui.blueprint import bp, current_user, login_required
+
+ACTIONS = ("approve", "reject", "spam")
+BAN_DAYS = (1, 7, 30, 0)  # 0: for good
+MAX_BULK = 200
+# The page offers undo for 10 seconds; the server allows a little more for a slow network.
+UNDO_WINDOW = timedelta(seconds=15)
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DuyetError("send a JSON object")
+    return data
+
+
+def _action(data: dict[str, Any]) -> str:
+    action = data.get("action")
+    if action not in ACTIONS:
+        raise DuyetError("action must be approve, reject or spam", {"action": ["Unknown."]})
+    return str(action)
+
+
+def _note(action: str, data: dict[str, Any]) -> str:
+    reason = data.get("reason")
+    if action != "reject":
+        return ""
+    if reason not in i18n.REJECT_REASONS:
+        reason = i18n.REJECT_REASONS[0]
+    return f"reject_reason:{reason}"
+
+
+def _ids(data: dict[str, Any]) -> list[int]:
+    raw = data.get("ids")
+    if not isinstance(raw, list) or not raw or len(raw) > MAX_BULK:
+        raise DuyetError(f"ids must list 1 to {MAX_BULK} comment ids")
+    if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in raw):
+        raise DuyetError("ids must be positive whole numbers")
+    return list(dict.fromkeys(raw))
+
+
+def _decide(comment_id: int, action: str, note: str) -> dict[str, Any]:
+    svc = services()
+    outcome = moderator_decide(svc.db, comment_id, action, current_user().username, note)
+    # The same follow-up as the moderation API: tell the site, teach the engine.
+    if outcome.published_changed or action != "approve":
+        event = "comment.published" if action == "approve" else "comment.rejected"
+        svc.queue.webhook(comment_id, event)
+    svc.queue.learn(comment_id, action)
+    return {"id": comment_id, "status": outcome.comment.status}
+
+
+def _counts() -> dict[str, int]:
+    return desk.tab_counts(services().db, desk.QueueFilter())
+
+
+@bp.post("/api/comments/<int:comment_id>/decision")
+@login_required
+def decide(comment_id: int) -> Any:
+    """Approve, reject (with a reason from the list) or mark one comment as spam."""
+    data = _body()
+    action = _action(data)
+    done = _decide(comment_id, action, _note(action, data))
+    return jsonify({**done, "counts": _counts()})
+
+
+@bp.post("/api/bulk")
+@login_required
+def bulk() -> Any:
+    """Apply one action to many comments; each succeeds or fails on its own."""
+    data = _body()
+    action = _action(data)
+    note = _note(action, data)
+    done, failed = [], []
+    for comment_id in _ids(data):
+        try:
+            done.append(_decide(comment_id, action, note))
+        except DuyetError as exc:
+            failed.append({"id": comment_id, "code": exc.code, "message": exc.message})
+    return jsonify({"done": done, "failed": failed, "counts": _counts()})
+
+
+@bp.post("/api/undo")
+@login_required
+def undo() -> Any:
+    """Take back this moderator's latest action on each comment, within seconds."""
+    data = _body()
+    svc = services()
+    restored, failed = [], []
+    for comment_id in _ids(data):
+        try:
+            undone = desk.undo_decision(svc.db, comment_id, current_user().username, UNDO_WINDOW)
+        except DuyetError as exc:
+            failed.append({"id": comment_id, "code": exc.code, "message": exc.message})
+            continue
+        if undone.published_changed:
+            published = undone.restored.value == "approved"
+            svc.queue.webhook(
+                comment_id, "comment.published" if published else "comment.unpublished"
+            )
+        restored.append({"id": comment_id, "status": undone.comment.status})
+    return jsonify({"restored": restored, "failed": failed, "counts": _counts()})
+
+
+@bp.post("/api/comments/<int:comment_id>/ban")
+@login_required
+def ban(comment_id: int) -> Any:
+    """Ban the author of a comment by email, author id or IP, for some days or for good."""
+    data = _body()
+    svc = services()
+    item = desk.desk_item(svc.db, comment_id)
+    kind = data.get("kind")
+    values = {
+        "email": item.comment.author_email,
+        "author": item.comment.author_id,
+        "ip": item.comment.ip,
+    }
+    value = values.get(kind) if isinstance(kind, str) else None
+    if not value or not isinstance(kind, str):
+        raise DuyetError("this comment has no such author detail", {"kind": ["Unavailable."]})
+    days = data.get("days", 0)
+    if days not in BAN_DAYS:
+        raise DuyetError("days must be one of 1, 7, 30 or 0 (for good)", {"days": ["Unknown."]})
+    note = str(data.get("note") or "")[:500]
+    actor = f"moderator:{current_user().username}"
+    expires = timedelta(days=days) if days else None
+    created = add_ban(svc.db, item.comment.site_id, kind, value, actor, note, expires)
+    answer: dict[str, Any] = {"id": comment_id, "ban_id": created.id, "status": None}
+    if data.get("reject") is True and item.comment.status != "rejected":
+        answer["status"] = _decide(comment_id, "reject", "reject_reason:rules")["status"]
+    return jsonify({**answer, "counts": _counts()})
+
+
+@bp.post("/api/bans/<int:ban_id>/lift")
+@login_required
+def lift(ban_id: int) -> Any:
+    """End a ban now."""
+    ended = desk.lift_ban(services().db, ban_id, f"moderator:{current_user().username}")
+    return jsonify({"ban_id": ended.id, "lifted": True})

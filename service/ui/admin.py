@@ -1,0 +1,154 @@
+"""Site settings for admins: rules, thresholds, webhook, API keys (the secret shown once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, render_template, request, url_for
+from marshmallow import ValidationError, validate
+
+from service.auth import clear_caches
+from service.context import services
+from service.models import Site
+from service.site_config import SiteConfigSchema, site_config
+from service.store import accounts, desk
+from service.store.accounts import NewKey
+from service.ui.blueprint import admin_required, bp, current_user, t
+
+THRESHOLDS = ("spam_hold", "spam_reject", "abuse_hold", "abuse_reject")
+_url = validate.URL(schemes={"http", "https"}, require_tld=False)
+
+
+@bp.get("/settings")
+@admin_required
+def settings_index() -> Any:
+    """List the sites to configure; go straight to the only one."""
+    sites = accounts.list_sites(services().db)
+    if len(sites) == 1:
+        return redirect(url_for("desk.site_settings", slug=sites[0].slug))
+    return render_template("settings.html", site=None, sites=sites)
+
+
+def _words(raw: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for line in raw.replace(",", "\n").splitlines():
+        word = " ".join(line.split())
+        if word:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def _form_config(form: Any) -> dict[str, Any]:
+    return {
+        "banned_words": _words(form.get("banned_words", "")),
+        "suspect_words": _words(form.get("suspect_words", "")),
+        "max_links": form.get("max_links", ""),
+        "report_threshold": form.get("report_threshold", ""),
+        "premoderate_default": form.get("premoderate_default") == "on",
+        "thresholds": {name: form.get(name, "") for name in THRESHOLDS},
+    }
+
+
+def _webhook(form: Any, site: Site) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    changes: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    url = form.get("webhook_url", "").strip()
+    if url:
+        try:
+            _url(url)
+            if len(url) > 2000:
+                raise ValidationError("Too long.")
+            changes["webhook_url"] = url
+        except ValidationError as exc:
+            errors["webhook_url"] = [str(m) for m in exc.messages]
+    else:
+        changes["webhook_url"] = None
+    secret = form.get("webhook_secret", "")
+    if form.get("webhook_secret_clear") == "on":
+        changes["webhook_secret"] = None
+    elif secret:
+        if len(secret) > 200:
+            errors["webhook_secret"] = ["Too long."]
+        changes["webhook_secret"] = secret
+    return changes, errors
+
+
+def _page(site: Site, **extra: Any) -> str:
+    db = services().db
+    return render_template(
+        "settings.html",
+        site=site,
+        sites=accounts.list_sites(db),
+        config=site_config(site.config),
+        keys=accounts.list_api_keys(db, site.id),
+        changes=desk.site_audit(db, site.id),
+        thresholds=THRESHOLDS,
+        **extra,
+    )
+
+
+@bp.get("/settings/<slug>")
+@admin_required
+def site_settings(slug: str) -> Any:
+    """Show a site's rules, webhook and keys."""
+    site = accounts.find_site(services().db, slug)
+    notice = t("settings.saved") if request.args.get("saved") else None
+    if request.args.get("revoked"):
+        notice = t("settings.key_revoked_done")
+    return _page(site, notice=notice, errors={}, form=None)
+
+
+@bp.post("/settings/<slug>")
+@admin_required
+def save_settings(slug: str) -> Any:
+    """Validate and save a site's rules and webhook; audit the change."""
+    db = services().db
+    site = accounts.find_site(db, slug)
+    raw = _form_config(request.form)
+    errors: dict[str, Any] = {}
+    try:
+        loaded = SiteConfigSchema().load(raw)
+    except ValidationError as exc:
+        errors = dict(exc.messages) if isinstance(exc.messages, dict) else {"_": exc.messages}
+        loaded = {}
+    hook, hook_errors = _webhook(request.form, site)
+    errors.update(hook_errors)
+    if errors:
+        return _page(site, errors=errors, form=request.form, notice=None), 422
+    config = {**(site.config or {}), **loaded}
+    accounts.update_site(db, site.id, config=config, **hook)
+    detail = {"config": loaded, "webhook_url": hook.get("webhook_url")}
+    if "webhook_secret" in hook:
+        detail["webhook_secret"] = "changed" if hook["webhook_secret"] else "removed"
+    desk.record_site_change(db, site.id, _actor(), "site_settings", detail)
+    return redirect(url_for("desk.site_settings", slug=site.slug, saved=1))
+
+
+def _actor() -> str:
+    return f"moderator:{current_user().username}"
+
+
+@bp.post("/settings/<slug>/keys")
+@admin_required
+def create_key(slug: str) -> Any:
+    """Create an API key and show its secret this once (never stored, never redirected)."""
+    db = services().db
+    site = accounts.find_site(db, slug)
+    label = " ".join(request.form.get("label", "").split())[:200]
+    created: NewKey = accounts.create_api_key(db, site.id, label)
+    desk.record_site_change(
+        db, site.id, _actor(), "key_create", {"key_id": created.id, "prefix": created.prefix}
+    )
+    return _page(site, new_key=created, errors={}, form=None, notice=None)
+
+
+@bp.post("/settings/<slug>/keys/<int:key_id>/revoke")
+@admin_required
+def revoke_key(slug: str, key_id: int) -> Any:
+    """Revoke an API key; requests with it fail from now on."""
+    db = services().db
+    site = accounts.find_site(db, slug)
+    accounts.revoke_api_key(db, site.id, key_id)
+    clear_caches()  # this process forgets the key at once; others within the auth cache time
+    desk.record_site_change(db, site.id, _actor(), "key_revoke", {"key_id": key_id})
+    return redirect(url_for("desk.site_settings", slug=site.slug, revoked=1))

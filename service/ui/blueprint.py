@@ -1,0 +1,244 @@
+"""The desk's blueprint and what every desk request shares: the signed-in moderator,
+CSRF, language and time zone, a strict Content-Security-Policy, and HTML error pages."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import HTTPException
+
+from service.context import services
+from service.errors import DuyetError, Forbidden, Unauthorized, envelope
+from service.store import desk
+from service.ui import i18n
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+bp = Blueprint(
+    "desk",
+    __name__,
+    url_prefix="/mod",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True)
+class DeskUser:
+    id: int
+    username: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class DeskSessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose cookie is Secure whenever the request came over TLS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def configure_sessions(app: Flask) -> None:
+    """Set the session cookie: HttpOnly, SameSite=Lax, scoped to /mod, Secure behind TLS."""
+    settings = services_settings(app)
+    app.session_interface = DeskSessionInterface()
+    app.config.update(
+        SESSION_COOKIE_NAME="duyet_desk",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_PATH="/mod",
+        # Forced on when settings say the service sits behind TLS (a proxy may hide it).
+        SESSION_COOKIE_SECURE=bool(getattr(settings, "secure_cookies", False)),
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+    )
+
+
+def services_settings(app: Flask) -> Any:
+    return app.extensions["duyet"].settings
+
+
+# --- language, time zone, text ----------------------------------------------------------------
+
+
+def language() -> str:
+    chosen = session.get("lang")
+    return chosen if chosen in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def timezone() -> str:
+    chosen = session.get("tz")
+    return chosen if chosen in i18n.TIMEZONES else i18n.DEFAULT_TIMEZONE
+
+
+def t(key: str, **values: object) -> str:
+    """Translate a key into the viewer's language."""
+    return i18n.translate(language(), key, **values)
+
+
+def when(moment: Any) -> str:
+    """Format a stored moment for the viewer."""
+    return i18n.format_time(moment, language(), timezone())
+
+
+@bp.context_processor
+def _globals() -> dict[str, Any]:
+    return {
+        "t": t,
+        "when": when,
+        "iso_time": i18n.iso_time,
+        "lang": language(),
+        "tz": timezone(),
+        "languages": i18n.LANGUAGES,
+        "timezones": i18n.TIMEZONES,
+        "csrf_token": csrf_token,
+        "user": g.get("desk_user"),
+    }
+
+
+# --- CSRF ---------------------------------------------------------------------------------------
+
+
+def csrf_token() -> str:
+    """Return this session's CSRF token, creating it on first use."""
+    token = session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return str(token)
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
+
+
+def _check_csrf() -> None:
+    expected = session.get("csrf")
+    given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
+    if not expected or not given or not hmac.compare_digest(str(expected), given):
+        raise CsrfFailed("the CSRF token is missing or wrong; reload the page")
+
+
+# --- who is signed in -------------------------------------------------------------------------
+
+
+def _load_user() -> DeskUser | None:
+    moderator_id = session.get("mid")
+    if not isinstance(moderator_id, int):
+        return None
+    account = desk.get_moderator(services().db, moderator_id)
+    if account is None or account.username != session.get("user"):
+        session.clear()
+        return None
+    return DeskUser(account.id, account.username, account.role)
+
+
+def current_user() -> DeskUser:
+    user = g.get("desk_user")
+    if user is None:
+        raise Unauthorized("sign in first")
+    return user  # type: ignore[no-any-return]
+
+
+def is_api() -> bool:
+    return request.path.startswith("/mod/api/")
+
+
+def login_required(view: F) -> F:
+    """Let only a signed-in moderator through; pages redirect to the login form."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if g.get("desk_user") is None:
+            if is_api():
+                raise Unauthorized("sign in first")
+            return redirect(url_for("desk.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def admin_required(view: F) -> F:
+    """Let only a signed-in admin through."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user().is_admin:
+            raise Forbidden("only admins may do this")
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@bp.before_request
+def _before() -> None:
+    g.desk_user = _load_user()
+    if request.method in UNSAFE_METHODS:
+        _check_csrf()
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    # Set before the app's defaults (which only fill in what is missing).
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.errorhandler(DuyetError)
+def _desk_error(exc: DuyetError) -> Any:
+    if is_api():
+        return envelope(exc.status, exc.code, exc.message, exc.errors)
+    key = {403: "error.forbidden", 404: "error.not_found"}.get(exc.status, "error.title")
+    if isinstance(exc, CsrfFailed):
+        key = "error.csrf"
+    return render_template("error.html", message=t(key)), exc.status
+
+
+@bp.errorhandler(HTTPException)
+def _desk_http_error(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    if is_api():
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return envelope(status, code, exc.description or exc.name or "error")
+    key = {403: "error.forbidden", 404: "error.not_found"}.get(status, "error.title")
+    return render_template("error.html", message=t(key)), status
+
+
+def safe_next(target: str | None) -> str:
+    """Return a redirect target inside the desk, never another site."""
+    if target and target.startswith("/mod/") and not target.startswith("//"):
+        return target
+    return url_for("desk.queue")

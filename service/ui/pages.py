@@ -1,0 +1,216 @@
+"""The desk's pages: sign in and out, preferences, the queue, comment and author history."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Response, redirect, render_template, request, session, url_for
+
+from service.context import services
+from service.errors import DuyetError
+from service.store import accounts, desk
+from service.store.reading import comment_history
+from service.ui import i18n, render
+from service.ui.blueprint import (
+    bp,
+    csrf_token,
+    current_user,
+    language,
+    login_required,
+    safe_next,
+    t,
+)
+from service.ui.cards import build_cards
+
+PAGE_SIZE = 25
+_REASON_CODE = re.compile(r"^[a-z0-9_.-]{1,60}$")
+
+
+@bp.get("/")
+def index() -> Response:
+    """Open the queue."""
+    return redirect(url_for("desk.queue"))  # type: ignore[return-value]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """Show the sign-in form, or sign a moderator in."""
+    next_url = request.values.get("next", "")
+    if request.method == "GET":
+        notice = t("login.logged_out") if request.args.get("bye") else None
+        return render_template("login.html", next_url=next_url, error=None, notice=notice)
+    username = request.form.get("username", "").strip()[:100]
+    password = request.form.get("password", "")[:500]
+    account = (
+        accounts.verify_moderator(services().db, username, password)
+        if username and password
+        else None
+    )
+    if account is None:
+        page = render_template("login.html", next_url=next_url, error=t("login.failed"))
+        return page, 401
+    keep = {k: session[k] for k in ("lang", "tz") if k in session}
+    session.clear()  # a fresh session (and CSRF token) for the signed-in moderator
+    session.update(keep)
+    session.permanent = True
+    session["mid"] = account.id
+    session["user"] = account.username
+    csrf_token()
+    return redirect(safe_next(next_url))
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    """Sign out and forget the session."""
+    keep = {k: session[k] for k in ("lang", "tz") if k in session}
+    session.clear()
+    session.update(keep)
+    return redirect(url_for("desk.login", bye=1))
+
+
+@bp.post("/prefs")
+def prefs() -> Any:
+    """Choose the language and time zone of the desk."""
+    chosen = request.form.get("lang")
+    if chosen in i18n.LANGUAGES:
+        session["lang"] = chosen
+    zone = request.form.get("tz")
+    if zone in i18n.TIMEZONES:
+        session["tz"] = zone
+    return redirect(safe_next(request.form.get("next")))
+
+
+def _queue_filter(args: Any) -> tuple[desk.QueueFilter, str, str | None]:
+    tab = args.get("tab", "held")
+    tab = tab if tab in desk.TABS else "held"
+    order = args.get("order", "oldest")
+    order = order if order in desk.ORDERS else "oldest"
+    site_slug = (args.get("site") or "").strip()
+    site_ids = (accounts.find_site(services().db, site_slug[:64]).id,) if site_slug else None
+    article = (args.get("article") or "").strip()[:200] or None
+    reason = (args.get("reason") or "").strip()
+    cursor = (args.get("cursor") or "").strip()[:400] or None
+    f = desk.QueueFilter(tab, site_ids, article, reason if _REASON_CODE.match(reason) else None)
+    return f, order, cursor
+
+
+def queue_link(**params: Any) -> str:
+    """Build a queue URL keeping only the filters that are set."""
+    kept = {k: v for k, v in params.items() if v}
+    return url_for("desk.queue") + ("?" + urlencode(kept) if kept else "")
+
+
+@bp.get("/queue")
+@login_required
+def queue() -> Any:
+    """Show a tab of the queue with its counts, filters, cards and a cursor to the next page."""
+    db = services().db
+    f, order, cursor = _queue_filter(request.args)
+    items, next_cursor = desk.queue_page(db, f, order, PAGE_SIZE, cursor)
+    cards = build_cards(db, items, language(), services().settings.secret_key)
+    filters = {
+        "site": request.args.get("site", ""),
+        "article": f.article or "",
+        "reason": f.reason or "",
+        "order": order,
+    }
+    return render_template(
+        "queue.html",
+        f=f,
+        filters=filters,
+        counts=desk.tab_counts(db, f),
+        cards=cards,
+        tabs=desk.TABS,
+        orders=desk.ORDERS,
+        sites=accounts.list_sites(db),
+        reason_codes=i18n.REASON_CODES,
+        reject_reasons=i18n.REJECT_REASONS,
+        next_link=queue_link(tab=f.tab, **filters, cursor=next_cursor) if next_cursor else None,
+        first_link=queue_link(tab=f.tab, **filters) if cursor else None,
+        tab_link=lambda tab: queue_link(tab=tab, **filters),
+        js_data=_js_messages(),
+    )
+
+
+def _js_messages() -> dict[str, Any]:
+    keys = [
+        "action.done.approve",
+        "action.done.reject",
+        "action.done.spam",
+        "action.done.ban",
+        "action.done.undo",
+        "action.done.bulk",
+        "action.undo",
+        "action.undo_hint",
+        "action.failed",
+        "action.nothing_selected",
+        "action.undo_expired",
+        "bulk.selected",
+        *(f"status.{status}" for status in ("held", "approved", "spam", "rejected", "deleted")),
+    ]
+    return {"messages": {key: t(key) for key in keys}}
+
+
+@bp.get("/comments/<int:comment_id>")
+@login_required
+def comment_page(comment_id: int) -> Any:
+    """Show one comment with every decision and audit entry about it."""
+    db = services().db
+    item = desk.desk_item(db, comment_id)
+    comment, decisions, entries = comment_history(db, comment_id)
+    card = build_cards(db, [item], language(), services().settings.secret_key)[0]
+    return render_template(
+        "comment.html",
+        card=card,
+        decisions=decisions,
+        entries=entries,
+        reject_reasons=i18n.REJECT_REASONS,
+        js_data=_js_messages(),
+    )
+
+
+@bp.get("/authors")
+@login_required
+def author_page() -> Any:
+    """Show every comment of the author of a comment, with each decision on it."""
+    db = services().db
+    try:
+        comment_id = int(request.args.get("comment", ""))
+    except ValueError as exc:
+        raise DuyetError("comment must be a number") from exc
+    kind = request.args.get("by", "")
+    item = desk.desk_item(db, comment_id)
+    key = desk.author_key(item.comment)
+    if kind not in desk.AUTHOR_KINDS:
+        kind = key[0] if key else "ip"
+    value = getattr(item.comment, {"author": "author_id", "email": "author_email"}.get(kind, "ip"))
+    if not value:
+        raise DuyetError("this comment has no such author detail")
+    cursor = (request.args.get("cursor") or "")[:400] or None
+    entries, next_cursor = desk.author_comments(db, item.comment.site_id, kind, value, 50, cursor)
+    bans = desk.bans_for(
+        db,
+        item.comment.site_id,
+        [
+            ("email", item.comment.author_email or ""),
+            ("author", item.comment.author_id or ""),
+            ("ip", item.comment.ip or ""),
+        ],
+    )
+    next_link = None
+    if next_cursor:
+        query = urlencode({"comment": comment_id, "by": kind, "cursor": next_cursor})
+        next_link = url_for("desk.author_page") + "?" + query
+    return render_template(
+        "author.html",
+        origin=item.comment,
+        kind=kind,
+        email_hash=render.email_hash(item.comment.author_email, services().settings.secret_key),
+        entries=entries,
+        bans=bans,
+        next_link=next_link,
+        snippet=render.snippet,
+        user_is_admin=current_user().is_admin,
+    )

@@ -1,0 +1,261 @@
+// The moderator's desk: keyboard moves and actions, bulk select, undo. Plain JS, no build step.
+// Everything it shows comes from the server's page or from text it puts in with textContent.
+(function () {
+  "use strict";
+
+  var UNDO_MS = 10000;
+  var data = {};
+  var lastAction = null; // {ids: [...], at: ms}
+  var current = null;
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+
+  function msg(key, values) {
+    var text = (data.messages && data.messages[key]) || key;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(values[name]));
+    });
+    return text;
+  }
+
+  function csrf() { var el = $("#csrf"); return el ? el.value : ""; }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(), "Accept": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        if (!response.ok) { throw new Error(json.message || response.statusText); }
+        return json;
+      });
+    });
+  }
+
+  function toast(text, withUndo) {
+    var box = $("#toast");
+    if (!box) { return; }
+    box.textContent = "";
+    var p = document.createElement("span");
+    p.textContent = text + (withUndo ? " " + msg("action.undo_hint") : "");
+    box.appendChild(p);
+    if (withUndo) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "undo";
+      button.textContent = msg("action.undo");
+      button.addEventListener("click", undo);
+      box.appendChild(button);
+    }
+    box.classList.add("shown");
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(function () { box.classList.remove("shown"); box.textContent = ""; }, withUndo ? UNDO_MS : 5000);
+  }
+
+  function fail(error) { toast(msg("action.failed", { message: error.message })); }
+
+  function cards() { return $all("#cards .card").filter(function (c) { return !c.hidden; }); }
+  function tab() { var s = $("#cards"); return s ? s.getAttribute("data-tab") : ""; }
+
+  function setCounts(counts) {
+    Object.keys(counts || {}).forEach(function (name) {
+      var el = $('[data-count="' + name + '"]');
+      if (el) { el.textContent = counts[name] >= 10000 ? "10,000+" : counts[name].toLocaleString("en"); }
+    });
+  }
+
+  function select(card, focus) {
+    if (current) { current.classList.remove("current"); }
+    current = card || null;
+    if (!current) { return; }
+    current.classList.add("current");
+    if (focus !== false) {
+      current.focus({ preventScroll: true });
+      current.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function move(step) {
+    var list = cards();
+    if (!list.length) { return; }
+    var index = list.indexOf(current);
+    index = index < 0 ? 0 : Math.min(list.length - 1, Math.max(0, index + step));
+    select(list[index]);
+  }
+
+  function stillListed(status) {
+    var t = tab();
+    if (!t) { return true; } // a single comment's page keeps its card
+    if (t === "reported") { return false; }
+    return status === t;
+  }
+
+  function applyResult(card, status) {
+    card.setAttribute("data-status", status);
+    var label = $("[data-status-label]", card);
+    if (label) { label.textContent = msg("status." + status); label.className = "status s-" + status; }
+    var pick = $(".pick", card);
+    if (pick) { pick.checked = false; }
+    if (!stillListed(status)) {
+      var list = cards();
+      var next = list[list.indexOf(card) + 1] || list[list.indexOf(card) - 1];
+      card.hidden = true;
+      if (card === current) { select(next || null); }
+    }
+  }
+
+  function decide(card, action) {
+    if (!card) { return; }
+    var id = Number(card.getAttribute("data-id"));
+    var body = { action: action };
+    if (action === "reject") { body.reason = ($(".reject-reason", card) || {}).value; }
+    post("/mod/api/comments/" + id + "/decision", body).then(function (json) {
+      applyResult(card, json.status);
+      setCounts(json.counts);
+      lastAction = { ids: [id], at: Date.now() };
+      toast(msg("action.done." + action, { id: id }), true);
+      updatePicked();
+    }).catch(fail);
+  }
+
+  function picked() { return $all("#cards .card:not([hidden]) .pick:checked"); }
+
+  function updatePicked() {
+    var el = $("#picked");
+    if (el) { el.textContent = msg("bulk.selected", { n: picked().length }); }
+  }
+
+  function bulk(action) {
+    var boxes = picked();
+    if (!boxes.length) { toast(msg("action.nothing_selected")); return; }
+    var ids = boxes.map(function (b) { return Number(b.value); });
+    var body = { action: action, ids: ids };
+    if (action === "reject") { body.reason = ($("#bulk-reason") || {}).value; }
+    post("/mod/api/bulk", body).then(function (json) {
+      json.done.forEach(function (d) { var c = $("#c-" + d.id); if (c) { applyResult(c, d.status); } });
+      setCounts(json.counts);
+      lastAction = { ids: json.done.map(function (d) { return d.id; }), at: Date.now() };
+      var all = $("#pick-all");
+      if (all) { all.checked = false; }
+      updatePicked();
+      var text = msg("action.done.bulk", { n: json.done.length });
+      if (json.failed.length) { text += " " + msg("action.failed", { message: json.failed.map(function (f) { return "#" + f.id + " " + f.message; }).join("; ") }); }
+      toast(text, json.done.length > 0);
+    }).catch(fail);
+  }
+
+  function undo() {
+    if (!lastAction || !lastAction.ids.length) { return; }
+    if (Date.now() - lastAction.at > UNDO_MS) { toast(msg("action.undo_expired")); lastAction = null; return; }
+    var ids = lastAction.ids;
+    lastAction = null;
+    post("/mod/api/undo", { ids: ids }).then(function (json) {
+      json.restored.forEach(function (r) {
+        var c = $("#c-" + r.id);
+        if (c) { c.hidden = false; applyResult(c, r.status); select(c); }
+      });
+      setCounts(json.counts);
+      toast(msg("action.done.undo"));
+    }).catch(fail);
+  }
+
+  function ban(form) {
+    var card = form.closest(".card");
+    var id = Number(form.getAttribute("data-id"));
+    var kind = $("input[name=kind]:checked", form);
+    var body = {
+      kind: kind ? kind.value : "",
+      days: Number(form.elements.days.value),
+      note: form.elements.note.value,
+      reject: form.elements.reject.checked
+    };
+    post("/mod/api/comments/" + id + "/ban", body).then(function (json) {
+      var details = form.closest("details");
+      if (details) { details.open = false; }
+      if (json.status) {
+        applyResult(card, json.status);
+        lastAction = { ids: [id], at: Date.now() };
+      }
+      setCounts(json.counts);
+      toast(msg("action.done.ban", { id: id }), Boolean(json.status));
+    }).catch(fail);
+  }
+
+  function typing(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  function onKey(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    var key = event.key;
+    var handled = true;
+    if (key === "j") { move(1); }
+    else if (key === "k") { move(-1); }
+    else if (key === "a" || key === "r" || key === "s") {
+      if (!current) { move(0); }
+      decide(current, { a: "approve", r: "reject", s: "spam" }[key]);
+    }
+    else if (key === "x" && current) {
+      var box = $(".pick", current);
+      if (box) { box.checked = !box.checked; updatePicked(); }
+    }
+    else if (key === "b" && current) {
+      var details = $("details.ban", current);
+      if (details) { details.open = true; var first = $("input[name=kind]", details); if (first) { first.focus(); } }
+    }
+    else if (key === "u") { undo(); }
+    else if (key === "?") { var help = $("#help"); if (help) { help.open = !help.open; } }
+    else { handled = false; }
+    if (handled) { event.preventDefault(); }
+  }
+
+  function onClick(event) {
+    var button = event.target.closest("button[data-action]");
+    if (button) {
+      var card = button.closest(".card");
+      select(card, false);
+      decide(card, button.getAttribute("data-action"));
+      return;
+    }
+    var bulkButton = event.target.closest("button[data-bulk]");
+    if (bulkButton) { bulk(bulkButton.getAttribute("data-bulk")); return; }
+    var lift = event.target.closest("button[data-lift]");
+    if (lift) {
+      post("/mod/api/bans/" + lift.getAttribute("data-lift") + "/lift", {}).then(function () {
+        var item = lift.closest("li");
+        if (item) { item.remove(); }
+      }).catch(fail);
+      return;
+    }
+    var card2 = event.target.closest(".card");
+    if (card2 && card2 !== current) { select(card2, false); }
+  }
+
+  function start() {
+    var blob = $("#desk-data");
+    if (blob) { try { data = JSON.parse(blob.textContent); } catch (e) { data = {}; } }
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("click", onClick);
+    document.addEventListener("submit", function (event) {
+      if (event.target.classList.contains("ban-form")) { event.preventDefault(); ban(event.target); }
+    });
+    document.addEventListener("change", function (event) {
+      if (event.target.id === "pick-all") {
+        $all("#cards .card:not([hidden]) .pick").forEach(function (b) { b.checked = event.target.checked; });
+      }
+      if (event.target.classList.contains("pick") || event.target.id === "pick-all") { updatePicked(); }
+    });
+    document.addEventListener("focusin", function (event) {
+      var card = event.target.closest && event.target.closest(".card");
+      if (card && card !== current) { select(card, false); }
+    });
+    var list = cards();
+    if (list.length) { select(list[0], false); }
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+}());
