@@ -93,7 +93,8 @@ def _invalid(why: str) -> Response:
 def _given_key(form: dict[str, Any]) -> str:
     key = form.get("api_key") or form.get("key") or ""
     if not key:
-        label = request.host.split(":", 1)[0].split(".", 1)[0]
+        # The raw header: werkzeug's request.host drops hosts with "_", which keys contain.
+        label = request.headers.get("Host", "").split(":", 1)[0].split(".", 1)[0]
         key = label if label.startswith("dy_") else ""
     return str(key).strip()
 
