@@ -1,0 +1,233 @@
+"""The desk in a real browser: sign in, keyboard, bulk, ban, settings, XSS, screenshots, axe."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.store import accounts
+from tests.e2e.conftest import ARTIFACTS, AXE
+from tests.integration.conftest import MOD_PASSWORD, SiteFixture, submit
+
+SUSPECT = "cá độ"
+ADMIN_PASSWORD = "quản-trị-thử-456"
+XSS = (
+    f"Xem {SUSPECT} ở đây <script>window.__pwned=1</script>"
+    '<img src=x onerror="window.__pwned=2;alert(2)">'
+    ' <a href="javascript:window.__pwned=3">bấm</a> <b onmouseover="alert(4)">đậm</b>'
+)
+TEXTS = [
+    f"Trang {SUSPECT} này uy tín lắm, mọi người thử xem.",
+    f"Ai chơi {SUSPECT} bóng đá thì nhắn mình nhé các bạn.",
+    f"Mùa giải này {SUSPECT} nhiều quá, báo nên viết thêm về chuyện này.",
+    f"Chuyện {SUSPECT} ở quê tôi cũng có, chính quyền cần vào cuộc sớm.",
+]
+
+
+def _suspect(app: Flask, site: SiteFixture, **rules: object) -> None:
+    db = app.extensions["duyet"].db
+    accounts.update_site(db, site.id, config={"suspect_words": [SUSPECT], **rules})
+
+
+def _held(client: FlaskClient, site: SiteFixture, work, texts: list[str], **fields) -> list[int]:  # type: ignore[no-untyped-def]
+    ids = [submit(client, site, text, **fields)["id"] for text in texts]
+    work()
+    for comment_id in ids:
+        assert _status(client, site, comment_id) == "held"
+    return ids
+
+
+def _status(client: FlaskClient, site: SiteFixture, comment_id: int) -> str:
+    return client.get(f"/v1/comments/{comment_id}", headers=site.headers).json["status"]
+
+
+def _sign_in(page, username: str = "bientap", password: str = MOD_PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/mod/queue")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(re.compile(r"/mod/(queue|settings)"))
+
+
+def test_held_comment_shows_its_reason_and_is_approved_by_keyboard(
+    page, client, site, app, work, moderator
+):
+    _suspect(app, site)
+    (comment_id,) = _held(client, site, work, TEXTS[:1])
+    _sign_in(page)
+    card = page.locator(f"#c-{comment_id}")
+    assert card.locator("mark.hl").first.inner_text().startswith(SUSPECT)
+    assert "Chứa từ cần xem xét" in card.locator(".reasons").inner_text()
+    assert page.locator('[data-count="held"]').inner_text() == "1"
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.id") == f"c-{comment_id}"
+    page.keyboard.press("a")
+    card.wait_for(state="hidden")
+    assert page.locator('[data-count="held"]').inner_text() == "0"
+    assert "Đã duyệt" in page.locator("#toast").inner_text()
+    assert _status(client, site, comment_id) == "approved"
+    thread = client.get("/v1/articles/bai-1/comments", headers=site.headers).json
+    assert [c["id"] for c in thread["comments"]] == [comment_id]
+
+
+def test_undo_by_keyboard_puts_the_comment_back(page, client, site, app, work, moderator):
+    _suspect(app, site)
+    (comment_id,) = _held(client, site, work, TEXTS[1:2])
+    _sign_in(page)
+    page.keyboard.press("j")
+    page.keyboard.press("s")
+    page.locator(f"#c-{comment_id}").wait_for(state="hidden")
+    assert _status(client, site, comment_id) == "spam"
+    page.keyboard.press("u")
+    page.locator(f"#c-{comment_id}").wait_for(state="visible")
+    page.wait_for_function("document.querySelector('[data-count=\"held\"]').textContent === '1'")
+    assert _status(client, site, comment_id) == "held"
+
+
+def test_bulk_marks_three_comments_as_spam(page, client, site, app, work, moderator):
+    _suspect(app, site)
+    ids = _held(client, site, work, TEXTS[:4])
+    _sign_in(page)
+    for comment_id in ids[:3]:
+        page.get_by_label(f"Chọn bình luận #{comment_id}").check()
+    assert page.locator("#picked").inner_text() == "Đã chọn: 3"
+    page.get_by_role("button", name="Đánh dấu spam các mục đã chọn").click()
+    for comment_id in ids[:3]:
+        page.locator(f"#c-{comment_id}").wait_for(state="hidden")
+    assert [_status(client, site, i) for i in ids] == ["spam", "spam", "spam", "held"]
+    assert page.locator('[data-count="spam"]').inner_text() == "3"
+
+
+def test_banned_author_has_the_next_comment_rejected(page, client, site, app, work, moderator):
+    _suspect(app, site)
+    email = "quangcao@example.vn"
+    (comment_id,) = _held(client, site, work, TEXTS[2:3], author_email=email)
+    _sign_in(page)
+    card = page.locator(f"#c-{comment_id}")
+    card.locator("summary", has_text="Chặn tác giả").click()
+    card.get_by_label("Email").check()
+    card.get_by_label("Thời hạn").select_option("30")
+    card.get_by_role("button", name="Chặn", exact=True).click()
+    card.wait_for(state="hidden")  # "also reject this comment" is on by default
+    assert _status(client, site, comment_id) == "rejected"
+    following = submit(client, site, "Cảm ơn bài viết rất hay và bổ ích.", author_email=email)
+    work()
+    assert _status(client, site, following["id"]) == "rejected"
+    other = submit(
+        client, site, "Mong báo tiếp tục theo dõi vụ việc này.", author_email="x@example.vn"
+    )
+    work()
+    assert _status(client, site, other["id"]) == "approved"
+
+
+def test_a_new_banned_word_applies_to_the_next_comment(page, client, site, app, work):
+    accounts.create_moderator(app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin")
+    before = submit(client, site, "Nhà cái này trả thưởng nhanh thật đấy.")
+    work()
+    assert _status(client, site, before["id"]) != "rejected"
+    _sign_in(page, "quantri", ADMIN_PASSWORD)
+    page.goto(f"/mod/settings/{site.slug}")
+    page.get_by_label("Từ cấm").fill("nhà cái")
+    page.get_by_role("button", name="Lưu cài đặt").click()
+    page.get_by_text("Đã lưu cài đặt.").wait_for()
+    after = submit(client, site, "Nhà cái uy tín nhất, vào ngay kẻo lỡ.")
+    work()
+    assert _status(client, site, after["id"]) == "rejected"
+
+
+def test_an_xss_payload_shows_as_text_and_runs_nothing(page, client, site, app, work, moderator):
+    _suspect(app, site)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    (comment_id,) = _held(client, site, work, [XSS])
+    _sign_in(page)
+    card = page.locator(f"#c-{comment_id}")
+    body = card.locator(".body")
+    body.hover()
+    assert "<script>window.__pwned=1</script>" in body.inner_text()
+    assert body.locator("script, img, a, b").count() == 0
+    page.goto(f"/mod/comments/{comment_id}")
+    page.locator(".body").hover()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert dialogs == []
+
+
+@pytest.mark.parametrize(("name", "width", "height"), [("desk", 1366, 768), ("phone", 390, 844)])
+def test_queue_screenshots_have_nothing_cut_off(
+    page, client, site, app, work, moderator, name, width, height
+):
+    _suspect(app, site)
+    first = _held(client, site, work, TEXTS[:1], author_email="an@example.vn", ip="203.0.113.5")
+    submit(client, site, TEXTS[1], parent_id=first[0], author_id="reader-42")
+    submit(client, site, XSS, author_name="Người thử XSS")
+    work()
+    _sign_in(page)
+    page.set_viewport_size({"width": width, "height": height})
+    page.reload()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"queue-{name}-{width}x{height}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"queue-{name}-full.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.card *')].filter(el => {
+               const r = el.getBoundingClientRect();
+               return r.width > 0 && r.right > window.innerWidth + 1;
+           }).map(el => el.tagName + '.' + el.className)"""
+    )
+    assert clipped == []
+
+
+def test_the_queue_passes_axe_with_no_serious_violations(
+    browser, live, client, site, app, work, moderator
+):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm install --no-save axe-core)")
+    _suspect(app, site)
+    _held(client, site, work, TEXTS[:2], author_email="an@example.vn")
+    # Only so axe's own script can be injected; the pages' CSP is tested elsewhere.
+    context = browser.new_context(base_url=live, bypass_csp=True)
+    page = context.new_page()
+    _sign_in(page)
+    found = []
+    for path in ("/mod/queue", "/mod/login"):
+        page.goto(path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document)")
+        found += [
+            (path, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+    context.close()
+    assert found == []
+
+
+def test_every_action_is_reachable_by_keyboard_with_visible_focus(
+    page, client, site, app, work, moderator
+):
+    _suspect(app, site)
+    (comment_id,) = _held(client, site, work, TEXTS[3:4], author_email="an@example.vn")
+    _sign_in(page)
+    reached = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            """() => { const el = document.activeElement;
+                 const style = getComputedStyle(el);
+                 const ban = el.matches('details.ban > summary') ? 'ban' : null;
+                 return [el.getAttribute('data-action') || ban || el.tagName.toLowerCase(),
+                         style.outlineStyle, style.outlineWidth]; }"""
+        )
+        what, outline, width = info
+        if what in ("approve", "reject", "spam", "ban"):
+            reached.add(what)
+            assert outline != "none" and width != "0px", f"no visible focus on {what}"
+        if len(reached) == 4:
+            break
+    assert {"approve", "reject", "spam", "ban"} <= reached
+    page.keyboard.press("Enter")  # on the ban summary: opens the form
+    assert page.locator(f"#c-{comment_id} details.ban").get_attribute("open") is not None
