@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -160,3 +161,20 @@ def test_the_request_id_follows_the_comment_into_its_job(
     assert line["request_id"] == "req-theo-doi-42"
     assert line["level"] == "INFO" and line["logger"] == "duyet.jobs"
     assert line["message"].startswith(f"decided comment {response.json['id']}")
+
+
+def test_the_grafana_dashboard_queries_only_metrics_that_exist(client: FlaskClient) -> None:
+    dashboard = Path(__file__).resolve().parents[2] / "docs" / "grafana-dashboard.json"
+    queries = [
+        target["expr"]
+        for panel in json.loads(dashboard.read_text(encoding="utf-8"))["panels"]
+        for target in panel["targets"]
+    ]
+    used = {
+        re.sub(r"_(total|bucket|count|sum)$", "", name)
+        for query in queries
+        for name in re.findall(r"\bduyet_[a-z_]+", query)
+    }
+    text = client.get("/metrics").get_data(as_text=True)
+    exported = {family.name for family in text_string_to_metric_families(text)}
+    assert used and used <= exported, used - exported
