@@ -189,26 +189,41 @@ def queue_page(
         raise DuyetError(f"unknown order '{order}'")
     decision = _system_decision()
     risk = _risk(db, decision)
-    query = select(Comment, Article, risk).join(Article, Article.id == Comment.article_id)
-    if order == "riskiest" or f.reason:
-        query = query.outerjoin(
-            decision, and_(decision.comment_id == Comment.id, decision.decided_by == SYSTEM)
-        )
-    query = _ordered(_filtered(query, f, decision), order, risk, cursor)
-    if order != "riskiest" and not f.reason:
-        query = query.with_only_columns(Comment, Article)
+    # First only the sort key of one page (narrow rows sort fast), then the page's rows.
+    riskiest = order == "riskiest"
+    columns = (
+        (Comment.id, Comment.created_at, risk) if riskiest else (Comment.id, Comment.created_at)
+    )
+    query = _base(select(*columns), f, decision, riskiest)
+    query = _ordered(query, order, risk, cursor)
     with db.transaction() as s:
-        rows = s.execute(query.limit(limit + 1)).all()
-        page, more = rows[:limit], len(rows) > limit
-        items = _items(s, [(row[0], row[1]) for row in page])
+        keys = s.execute(query.limit(limit + 1)).all()
+        page, more = keys[:limit], len(keys) > limit
+        ids = [row[0] for row in page]
+        query_rows = select(Comment, Article).join(Article, Article.id == Comment.article_id)
+        rows = s.execute(query_rows.where(Comment.id.in_(ids))).all()
+        loaded = {row[0].id: (row[0], row[1]) for row in rows}
+        items = _items(s, [loaded[i] for i in ids if i in loaded])
     next_cursor = None
     if more and page:
         last = page[-1]
-        values: list[Any] = [last[0].created_at, last[0].id]
-        if order == "riskiest":
+        values: list[Any] = [last[1], last[0]]
+        if riskiest:
             values.insert(0, float(last[2] or 0.0))
         next_cursor = encode_desk_cursor(values)
     return items, next_cursor
+
+
+def _base(query: Any, f: QueueFilter, decision: Any, need_decision: bool) -> Any:
+    # Joins only what the filters and the order need: articles for the article filter,
+    # the engine's decision for the reason filter and for riskiest-first.
+    if f.article:
+        query = query.join(Article, Article.id == Comment.article_id)
+    if need_decision or f.reason:
+        query = query.outerjoin(
+            decision, and_(decision.comment_id == Comment.id, decision.decided_by == SYSTEM)
+        )
+    return _filtered(query, f, decision)
 
 
 def _items(s: Session, rows: list[tuple[Comment, Article]]) -> list[DeskItem]:
@@ -256,13 +271,8 @@ def tab_counts(db: Database, f: QueueFilter, cap: int = 10_000) -> dict[str, int
     counts: dict[str, int] = {}
     with db.transaction() as s:
         for tab in TABS:
-            query = select(Comment.id).join(Article, Article.id == Comment.article_id)
-            if f.reason:
-                query = query.outerjoin(
-                    decision,
-                    and_(decision.comment_id == Comment.id, decision.decided_by == SYSTEM),
-                )
-            limited = _filtered(query, _with_tab(f, tab), decision).limit(cap).subquery()
+            query = _base(select(Comment.id), _with_tab(f, tab), decision, False)
+            limited = query.limit(cap).subquery()
             counts[tab] = s.scalar(select(func.count()).select_from(limited)) or 0
     return counts
 

@@ -91,13 +91,17 @@ def services_settings(app: Flask) -> Any:
 
 
 def language() -> str:
-    chosen = session.get("lang")
-    return chosen if chosen in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    if "desk_lang" not in g:  # asked for by every piece of text: read the session once
+        chosen = session.get("lang")
+        g.desk_lang = chosen if chosen in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    return str(g.desk_lang)
 
 
 def timezone() -> str:
-    chosen = session.get("tz")
-    return chosen if chosen in i18n.TIMEZONES else i18n.DEFAULT_TIMEZONE
+    if "desk_tz" not in g:
+        chosen = session.get("tz")
+        g.desk_tz = chosen if chosen in i18n.TIMEZONES else i18n.DEFAULT_TIMEZONE
+    return str(g.desk_tz)
 
 
 def t(key: str, **values: object) -> str:

@@ -126,12 +126,16 @@ def queue() -> Any:
         orders=desk.ORDERS,
         sites=accounts.list_sites(db),
         reason_codes=i18n.REASON_CODES,
-        reject_reasons=i18n.REJECT_REASONS,
+        reject_options=_reject_options(),
         next_link=queue_link(tab=f.tab, **filters, cursor=next_cursor) if next_cursor else None,
         first_link=queue_link(tab=f.tab, **filters) if cursor else None,
         tab_link=lambda tab: queue_link(tab=tab, **filters),
         js_data=_js_messages(),
     )
+
+
+def _reject_options() -> list[tuple[str, str]]:
+    return [(code, t(f"reject.{code}")) for code in i18n.REJECT_REASONS]
 
 
 def _js_messages() -> dict[str, Any]:
@@ -166,7 +170,7 @@ def comment_page(comment_id: int) -> Any:
         card=card,
         decisions=decisions,
         entries=entries,
-        reject_reasons=i18n.REJECT_REASONS,
+        reject_options=_reject_options(),
         js_data=_js_messages(),
     )
 
