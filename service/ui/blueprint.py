@@ -78,7 +78,7 @@ def configure_sessions(app: Flask) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_PATH="/mod",
         # Forced on when settings say the service sits behind TLS (a proxy may hide it).
-        SESSION_COOKIE_SECURE=bool(getattr(settings, "secure_cookies", False)),
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         PERMANENT_SESSION_LIFETIME=12 * 3600,
     )
 

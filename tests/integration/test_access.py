@@ -109,4 +109,4 @@ def test_openapi_document_covers_every_endpoint_and_both_auth_schemes(client):
         "/readyz",
     ):
         assert expected in paths
-    assert "Error" in spec["components"]["schemas"]
+    assert "ErrorEnvelope" in spec["components"]["schemas"]
