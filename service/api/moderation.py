@@ -11,9 +11,9 @@ from flask_smorest import Blueprint
 from service.auth import require_moderator
 from service.context import services
 from service.models import Comment
+from service.moderation import decide_as_moderator
 from service.schemas import DecisionIn, HistoryOut, QueueArgs, QueueItemOut, QueueOut
 from service.store import accounts
-from service.store.decisions import moderator_decide
 from service.store.reading import QueueItem, comment_history, moderation_queue
 
 blp = Blueprint(
@@ -84,18 +84,10 @@ class DecisionView(MethodView):
     @blp.response(200, QueueItemOut)
     def post(self, data: dict[str, Any], comment_id: int) -> Any:
         """Approve, reject or mark a comment as spam; recorded in the audit log."""
-        svc = services()
-        outcome = moderator_decide(
-            svc.db, comment_id, data["action"], g.moderator.username, data["note"]
+        outcome = decide_as_moderator(
+            services(), comment_id, data["action"], g.moderator.username, data["note"]
         )
-        if outcome.published_changed or data["action"] != "approve":
-            svc.queue.webhook(comment_id, _event(data["action"]))
-        svc.queue.learn(comment_id, data["action"])
         return _private_fields(outcome.comment)
-
-
-def _event(action: str) -> str:
-    return "comment.published" if action == "approve" else "comment.rejected"
 
 
 @blp.route("/comments/<int:comment_id>")

@@ -12,8 +12,9 @@ from flask import jsonify, request
 
 from service.context import services
 from service.errors import DuyetError
+from service.moderation import decide_as_moderator
 from service.store import desk
-from service.store.decisions import add_ban, moderator_decide
+from service.store.decisions import add_ban
 from service.ui import i18n
 from service.ui.blueprint import bp, current_user, login_required
 
@@ -57,13 +58,7 @@ def _ids(data: dict[str, Any]) -> list[int]:
 
 
 def _decide(comment_id: int, action: str, note: str) -> dict[str, Any]:
-    svc = services()
-    outcome = moderator_decide(svc.db, comment_id, action, current_user().username, note)
-    # The same follow-up as the moderation API: tell the site, teach the engine.
-    if outcome.published_changed or action != "approve":
-        event = "comment.published" if action == "approve" else "comment.rejected"
-        svc.queue.webhook(comment_id, event)
-    svc.queue.learn(comment_id, action)
+    outcome = decide_as_moderator(services(), comment_id, action, current_user().username, note)
     return {"id": comment_id, "status": outcome.comment.status}
 
 
