@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from redis.exceptions import RedisError
 
 from service.auth import require_site
 from service.context import services
@@ -154,12 +156,35 @@ class Thread(MethodView):
             response = Response(status=304)
             response.set_etag(etag)
             return response
-        page = published_thread(
-            db, article, args["order"] == "newest", args["limit"], args["cursor"]
-        )
-        body = {
-            "article": article,
-            "comments": [_node_view(node, article_id) for node in page.roots],
-            "next_cursor": page.next_cursor,
-        }
-        return body, 200, {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
+        headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
+        cached = _cached_page(etag)
+        if cached is None:
+            page = published_thread(
+                db, article, args["order"] == "newest", args["limit"], args["cursor"]
+            )
+            body = {
+                "article": article,
+                "comments": [_node_view(node, article_id) for node in page.roots],
+                "next_cursor": page.next_cursor,
+            }
+            cached = _cache_page(etag, current_app.json.dumps(ThreadOut().dump(body)))
+        return Response(cached, 200, headers, mimetype="application/json")
+
+
+# Rendered pages by ETag: the ETag names the article, its thread version and the query, so
+# a publish (which bumps the version) makes every cached page of the article unreachable.
+PAGE_TTL = 300
+
+
+def _cached_page(etag: str) -> bytes | None:
+    try:
+        return services().redis.get(f"duyet:page:{etag}")  # type: ignore[return-value]
+    except RedisError:
+        return None  # a cache that is away only costs the database a query
+
+
+def _cache_page(etag: str, rendered: str) -> bytes:
+    data = rendered.encode()
+    with contextlib.suppress(RedisError):
+        services().redis.set(f"duyet:page:{etag}", data, ex=PAGE_TTL)
+    return data
