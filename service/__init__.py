@@ -7,6 +7,7 @@ import uuid
 
 from flask import Flask, Response, g, request
 
+from service import limits, security
 from service.checker import Checker
 from service.context import Services
 from service.errors import register_error_handlers
@@ -45,6 +46,8 @@ def create_app(
     init_desk(app)
     register_error_handlers(app)  # after Api(), so our envelope handlers win
     app.before_request(_assign_request_id)
+    limits.init_app(app)  # rate limits (429), after the request id
+    security.init_app(app)  # HSTS over TLS; 404 for ids no row can have
     app.after_request(_common_headers)
     return app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 
 from redis import Redis
@@ -59,6 +60,57 @@ class JobQueue:
             log.warning("could not enqueue moderation of %s: %s", comment_ids, exc)
             return False
         return True
+
+    def moderate_bulk(self, comment_ids: Iterable[int], request_id: str | None = None) -> bool:
+        """Queue moderation of suspected floods on the low-priority bulk queue (same job ids)."""
+        bulk = Queue(self.settings.bulk_queue_name, connection=self.redis)
+        jobs = [
+            Queue.prepare_data(
+                MODERATE_JOB,
+                args=(comment_id,),
+                job_id=moderation_job_id(comment_id),
+                timeout=self.settings.job_timeout,
+                result_ttl=0,
+                failure_ttl=7 * 24 * 3600,
+                meta={"request_id": request_id} if request_id else None,
+                retry=Retry(max=3, interval=[1, 5, 30]),
+            )
+            for comment_id in comment_ids
+        ]
+        try:
+            bulk.enqueue_many(jobs)
+        except RedisError as exc:
+            log.warning("could not enqueue bulk moderation of %s: %s", comment_ids, exc)
+            return False
+        return True
+
+    def reclaim_abandoned(self) -> int:
+        """Mark failed the moderation jobs started longer ago than their timeout (their worker
+        died: a live one would have stopped them), so the sweep queues them again; return how many.
+
+        RQ alone waits for the heartbeat to lapse (timeout + 60 s), for a worker's maintenance
+        pass (every 10 min) and for the dead worker's scheduler lock; this costs one sweep.
+        Re-running a job that was in fact alive is harmless: a comment leaves pending once.
+        """
+        # A started entry's score is its start + timeout + 60 s (SimpleWorker's heartbeat TTL).
+        cutoff = time.time() + 60
+        reclaimed = 0
+        try:
+            for name in (self.settings.queue_name, self.settings.bulk_queue_name):
+                key = Queue(name, connection=self.redis).started_job_registry.key
+                entries: list[bytes] = self.redis.zrangebyscore(key, 0, cutoff)  # type: ignore[assignment]
+                for entry in entries:
+                    job_key = "rq:job:" + entry.decode().split(":", 1)[0]
+                    pipe = self.redis.pipeline()
+                    pipe.zrem(key, entry)
+                    pipe.hset(job_key, "status", "failed")
+                    pipe.execute()
+                    reclaimed += 1
+        except RedisError as exc:
+            log.warning("could not reclaim abandoned jobs: %s", exc)
+        if reclaimed:
+            log.warning("reclaimed %d moderation jobs abandoned by a dead worker", reclaimed)
+        return reclaimed
 
     def webhook(self, comment_id: int, event: str) -> bool:
         """Queue delivery of a published/rejected event to the site's webhook."""

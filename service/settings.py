@@ -32,6 +32,14 @@ class Settings:
     model_path: str = ""
     log_level: str = "INFO"
     dev_port: int = 8000
+    # Rate limits: requests per rate_limit_window seconds; 0 switches a limit off.
+    rate_limit_window: int = 60
+    rate_limit_site_key: int = 300_000
+    rate_limit_caller_ip: int = 300_000
+    rate_limit_comment_ip: int = 30
+    rate_limit_author: int = 20
+    flood_queue_after: int = 5  # comments per window per IP/author before the bulk queue
+    bulk_queue_name: str = "duyet-bulk"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
