@@ -1,0 +1,199 @@
+"""The shipped default model and the TextModel API: verdicts, accents, persistence, speed."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workers.engine.classifier import (
+    TextModel,
+    TrainOptions,
+    char_wb_ngrams,
+    feature_forms,
+    load_default_model,
+)
+from workers.engine.training import strip_diacritics
+
+# Written for these tests, not taken from the seed corpus.
+SPAM = [
+    "Nhà cái uy tín hàng đầu, nạp 200k nhận thêm 200k, rút về ngân hàng trong 3 phút",
+    "n.h.à c.á.i số 1, vào nhacai79 . net đăng ký liền tay",
+    "soi keo bong da mien phi, tham gia nhom zalo 0 9 7 7 1 2 3 4 5 6 nhe ae",
+    "Vay tiền nhanh trong ngày chỉ cần căn cước, không gọi người thân, lh 0936.222.111",
+    "Cho vay bốc bát họ lãi nhẹ, góp theo ngày, ai cần ib em Hạnh",
+    "Nhận làm bằng đại học chính quy, có hồ sơ gốc, tra cứu được trên mạng",
+    "Kiếm 400k mỗi ngày chỉ bằng điện thoại, không cần vốn, đăng ký tại bit.ly/kt99",
+    "Đầu tư tiền ảo lãi 3% mỗi ngày, cam kết không lỗ, nhắn tele @laixuyen",
+    "Xem video sex không che miễn phí, link ở bình luận đầu",
+    "сá độ bóng đá uу tín, tỷ lệ kèo cao nhất",
+    "Earn $700 per day from home, no experience required, sign up at easycash . biz",
+    "Check out my channel and subscribe, I promise to sub back!!!",
+    "Buy cheap Instagram followers and likes, 5k followers only $15",
+    "Get a verified university diploma in 10 days, no exams needed",
+]
+CIVIL = [
+    "Lãnh đạo huyện phải chịu trách nhiệm vì để người dân sống cạnh bãi rác suốt mười năm.",
+    "Làm ăn tắc trách quá, cây cầu mới xây đã lún, đề nghị khởi tố những người liên quan!",
+    "Chủ tịch tỉnh trả lời chất vấn quá chung chung, cử tri không chấp nhận được.",
+    "lanh dao so y te can tu chuc vi de thieu thuoc keo dai",
+    "Ông Nguyễn Văn Ngân phụ trách dự án cần giải trình rõ vì sao chậm tiến độ.",
+    "Mưa từ chiều qua, đường Phan Bội Châu ngập tới yên xe, mong phường cho người khơi cống.",
+    "Giá xăng tăng liên tục, tiền chợ mỗi ngày của nhà tôi cũng tăng theo.",
+    "Trường mầm non xã tôi thiếu giáo viên, các cháu phải học ghép lớp.",
+    "Đội nhà thua tan nát, ban huấn luyện nên nhìn lại chiến thuật.",
+    "Cảm ơn các y bác sĩ bệnh viện huyện đã cấp cứu kịp thời cho mẹ tôi.",
+    "ko bit bao gio duong moi dc sua, di lai kho qua",
+    "The district chief should resign, this flood response was a disaster.",
+    "Thanks for the report, the new clinic opening hours are very useful.",
+]
+ABUSE = [
+    "Đồ ngu như bò, đọc bài mà cũng không hiểu",
+    "thằng này óc chó thật, câm mồm đi",
+    "Shut up you idiot, nobody cares what you think",
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> TextModel:
+    return load_default_model()
+
+
+@pytest.fixture(scope="module")
+def small_model() -> TextModel:
+    texts = ["vay tiền nhanh lãi thấp", "nhà cái uy tín", "bài viết hay", "đường ngập quá"] * 3
+    labels = ["spam", "spam", "ham", "ham"] * 3
+    return TextModel.train(texts, labels, C=5.0)
+
+
+@pytest.mark.parametrize("text", SPAM)
+def test_default_model_calls_obvious_spam_spam(model: TextModel, text: str) -> None:
+    proba = model.probabilities(text)
+    assert proba["spam"] > 0.5, proba
+
+
+@pytest.mark.parametrize("text", CIVIL)
+def test_default_model_keeps_civil_comments_and_criticism_ham(model: TextModel, text: str) -> None:
+    proba = model.probabilities(text)
+    assert model.predict(text) == "ham", proba
+    assert proba["spam"] < 0.5 and proba["abuse"] < 0.5, proba
+
+
+@pytest.mark.parametrize("text", ABUSE)
+def test_default_model_calls_insults_abuse(model: TextModel, text: str) -> None:
+    assert model.predict(text) == "abuse", model.probabilities(text)
+
+
+@pytest.mark.parametrize("text", SPAM[:9] + CIVIL[:10])
+def test_stripping_diacritics_keeps_the_verdict(model: TextModel, text: str) -> None:
+    assert model.predict(strip_diacritics(text)) == model.predict(text)
+
+
+def test_default_model_metadata(model: TextModel) -> None:
+    assert model.labels == ("abuse", "ham", "spam")
+    assert model.version.startswith("seed-")
+    assert load_default_model() is model  # cached per process
+    assert (
+        Path(__file__)
+        .resolve()
+        .parents[3]
+        .joinpath("workers/engine/models/default.joblib")
+        .stat()
+        .st_size
+        < 5_000_000
+    )
+
+
+def test_fast_scorer_equals_sklearn(model: TextModel) -> None:
+    texts = SPAM + CIVIL + ABUSE + ["", "!!!", "ok", "a\nb\tc  d", "😀😀", "x" * 300]
+    fast = np.array([[model.probabilities(t)[label] for label in model.labels] for t in texts])
+    reference = model.predict_proba_many(texts)  # sklearn transform + predict_proba
+    assert np.abs(fast - reference).max() < 1e-6
+
+
+def test_fast_ngrams_equal_sklearn_analyzer(model: TextModel) -> None:
+    analyzer = model._blocks[0].vectorizer.build_analyzer()
+    low, high = model._blocks[0].vectorizer.ngram_range
+    for text in SPAM + CIVIL + ["a", " ab  c \n d ", "", "xy"]:
+        form = feature_forms(text)[0]
+        assert Counter(char_wb_ngrams(form, low, high)) == Counter(analyzer(form))
+
+
+def test_binary_model_fast_scorer_equals_sklearn(small_model: TextModel) -> None:
+    texts = ["vay tiền", "bài viết hay quá", "nha cai", "zzz"]
+    fast = [small_model.probabilities(t)["spam"] for t in texts]
+    reference = small_model.predict_proba_many(texts)[:, 1]
+    assert np.allclose(fast, reference, atol=1e-6)
+
+
+def test_probabilities_many_matches_single_calls(model: TextModel) -> None:
+    many = model.probabilities_many(SPAM[:3])
+    for text, proba in zip(SPAM[:3], many, strict=True):
+        assert proba == pytest.approx(model.probabilities(text), abs=1e-9)
+        assert sum(proba.values()) == pytest.approx(1.0)
+
+
+def test_save_load_round_trip(model: TextModel, tmp_path: Path) -> None:
+    path = tmp_path / "m.joblib"
+    model.save(path)
+    loaded = TextModel.load(path)
+    assert loaded.version == model.version and loaded.labels == model.labels
+    for text in SPAM[:4] + CIVIL[:4]:
+        assert loaded.probabilities(text) == model.probabilities(text)
+
+
+def test_partial_update_moves_near_identical_text(model: TextModel) -> None:
+    site = model.copy()
+    text = "Mua sim số đẹp giá rẻ tại cửa hàng Minh Phát đường Lê Lợi"
+    before = site.probabilities("Mua sim số đẹp giá rẻ tại cửa hàng Minh Phát, đường Lê Lợi!")
+    site.partial_update([text], ["ham"])
+    after = site.probabilities("Mua sim số đẹp giá rẻ tại cửa hàng Minh Phát, đường Lê Lợi!")
+    assert after["ham"] > before["ham"] + 0.2
+    assert site.version != model.version and site.version.startswith(model.version)
+    # the shared default is untouched, and unrelated comments barely move
+    assert model.probabilities(text) == pytest.approx(before, abs=0.2)
+    for other in CIVIL[:3] + SPAM[:3]:
+        assert site.predict(other) == model.predict(other)
+
+
+def test_partial_update_towards_spam(model: TextModel) -> None:
+    site = model.copy()
+    text = "Ghé thăm tiệm bánh Hoa Mai để được tặng bánh miễn phí mỗi sáng"
+    before = site.probabilities(text)["spam"]
+    site.partial_update([text], ["spam"])
+    assert site.probabilities(text + " nhé")["spam"] > before + 0.2
+
+
+def test_partial_update_rejects_unknown_label(model: TextModel) -> None:
+    with pytest.raises(ValueError):
+        model.copy().partial_update(["x"], ["eggs"])
+
+
+def test_training_needs_two_labels() -> None:
+    with pytest.raises(ValueError):
+        TextModel.train(["a", "b"], ["ham", "ham"])
+
+
+def test_training_options_change_features() -> None:
+    texts, labels = ["vay tiền", "bài hay", "nhà cái", "mưa to"], ["spam", "ham", "spam", "ham"]
+    small = TextModel.train(texts, labels, options=TrainOptions(char_ngrams=(2, 3)))
+    large = TextModel.train(texts, labels)
+    assert small.n_features < large.n_features
+    assert small.version != large.version
+
+
+def test_single_comment_scoring_is_under_a_millisecond(model: TextModel) -> None:
+    texts = [f"{t} {i}" for i in range(100) for t in SPAM + CIVIL][:2000]
+    medians = []
+    for attempt in range(3):  # the best of three runs, so a busy machine does not fail it
+        timings = []
+        for text in texts:
+            start = time.perf_counter()
+            model.probabilities(f"{text} {attempt}")
+            timings.append(time.perf_counter() - start)
+        medians.append(statistics.median(timings))
+    assert min(medians) < 0.001
