@@ -101,3 +101,68 @@ def feedback_for(redis: Redis, site_id: int, fingerprint: int) -> tuple[Feedback
             latest.setdefault(int(fp), label)  # lists are newest first
     found = ((similarity(fp, fingerprint), label) for fp, label in latest.items())
     return tuple(Feedback(label, sim) for sim, label in found if sim >= NEAR)
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What Redis knows around one comment: its posting rates, copies, moderators' labels."""
+
+    rates: dict[str, int]
+    duplicates: int
+    feedback: tuple[Feedback, ...]
+
+
+def observe_many(
+    redis: Redis, items: list[tuple[int, dict[str, str | None], Sighting]]
+) -> list[Observed]:
+    """Do posting_rates, count_duplicates and feedback_for for many comments in two round trips.
+
+    Items are (site_id, who, sighting) in submission order; each comment also sees the copies
+    earlier in the same batch, so the answers equal those of one call per comment in turn.
+    """
+    now = time.time()
+    minute = int(now // RATE_WINDOW)
+    pipe = redis.pipeline(transaction=False)
+    plans = []
+    for site_id, who, sighting in items:
+        present = [(kind, value) for kind, value in who.items() if value]
+        for kind, value in present:
+            key = f"duyet:rate:{site_id}:{kind}:{value}:{minute}"
+            pipe.incr(key)
+            pipe.expire(key, RATE_WINDOW * 2)
+        band_keys = _band_keys(f"duyet:nd:{site_id}", sighting.fingerprint)
+        for key in band_keys:
+            pipe.zrangebyscore(key, now - DUPLICATE_WINDOW, "+inf")
+        for key in _band_keys(f"duyet:fb:{site_id}", sighting.fingerprint):
+            pipe.lrange(key, 0, -1)
+        plans.append((present, band_keys))
+    replies = iter(pipe.execute())
+    observed = []
+    earlier: dict[str, list[Sighting]] = {}
+    for (present, band_keys), (_, _, sighting) in zip(plans, items, strict=True):
+        rates = {}
+        for kind, _ in present:
+            rates[kind] = int(next(replies))
+            next(replies)  # EXPIRE's answer
+        seen = {Sighting.decode(raw) for _ in band_keys for raw in next(replies)}
+        seen.update(s for key in band_keys for s in earlier.get(key, ()))
+        labels = [next(replies) for _ in band_keys]
+        for key in band_keys:
+            earlier.setdefault(key, []).append(sighting)
+            pipe.zadd(key, {sighting.encode(): now})
+            pipe.zremrangebyscore(key, "-inf", now - DUPLICATE_WINDOW)
+            pipe.expire(key, DUPLICATE_WINDOW)
+        copies = len({s.comment_id for s in seen if _is_other_copy(s, sighting)})
+        observed.append(Observed(rates, copies, _latest_labels(labels, sighting.fingerprint)))
+    pipe.execute()
+    return observed
+
+
+def _latest_labels(lists: list[list[bytes]], fingerprint: int) -> tuple[Feedback, ...]:
+    latest: dict[int, str] = {}
+    for members in lists:
+        for raw in members:
+            fp, label = raw.decode().split(":", 1)
+            latest.setdefault(int(fp), label)  # lists are newest first
+    found = ((similarity(fp, fingerprint), label) for fp, label in latest.items())
+    return tuple(Feedback(label, sim) for sim, label in found if sim >= NEAR)

@@ -12,17 +12,21 @@ from typing import Any
 from rq import get_current_job
 
 from service.metrics import WEBHOOK_FAILURES, observe_decision
-from service.store.decisions import ModerationInput, Outcome, load_for_moderation
-from service.store.decisions import record_system_decision as record
+from service.store.decisions import (
+    ModerationInput,
+    Outcome,
+    SystemDecision,
+    load_many_for_moderation,
+)
+from service.store.decisions import record_system_decisions as record_many
 from service.store.delivery import load_target
-from workers import behaviour, runtime, webhooks
+from workers import batch, behaviour, runtime, webhooks
 from workers.engine import evaluate
 from workers.engine.fingerprint import fingerprint
 from workers.engine.types import (
     Behaviour,
     CommentInput,
     Context,
-    Decision,
     SiteRules,
     Thresholds,
 )
@@ -32,43 +36,66 @@ PUBLISH_EVENTS = {"approved": "comment.published", "rejected": "comment.rejected
 
 
 def moderate_comment(comment_id: int) -> str:
-    """Decide one pending comment; return the new status, or 'skipped' if already decided."""
-    loaded = load_for_moderation(runtime.database(), comment_id)
-    if loaded is None:
-        return "skipped"
-    comment = _comment_input(loaded)
-    context = _context(loaded, comment)
-    decision = evaluate(comment, context)
-    outcome = _save(comment_id, decision)
-    if outcome is None:
-        return "skipped"
-    observe_decision(
-        decision.verdict.value,
-        decision.reasons_as_dicts(),
-        loaded.comment.created_at,
-        decision.engine_version,
-    )
-    _announce(outcome)
-    return outcome.status.value
+    """Decide one pending comment (and the queued ones behind it); return its new status.
 
-
-def _save(comment_id: int, decision: Decision) -> Outcome | None:
-    return record(
-        runtime.database(),
-        comment_id,
-        decision.verdict.value,
-        decision.scores,
-        decision.reasons_as_dicts(),
-        decision.engine_version,
-    )
-
-
-def _announce(outcome: Outcome) -> None:
-    event = PUBLISH_EVENTS.get(outcome.status.value)
-    if event:
-        runtime.job_queue().webhook(outcome.comment.id, event)
+    Returns 'skipped' if it was decided already. If the batch fails, the claimed neighbours
+    are queued again before RQ retries this job.
+    """
+    claimed = batch.claim_neighbours(runtime.redis())
+    claimed.pop(comment_id, None)
     job = get_current_job()
-    request_id = job.meta.get("request_id") if job else None
+    request_ids = {comment_id: job.meta.get("request_id") if job else None, **claimed}
+    try:
+        statuses = decide_many(list(request_ids), request_ids)
+    except Exception:
+        if claimed:
+            runtime.job_queue().moderate(list(claimed))
+        raise
+    return statuses.get(comment_id, "skipped")
+
+
+def decide_many(
+    comment_ids: list[int], request_ids: dict[int, str | None] | None = None
+) -> dict[int, str]:
+    """Decide the pending ones of many comments: one load, two Redis trips, one transaction."""
+    loaded = load_many_for_moderation(runtime.database(), comment_ids)
+    if not loaded:
+        return {}
+    inputs = [_comment_input(item) for item in loaded]
+    observed = behaviour.observe_many(
+        runtime.redis(), [_observation(item, c) for item, c in zip(loaded, inputs, strict=True)]
+    )
+    decided = [
+        (item, evaluate(c, _context(item, o)))
+        for item, c, o in zip(loaded, inputs, observed, strict=True)
+    ]
+    outcomes = record_many(
+        runtime.database(),
+        [
+            SystemDecision(
+                item.comment,
+                d.verdict.value,
+                d.scores,
+                d.reasons_as_dicts(),
+                d.engine_version,
+            )
+            for item, d in decided
+        ],
+    )
+    by_id = {item.comment.id: (item, d) for item, d in decided}
+    for outcome in outcomes:
+        item, d = by_id[outcome.comment.id]
+        observe_decision(
+            d.verdict.value, d.reasons_as_dicts(), item.comment.created_at, d.engine_version
+        )
+        _announce(outcome, bool(item.site.webhook_url), (request_ids or {}).get(item.comment.id))
+    return {o.comment.id: o.status.value for o in outcomes}
+
+
+def _announce(outcome: Outcome, has_webhook: bool, request_id: str | None) -> None:
+    event = PUBLISH_EVENTS.get(outcome.status.value)
+    if event and has_webhook:  # a site without a webhook would get a job that does nothing
+        runtime.job_queue().webhook(outcome.comment.id, event)
     log.info(
         "decided comment %s: %s",
         outcome.comment.id,
@@ -102,31 +129,30 @@ def _site_rules(config: dict[str, Any]) -> SiteRules:
     )
 
 
-def _context(loaded: ModerationInput, comment: CommentInput) -> Context:
-    redis = runtime.redis()
-    site_id = loaded.site.id
-    rates = behaviour.posting_rates(
-        redis,
-        site_id,
-        {"ip": comment.ip, "email": comment.author_email, "author": comment.author_id},
-    )
+def _observation(
+    loaded: ModerationInput, comment: CommentInput
+) -> tuple[int, dict[str, str | None], behaviour.Sighting]:
     fp = fingerprint(comment.body)
     author = comment.author_id or comment.author_email or comment.ip or comment.author_name
-    sighting = behaviour.Sighting(loaded.comment.id, fp, loaded.article.id, author)
+    who = {"ip": comment.ip, "email": comment.author_email, "author": comment.author_id}
+    return loaded.site.id, who, behaviour.Sighting(loaded.comment.id, fp, loaded.article.id, author)
+
+
+def _context(loaded: ModerationInput, seen: behaviour.Observed) -> Context:
     return Context(
         rules=_site_rules(loaded.config),
         article_closed=loaded.article.closed,
         article_premoderated=loaded.article.premoderated,
         behaviour=Behaviour(
-            ip_rate=rates.get("ip", 0),
-            email_rate=rates.get("email", 0),
-            author_rate=rates.get("author", 0),
-            duplicates=behaviour.count_duplicates(redis, site_id, sighting),
+            ip_rate=seen.rates.get("ip", 0),
+            email_rate=seen.rates.get("email", 0),
+            author_rate=seen.rates.get("author", 0),
+            duplicates=seen.duplicates,
             author_approved=loaded.author_approved,
             author_rejected=loaded.author_rejected,
             banned=loaded.banned,
         ),
-        feedback=behaviour.feedback_for(redis, site_id, fp),
+        feedback=seen.feedback,
     )
 
 

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, NotFound
-from service.models import Article, Ban, Comment, Decision, Site, Status, TrainingExample, utcnow
+from service.models import (
+    Article,
+    AuditEntry,
+    Ban,
+    Comment,
+    Decision,
+    Site,
+    Status,
+    TrainingExample,
+    utcnow,
+)
 from service.site_config import site_config
 from service.store.db import Database
 from service.store.records import audit, touch_thread, transition
@@ -233,3 +243,130 @@ def add_ban(
         audit(s, None, actor, "ban", None, {"kind": kind, "value": value}, site_id=site_id)
         s.flush()
         return ban
+
+
+def load_many_for_moderation(db: Database, comment_ids: list[int]) -> list[ModerationInput]:
+    """Load the pending ones of many comments in one transaction, in the order given."""
+    with db.transaction() as s:
+        found = {
+            c.id: c
+            for c in s.scalars(
+                select(Comment).where(
+                    Comment.id.in_(comment_ids), Comment.status == Status.PENDING.value
+                )
+            )
+        }
+        comments = [found[i] for i in comment_ids if i in found]
+        articles = _by_id(s, Article, {c.article_id for c in comments})
+        sites = _by_id(s, Site, {c.site_id for c in comments})
+        configs = {site_id: site_config(site.config) for site_id, site in sites.items()}
+        loaded = []
+        for comment in comments:
+            approved, rejected = _author_history(s, comment)
+            loaded.append(
+                ModerationInput(
+                    comment=comment,
+                    article=articles[comment.article_id],
+                    site=sites[comment.site_id],
+                    config=configs[comment.site_id],
+                    author_approved=approved,
+                    author_rejected=rejected,
+                    banned=_active_bans(s, comment),
+                )
+            )
+        return loaded
+
+
+def _by_id(s: Session, model: Any, ids: set[int]) -> dict[int, Any]:
+    return {row.id: row for row in s.scalars(select(model).where(model.id.in_(ids)))}
+
+
+@dataclass(frozen=True)
+class SystemDecision:
+    """One worker decision to record (see record_system_decisions)."""
+
+    comment: Comment
+    verdict: str
+    scores: dict[str, float]
+    reasons: list[dict[str, Any]]
+    engine_version: str
+
+
+def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> list[Outcome]:
+    """Record many worker decisions in one transaction; each comment still leaves pending once.
+
+    One conditional UPDATE ... RETURNING per verdict moves only the comments that are still
+    pending; decision and audit rows are written for those alone, so a comment another
+    worker decided meanwhile gets nothing twice.
+    """
+    now = utcnow()
+    by_status: dict[Status, list[SystemDecision]] = {}
+    for d in decisions:
+        by_status.setdefault(VERDICT_STATUS[d.verdict], []).append(d)
+    outcomes: list[Outcome] = []
+    with db.transaction() as s:
+        for status, group in by_status.items():
+            moved = set(
+                s.scalars(
+                    update(Comment)
+                    .where(
+                        Comment.id.in_([d.comment.id for d in group]),
+                        Comment.status == Status.PENDING.value,
+                    )
+                    .values(status=status.value, updated_at=now)
+                    .returning(Comment.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+            done = [d for d in group if d.comment.id in moved]
+            _add_decision_rows(s, done, status, now)
+            outcomes += [_outcome(d.comment, status, now) for d in done]
+        published = {o.comment.article_id for o in outcomes if o.status == Status.APPROVED}
+        for article_id in sorted(published):
+            touch_thread(s, article_id)
+    return outcomes
+
+
+def _add_decision_rows(
+    s: Session, done: list[SystemDecision], status: Status, now: datetime
+) -> None:
+    if not done:
+        return
+    s.execute(
+        insert(Decision),
+        [
+            {
+                "comment_id": d.comment.id,
+                "verdict": d.verdict,
+                "scores": d.scores,
+                "reasons": d.reasons,
+                "engine_version": d.engine_version,
+                "decided_by": "system",
+                "note": "",
+                "created_at": now,
+            }
+            for d in done
+        ],
+    )
+    s.execute(
+        insert(AuditEntry),
+        [
+            {
+                "site_id": d.comment.site_id,
+                "comment_id": d.comment.id,
+                "actor": "system",
+                "action": "decide",
+                "from_status": Status.PENDING.value,
+                "to_status": status.value,
+                "detail": {"engine_version": d.engine_version},
+                "created_at": now,
+            }
+            for d in done
+        ],
+    )
+
+
+def _outcome(comment: Comment, status: Status, now: datetime) -> Outcome:
+    comment.status = status.value
+    comment.updated_at = now
+    return Outcome(comment, True, status, status == Status.APPROVED)
