@@ -152,7 +152,9 @@ class QueueCollector(Collector):
             ),
         }
         try:
-            for name in self.queue_names:
+            # The configured queues (shown even when empty) and any other duyet has used.
+            used = {q.name for q in Queue.all(connection=self.redis)}
+            for name in sorted(set(self.queue_names) | used):
                 self._measure(Queue(name, connection=self.redis), families)
         except RedisError:
             up.add_metric([], 0)
