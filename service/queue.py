@@ -37,10 +37,17 @@ class JobQueue:
         self.redis = redis
         self.settings = settings
         self.moderation = Queue(settings.queue_name, connection=redis)
+        self.bulk = Queue(settings.bulk_queue_name, connection=redis)
         self.webhooks = Queue(settings.webhook_queue_name, connection=redis)
 
-    def moderate(self, comment_ids: Iterable[int], request_id: str | None = None) -> bool:
-        """Queue one moderation job per comment id; False if Redis refused (the sweep retries)."""
+    def moderate(
+        self, comment_ids: Iterable[int], request_id: str | None = None, bulk: bool = False
+    ) -> bool:
+        """Queue one moderation job per comment id; False if Redis refused (the sweep retries).
+
+        bulk=True puts suspected floods on the low-priority queue, which workers serve only
+        when the main queue is empty, so a flood cannot delay a normal reader's comment.
+        """
         jobs = [
             Queue.prepare_data(
                 MODERATE_JOB,
@@ -54,33 +61,11 @@ class JobQueue:
             )
             for comment_id in comment_ids
         ]
+        queue = self.bulk if bulk else self.moderation
         try:
-            self.moderation.enqueue_many(jobs)
+            queue.enqueue_many(jobs)
         except RedisError as exc:
             log.warning("could not enqueue moderation of %s: %s", comment_ids, exc)
-            return False
-        return True
-
-    def moderate_bulk(self, comment_ids: Iterable[int], request_id: str | None = None) -> bool:
-        """Queue moderation of suspected floods on the low-priority bulk queue (same job ids)."""
-        bulk = Queue(self.settings.bulk_queue_name, connection=self.redis)
-        jobs = [
-            Queue.prepare_data(
-                MODERATE_JOB,
-                args=(comment_id,),
-                job_id=moderation_job_id(comment_id),
-                timeout=self.settings.job_timeout,
-                result_ttl=0,
-                failure_ttl=7 * 24 * 3600,
-                meta={"request_id": request_id} if request_id else None,
-                retry=Retry(max=3, interval=[1, 5, 30]),
-            )
-            for comment_id in comment_ids
-        ]
-        try:
-            bulk.enqueue_many(jobs)
-        except RedisError as exc:
-            log.warning("could not enqueue bulk moderation of %s: %s", comment_ids, exc)
             return False
         return True
 

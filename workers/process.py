@@ -8,6 +8,7 @@ import sys
 import threading
 
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue, SimpleWorker
 
 from service.logging import configure_logging
@@ -36,9 +37,9 @@ def run_worker(burst: bool = False) -> int:
     configure_logging(settings)
     redis = Redis.from_url(settings.redis_url_or_local)
     _warm_up_engine()
-    queues = [
-        Queue(name, connection=redis) for name in (settings.queue_name, settings.webhook_queue_name)
-    ]
+    # Order is priority: a flood waiting on the bulk queue never delays a normal comment.
+    names = (settings.queue_name, settings.webhook_queue_name, settings.bulk_queue_name)
+    queues = [Queue(name, connection=redis) for name in names]
     stop = threading.Event()
     sweeper = threading.Thread(
         target=sweep.run_forever,
@@ -48,12 +49,26 @@ def run_worker(burst: bool = False) -> int:
     )
     sweeper.start()
     try:
-        SimpleWorker(queues, connection=redis).work(
-            burst=burst, with_scheduler=True, logging_level=settings.log_level
-        )
+        _work_through_outages(queues, redis, settings, burst, stop)
     finally:
         stop.set()
     return 0
+
+
+def _work_through_outages(
+    queues: list[Queue], redis: Redis, settings: Settings, burst: bool, stop: threading.Event
+) -> None:
+    # RQ's work loop gives up when Redis goes away; a worker that exits then would leave
+    # every comment accepted during the outage to wait for an operator. Keep trying instead.
+    while not stop.is_set():
+        try:
+            SimpleWorker(queues, connection=redis).work(
+                burst=burst, with_scheduler=True, logging_level=settings.log_level
+            )
+            return
+        except RedisConnectionError:
+            log.warning("Redis is unreachable; the worker tries again in 1 s")
+            stop.wait(1)
 
 
 def run_api(host: str, port: int, workers: int, threads: int) -> int:

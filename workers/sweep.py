@@ -26,6 +26,7 @@ def sweep_once(db: Database, redis: Redis, settings: Settings) -> int:
     except RedisError:
         return 0  # nothing can be queued while Redis is away; the next sweep tries again
     queue = JobQueue(redis, settings)
+    queue.reclaim_abandoned()  # jobs of a worker that died mid-job become visible to the sweep
     candidates = stranded_comment_ids(db, timedelta(seconds=settings.sweep_min_age))
     try:
         ids = queue.without_live_job(candidates) if candidates else []

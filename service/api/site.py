@@ -14,6 +14,7 @@ from redis.exceptions import RedisError
 from service.auth import require_site
 from service.context import services
 from service.errors import DuyetError
+from service.limits import suspected_flood
 from service.models import Article, Comment, Status
 from service.schemas import (
     ArticleIn,
@@ -72,7 +73,7 @@ class Comments(MethodView):
         new = store.NewComment(**data)
         comment, created = store.submit_comment(svc.db, g.site_id, new, _idempotency_key())
         if created:
-            svc.queue.moderate([comment.id], g.get("request_id"))
+            svc.queue.moderate([comment.id], g.get("request_id"), bulk=suspected_flood())
         return comment_view(comment, new.article_id)
 
 

@@ -60,7 +60,7 @@ def find_site(db: Database, slug_or_id: str) -> Site:
     with db.transaction() as s:
         query = select(Site).where(Site.slug == slug_or_id)
         site = s.scalar(query)
-        if site is None and slug_or_id.isdigit():
+        if site is None and slug_or_id.isdecimal():
             site = s.get(Site, int(slug_or_id))
         if site is None:
             raise NotFound(f"site '{slug_or_id}' not found")

@@ -117,11 +117,6 @@ def test_huge_and_negative_ids_in_paths_are_404(client, site, moderator):
     _assert_4xx(client.get(huge, auth=moderator), 404)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service/store/accounts.py find_site: '²'.isdigit() is True but int('²') raises; "
-    "the fix is isdecimal(). Remove this mark with the fix.",
-)
 def test_a_non_ascii_digit_site_filter_is_a_404_not_a_500(client, moderator):
     _assert_4xx(client.get("/v1/moderation/queue?site=%C2%B2", auth=moderator), 404)
 
