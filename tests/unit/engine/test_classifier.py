@@ -187,13 +187,12 @@ def test_training_options_change_features() -> None:
 
 
 def test_single_comment_scoring_is_under_a_millisecond(model: TextModel) -> None:
+    # CPU time of the calling thread: what one comment costs, whatever else the machine runs
+    # (bench/engine_datasets.py reports the wall-clock figures)
     texts = [f"{t} {i}" for i in range(100) for t in SPAM + CIVIL][:2000]
-    medians = []
-    for attempt in range(3):  # the best of three runs, so a busy machine does not fail it
-        timings = []
-        for text in texts:
-            start = time.perf_counter()
-            model.probabilities(f"{text} {attempt}")
-            timings.append(time.perf_counter() - start)
-        medians.append(statistics.median(timings))
-    assert min(medians) < 0.001
+    timings = []
+    for text in texts:
+        start = time.thread_time()
+        model.probabilities(text)
+        timings.append(time.thread_time() - start)
+    assert statistics.median(timings) < 0.001
