@@ -13,16 +13,15 @@ from service import metrics
 from service.checker import CheckRequest, CheckResult
 from service.context import Services
 from service.errors import NotFound
-from service.models import Comment
 from service.site_config import site_config
 from service.store import accounts
 from service.store.comments import get_article
-from service.store.decisions import _active_bans, _author_history
+from service.store.decisions import author_standing
 from workers import behaviour
 from workers.engine import evaluate
 from workers.engine.fingerprint import fingerprint
 from workers.engine.types import Behaviour, CommentInput, Context
-from workers.jobs import _site_rules
+from workers.jobs import site_rules
 
 # Checked comments are not stored, so they get ids of their own in the duplicate index:
 # negative, never colliding with a stored comment's.
@@ -68,7 +67,7 @@ class EngineChecker:
         approved, rejected, banned = self._standing(svc, request)
         fp = fingerprint(comment.body)
         return Context(
-            rules=_site_rules(site_config(site.config)),
+            rules=site_rules(site_config(site.config)),
             article_closed=closed,
             article_premoderated=premoderated,
             behaviour=Behaviour(
@@ -92,19 +91,9 @@ class EngineChecker:
 
     @staticmethod
     def _standing(svc: Services, request: CheckRequest) -> tuple[int, int, tuple[str, ...]]:
-        # A transient row (id 0, never added) lets the store's own history and ban queries
-        # answer for a comment that is not stored.
-        probe = Comment(
-            id=0,
-            site_id=request.site_id,
-            author_email=request.author_email,
-            author_id=request.author_id,
-            ip=request.ip,
+        return author_standing(
+            svc.db, request.site_id, request.author_email, request.author_id, request.ip
         )
-        with svc.db.transaction() as s:
-            approved, rejected = _author_history(s, probe)
-            banned = _active_bans(s, probe)
-        return approved, rejected, banned
 
     @staticmethod
     def _rates(

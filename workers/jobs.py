@@ -117,7 +117,8 @@ def _comment_input(loaded: ModerationInput) -> CommentInput:
     )
 
 
-def _site_rules(config: dict[str, Any]) -> SiteRules:
+def site_rules(config: dict[str, Any]) -> SiteRules:
+    """Turn a site's effective configuration into the engine's rule settings."""
     return SiteRules(
         banned_words=tuple(config["banned_words"]),
         suspect_words=tuple(config["suspect_words"]),
@@ -140,7 +141,7 @@ def _observation(
 
 def _context(loaded: ModerationInput, seen: behaviour.Observed) -> Context:
     return Context(
-        rules=_site_rules(loaded.config),
+        rules=site_rules(loaded.config),
         article_closed=loaded.article.closed,
         article_premoderated=loaded.article.premoderated,
         behaviour=Behaviour(

@@ -81,6 +81,17 @@ def load_for_moderation(db: Database, comment_id: int) -> ModerationInput | None
         )
 
 
+def author_standing(
+    db: Database, site_id: int, email: str | None, author_id: str | None, ip: str | None
+) -> tuple[int, int, tuple[str, ...]]:
+    """Return an author's approved and rejected counts and active bans, for an unstored comment."""
+    # A transient row (id 0, never added) lets the same queries answer as for a stored one.
+    probe = Comment(id=0, site_id=site_id, author_email=email, author_id=author_id, ip=ip)
+    with db.transaction() as s:
+        approved, rejected = _author_history(s, probe)
+        return approved, rejected, _active_bans(s, probe)
+
+
 def _author_clause(comment: Comment) -> Any:
     clauses = []
     if comment.author_email:
