@@ -46,6 +46,11 @@ class SiteConfigSchema(Schema):
     report_threshold = fields.Integer(validate=validate.Range(min=1, max=1000))
     premoderate_default = fields.Boolean()
     thresholds = fields.Nested(ThresholdsSchema)
+    # The shared secret Coral signs its external-moderation requests with; a list while rolling.
+    coral_signing_secret = fields.String(validate=validate.Length(min=16, max=200))
+    coral_signing_secrets = fields.List(
+        fields.String(validate=validate.Length(min=16, max=200)), validate=validate.Length(max=5)
+    )
 
 
 def site_config(stored: dict[str, Any] | None) -> dict[str, Any]:

@@ -14,8 +14,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from marshmallow import ValidationError
+
 from service.errors import DuyetError
 from service.settings import Settings
+from service.site_config import SiteConfigSchema
 from service.store import Database, accounts, migrate
 
 Handler = Callable[[argparse.Namespace], int]
@@ -46,6 +49,32 @@ def cmd_site_list(args: argparse.Namespace) -> int:
     sites = [{"id": s.id, "slug": s.slug, "name": s.name} for s in accounts.list_sites(_db())]
     lines = "\n".join(f"{s['id']}\t{s['slug']}\t{s['name']}" for s in sites)
     return _emit(args, {"sites": sites}, lines or "no sites yet")
+
+
+def cmd_site_configure(args: argparse.Namespace) -> int:
+    db = _db()
+    site = accounts.find_site(db, args.slug)
+    changes: dict[str, Any] = {}
+    checked = SiteConfigSchema().load(dict(_key_value(item) for item in args.set))
+    if checked:
+        changes["config"] = {**(site.config or {}), **checked}
+    if args.webhook_url is not None:
+        changes["webhook_url"] = args.webhook_url or None
+    if args.webhook_secret is not None:
+        changes["webhook_secret"] = args.webhook_secret or None
+    accounts.update_site(db, site.id, **changes)
+    data = {"slug": site.slug, "changed": sorted(changes), "config_keys": sorted(checked)}
+    return _emit(args, data, f"updated {site.slug}: {', '.join(sorted(changes)) or 'nothing'}")
+
+
+def _key_value(item: str) -> tuple[str, Any]:
+    key, sep, raw = item.partition("=")
+    if not sep:
+        raise DuyetError(f"--set takes KEY=VALUE, not {item!r}")
+    try:
+        return key, json.loads(raw)  # numbers, booleans, lists ...
+    except json.JSONDecodeError:
+        return key, raw  # ... or a plain string
 
 
 def cmd_key_create(args: argparse.Namespace) -> int:
@@ -130,6 +159,19 @@ def _add_management(sub: Any) -> None:
     create.add_argument("--name", default="")
     create.set_defaults(func=cmd_site_create)
     _with_json(site.add_parser("list", help="list sites")).set_defaults(func=cmd_site_list)
+    configure = _with_json(site.add_parser("configure", help="change a site's rules or webhook"))
+    configure.add_argument("slug")
+    configure.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a config value, JSON or plain text: max_links=3, banned_words='[\"cá độ\"]', "
+        "coral_signing_secret=...",
+    )
+    configure.add_argument("--webhook-url", default=None, help="empty string removes it")
+    configure.add_argument("--webhook-secret", default=None, help="empty string removes it")
+    configure.set_defaults(func=cmd_site_configure)
     key = sub.add_parser("key", help="API keys").add_subparsers(dest="key_cmd", required=True)
     key_create = _with_json(key.add_parser("create", help="create an API key for a site"))
     key_create.add_argument("site", help="site slug or id")
@@ -163,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args)
     except DuyetError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except ValidationError as exc:
+        print(f"error: {exc.messages}", file=sys.stderr)
         return 1
 
 

@@ -11,6 +11,7 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue, SimpleWorker
 
+from service import metrics
 from service.logging import configure_logging
 from service.settings import Settings
 from service.store import Database
@@ -52,6 +53,7 @@ def run_worker(burst: bool = False) -> int:
         _work_through_outages(queues, redis, settings, burst, stop)
     finally:
         stop.set()
+        metrics.mark_process_dead(os.getpid())  # its gauges (engine version) go with it
     return 0
 
 

@@ -1,0 +1,45 @@
+"""The management commands, as an operator's scripts call them (with --json)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from service.store import Database, accounts
+from workers.cli import main
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_site_key_and_moderator_commands_answer_in_json(settings, capsys):
+    site = _run(capsys, "site", "create", "baotinh", "--name", "Báo Tỉnh")
+    assert site["slug"] == "baotinh"
+    key = _run(capsys, "key", "create", "baotinh")
+    assert key["key"].startswith("dy_")
+    db = Database(settings.database_url)
+    assert accounts.site_for_key(db, key["key"]) == site["id"]
+    moderator = _run(capsys, "moderator", "create", "lan", "--role", "admin")
+    assert accounts.verify_moderator(db, "lan", moderator["password"]) is not None
+    assert [s["slug"] for s in _run(capsys, "site", "list")["sites"]] == ["baotinh"]
+
+
+def test_site_configure_validates_and_merges_config(settings, capsys):
+    _run(capsys, "site", "create", "baotinh")
+    answer = _run(
+        capsys,
+        "site", "configure", "baotinh",
+        "--set", "max_links=4",
+        "--set", 'banned_words=["cá độ"]',
+        "--set", "coral_signing_secret=a-secret-of-enough-length",
+        "--webhook-url", "https://example.vn/hook",
+    )  # fmt: skip
+    assert answer["config_keys"] == ["banned_words", "coral_signing_secret", "max_links"]
+    site = accounts.find_site(Database(settings.database_url), "baotinh")
+    assert site.config["max_links"] == 4 and site.config["banned_words"] == ["cá độ"]
+    assert site.webhook_url == "https://example.vn/hook"
+    assert main(["site", "configure", "baotinh", "--set", "max_links=-1"]) == 1
+    assert "max_links" in capsys.readouterr().err
