@@ -7,8 +7,6 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from service.site_config import SiteConfigSchema
-
 
 class Text(fields.String):
     """A string that PostgreSQL and UTF-8 can store: no NUL bytes, no lone surrogates."""
@@ -198,13 +196,6 @@ class HistoryOut(Schema):
     comment = fields.Nested(QueueItemOut)
     decisions = fields.List(fields.Nested(DecisionOut))
     audit = fields.List(fields.Nested(AuditOut))
-
-
-class SiteSettingsOut(Schema):
-    slug = fields.String()
-    name = fields.String()
-    webhook_url = fields.String(allow_none=True)
-    config = fields.Nested(SiteConfigSchema)
 
 
 class HealthOut(Schema):
