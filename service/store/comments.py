@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -111,23 +111,27 @@ def _insert(s: Session, site_id: int, new: NewComment, idempotency_key: str | No
     article = _ensure_article(s, site_id, new)
     if article.closed:
         raise ArticleClosed("comments on this article are closed")
-    comment = Comment(
-        site_id=site_id,
-        article_id=article.id,
-        parent_id=new.parent_id,
-        root_id=_root_of(s, site_id, article, new.parent_id),
-        author_name=new.author_name,
-        author_email=new.author_email,
-        author_id=new.author_id,
-        ip=new.ip,
-        user_agent=new.user_agent,
-        body=unicodedata.normalize("NFC", new.body),
-        idempotency_key=idempotency_key,
-        status=Status.PENDING.value,
-    )
-    s.add(comment)
-    s.flush()
-    return comment
+    now = utcnow()
+    values: dict[str, Any] = {
+        "site_id": site_id,
+        "article_id": article.id,
+        "parent_id": new.parent_id,
+        "root_id": _root_of(s, site_id, article, new.parent_id),
+        "author_name": new.author_name,
+        "author_email": new.author_email,
+        "author_id": new.author_id,
+        "ip": new.ip,
+        "user_agent": new.user_agent,
+        "body": unicodedata.normalize("NFC", new.body),
+        "idempotency_key": idempotency_key,
+        "status": Status.PENDING.value,
+        "report_count": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    # One INSERT ... RETURNING id instead of the unit of work's flush: intake's hottest line.
+    comment_id = s.scalar(insert(Comment).values(values).returning(Comment.id))
+    return Comment(id=comment_id, **values)
 
 
 def get_comment(db: Database, site_id: int, comment_id: int) -> tuple[Comment, Article]:
