@@ -1,0 +1,321 @@
+"""The comment-storm benchmark: the real service on loopback, measured side by side.
+
+    python -m bench.perf [--quick] [--postgres postgresql://postgres@127.0.0.1:5432]
+
+Starts an embedded Redis, a fresh database (SQLite file, or a `duyet_bench` PostgreSQL
+database created and dropped here), gunicorn gthread 2x8 and two `duyet worker`s, drives
+them with wrk and a paced sender, and prints one table. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import func, select
+
+from bench import corpus, load, procs, seed
+from service.models import Comment, Decision, Status
+from service.queue import JobQueue
+from service.settings import Settings
+from service.store import Database, migrate
+from service.store.comments import NewComment, submit_comment
+from workers.embedded_redis import EmbeddedRedis, free_port
+
+REF_QUEUE = "bench-reference"
+
+
+@dataclass(frozen=True)
+class Plan:
+    wrk_seconds: int
+    latency_seconds: int
+    latency_rate: float
+    reference_seconds: int
+    reference_jobs: int
+    small: int
+    large: int
+
+    @classmethod
+    def of(cls, quick: bool) -> Plan:
+        if quick:
+            return cls(5, 15, 200, 6, 600, 10_000, 200_000)
+        return cls(10, 60, 200, 12, 1_500, 10_000, 1_000_000)
+
+
+class Bench:
+    """One run: the environment, the service's processes, and the figures gathered."""
+
+    def __init__(self, plan: Plan, database_url: str, work: Path) -> None:
+        self.plan = plan
+        self.work = work
+        self.db = Database(database_url)
+        self.redis = EmbeddedRedis(work / "redis").start()
+        self.env = procs.child_env(database_url, self.redis.url)
+        self.rss = procs.RssSampler()
+        self.figures: dict[str, float] = {}
+        self.notes: dict[str, str] = {}
+        migrate.upgrade(database_url)
+        seeded = seed.site_and_articles(self.db)
+        self.site_id, self.key = seeded.site_id, seeded.api_key
+        seed.hot_thread(self.db, self.site_id)
+        self.bodies = corpus.write_bodies(work / "bodies.jsonl", 20_000, seed=6)
+        self.api: procs.Proc | None = None
+        self.port = free_port()
+
+    # ----- service processes ----------------------------------------------------------
+    def start_api(self) -> None:
+        self.api = procs.gunicorn(
+            "api", "workers.wsgi:create()", self.port, self.env, self.work, conf=True
+        )
+        self.rss.watch("api", self.api.children())
+
+    @contextmanager
+    def workers(self) -> Iterator[list[procs.Proc]]:
+        started = procs.duyet_workers(2, self.env, self.work)
+        self.rss.watch("worker", [p.pid for p in started])
+        try:
+            yield started
+        finally:
+            for proc in started:
+                proc.stop()
+
+    def close(self) -> None:
+        if self.api:
+            self.api.stop()
+        self.rss.close()
+        self.redis.stop()
+        self.db.dispose()
+
+    # ----- measurements ---------------------------------------------------------------
+    def ping(self) -> None:
+        port = free_port()
+        proc = procs.gunicorn("ping", "bench.ping_app:app", port, self.env, self.work, conf=False)
+        try:
+            url = f"http://127.0.0.1:{port}/ping"
+            self.figures["ping_rps"] = load.wrk(url, self.plan.wrk_seconds).ok_per_second
+        finally:
+            proc.stop()
+
+    def intake(self, label: str) -> int:
+        """Post as fast as 32 connections go, workers stopped; return the last id before."""
+        before = self.last_id()
+        result = load.wrk(
+            f"http://127.0.0.1:{self.port}/v1/comments",
+            self.plan.wrk_seconds,
+            script=load.LUA_POST,
+            script_args=(str(self.bodies), self.key),
+        )
+        stored = self.count_since(before)
+        self.figures[f"{label}_rps"] = stored / result.seconds
+        self.figures[f"{label}_p50"] = result.p50_ms
+        self.figures[f"{label}_p99"] = result.p99_ms
+        self.figures[f"{label}_errors"] = result.errors
+        return before
+
+    def decisions(self, label: str, since: int) -> None:
+        """Start two workers on the backlog and time them from first decision to empty queue."""
+        backlog = self.pending_since(since)
+        with self.workers():
+            self.figures[f"{label}_dps"] = self.drain(since, backlog, timeout=240)
+
+    def drain(self, since: int, backlog: int, timeout: float) -> float:
+        deadline = time.monotonic() + timeout
+        first: tuple[float, int] | None = None
+        left = backlog
+        while time.monotonic() < deadline:
+            left = self.pending_since(since)
+            now = time.monotonic()
+            if first is None and left < backlog:
+                first = (now, left)
+            if left == 0:
+                break
+            time.sleep(0.1)
+        if first is None:
+            return 0.0
+        elapsed = max(time.monotonic() - first[0], 1e-3)
+        return (first[1] - left) / elapsed
+
+    def read_path(self) -> None:
+        url = f"http://127.0.0.1:{self.port}/v1/articles/{seed.HOT_ARTICLE}/comments"
+        headers = (f"Authorization: Bearer {self.key}",)
+        result = load.wrk(url, self.plan.wrk_seconds, headers=headers)
+        self.figures["read_rps"] = result.ok_per_second
+        self.figures["read_p99"] = result.p99_ms
+
+    def latency(self) -> None:
+        """Offer a steady rate with workers running; submit-to-decision from the database."""
+        bodies = [line.encode() for line in self.bodies.read_text(encoding="utf-8").splitlines()]
+        before = self.last_id()
+        with self.workers():
+            time.sleep(3)  # workers up and warm
+            sent = load.paced(
+                "127.0.0.1",
+                self.port,
+                self.key,
+                bodies,
+                self.plan.latency_rate,
+                self.plan.latency_seconds,
+            )
+            self.drain(before, self.pending_since(before), timeout=60)
+        waits = self.decision_waits(before)
+        self.figures["latency_offered"] = sent.sent / self.plan.latency_seconds
+        self.figures["latency_accepted"] = sent.accepted
+        self.figures["latency_p50"] = load.percentile(waits, 50)
+        self.figures["latency_p99"] = load.percentile(waits, 99)
+        self.figures["latency_max"] = max(waits, default=float("nan"))
+        self.figures["latency_intake_p99"] = load.percentile(sent.latency_ms, 99)
+        self.figures["latency_late_p99"] = load.percentile(sent.late_ms, 99)
+
+    def reference(self) -> None:
+        """The same moderation job, one comment each, under RQ's default forking Worker."""
+        settings = Settings(redis_url=self.redis.url, queue_name=REF_QUEUE)
+        before = self.last_id()
+        ids = []
+        for line in self.bodies.read_text(encoding="utf-8").splitlines()[
+            : self.plan.reference_jobs
+        ]:
+            data = json.loads(line)
+            ids.append(submit_comment(self.db, self.site_id, NewComment(**data))[0].id)
+        queue = JobQueue(self.redis_client(), settings)
+        for i in range(0, len(ids), 500):
+            queue.moderate(ids[i : i + 500])
+        env = {**self.env, "DUYET_QUEUE_NAME": REF_QUEUE}
+        started = procs.reference_workers(2, REF_QUEUE, env, self.work)
+        try:
+            deadline = time.monotonic() + 20
+            while self.pending_since(before) == len(ids) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            t0, n0 = time.monotonic(), self.pending_since(before)
+            time.sleep(self.plan.reference_seconds)
+            done = n0 - self.pending_since(before)
+            self.figures["reference_dps"] = done / (time.monotonic() - t0)
+        finally:
+            for proc in started:
+                proc.stop(timeout=5)
+
+    def growth(self) -> None:
+        """Fill the store up to the large size and measure intake and decisions again."""
+        missing = self.plan.large - seed.stored(self.db)
+        started = time.monotonic()
+        if missing > 0:
+            seed.filler(self.db, self.site_id, missing)
+        self.notes["seed_seconds"] = f"{time.monotonic() - started:.0f}"
+        self.figures["large_stored"] = seed.stored(self.db)
+        since = self.intake("large_intake")
+        self.decisions("large", since)
+
+    # ----- database probes ------------------------------------------------------------
+    def redis_client(self):  # type: ignore[no-untyped-def]
+        from redis import Redis
+
+        return Redis.from_url(self.redis.url)
+
+    def last_id(self) -> int:
+        with self.db.transaction() as s:
+            return int(s.scalar(select(func.max(Comment.id))) or 0)
+
+    def count_since(self, since: int) -> int:
+        with self.db.transaction() as s:
+            return int(s.scalar(select(func.count()).where(Comment.id > since)) or 0)
+
+    def pending_since(self, since: int) -> int:
+        query = select(func.count()).where(
+            Comment.id > since, Comment.status == Status.PENDING.value
+        )
+        with self.db.transaction() as s:
+            return int(s.scalar(query) or 0)
+
+    def decision_waits(self, since: int) -> list[float]:
+        query = (
+            select(Comment.created_at, Decision.created_at)
+            .join(Decision, Decision.comment_id == Comment.id)
+            .where(Comment.id > since, Decision.decided_by == "system")
+        )
+        with self.db.transaction() as s:
+            rows = s.execute(query).all()
+        return [(decided - submitted).total_seconds() * 1000 for submitted, decided in rows]
+
+
+def run(plan: Plan, database_url: str, work: Path) -> Bench:
+    bench = Bench(plan, database_url, work)
+    try:
+        seed.filler(bench.db, bench.site_id, plan.small - seed.stored(bench.db))
+        bench.figures["small_stored"] = seed.stored(bench.db)
+        step("ping reference")
+        bench.ping()
+        bench.start_api()
+        step("intake")
+        since = bench.intake("intake")
+        step("decisions")
+        bench.decisions("small", since)
+        step("read path")
+        bench.read_path()
+        step("latency at a steady rate")
+        bench.latency()
+        step("RQ forking worker reference")
+        bench.reference()
+        step(f"growth to {plan.large:,} comments")
+        bench.growth()
+    finally:
+        bench.close()
+    return bench
+
+
+def step(what: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {what} ...", file=sys.stderr, flush=True)
+
+
+def postgres_database(url: str) -> tuple[str, list[str], list[str]]:
+    """Return this run's database URL and the commands that create and drop it."""
+    parts = urlsplit(url)
+    target = urlunsplit(parts._replace(path="/duyet_bench"))
+    conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+    conn += ["-U", parts.username or "postgres"]
+    return (
+        target,
+        ["createdb", *conn, "duyet_bench"],
+        ["dropdb", "--if-exists", *conn, "duyet_bench"],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.perf", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter phases, 200k for growth")
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to use instead")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    plan = Plan.of(args.quick)
+    from bench.report import table
+
+    with tempfile.TemporaryDirectory(prefix="duyet-bench-") as tmp:
+        work = Path(tmp)
+        if args.postgres:
+            url, create, drop = postgres_database(args.postgres)
+            subprocess.run(drop, check=True)
+            subprocess.run(create, check=True)
+        else:
+            url, drop = f"sqlite:///{work / 'bench.db'}", []
+        try:
+            bench = run(plan, url, work)
+        finally:
+            if drop:
+                subprocess.run(drop, check=False)
+    backend = "PostgreSQL" if args.postgres else "SQLite"
+    print(table(backend, bench.figures, bench.rss.peak, plan.large))
+    if args.json:
+        data = {"backend": backend, "figures": bench.figures, "rss_mb": bench.rss.peak}
+        Path(args.json).write_text(json.dumps(data, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""The processes under test: gunicorn (API or ping), duyet workers, reference workers; RSS."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_FLAGS = ["--workers", "2", "--worker-class", "gthread", "--threads", "8"]
+
+
+class Proc:
+    """One child process with its output in a log file; stopped by its own pid."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], logs: Path) -> None:
+        self.name = name
+        self.log = (logs / f"{name}.log").open("ab")
+        self.popen = subprocess.Popen(
+            argv, env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def children(self) -> list[int]:
+        try:
+            raw = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(p) for p in raw.split()]
+
+    def stop(self, timeout: float = 20) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+        self.log.close()
+
+
+def gunicorn(name: str, app: str, port: int, env: dict[str, str], logs: Path, conf: bool) -> Proc:
+    """Serve app under gunicorn gthread 2 workers x 8 threads on loopback; wait until it answers."""
+    argv = [sys.executable, "-m", "gunicorn", *GUNICORN_FLAGS, "--bind", f"127.0.0.1:{port}"]
+    if conf:
+        argv += ["--config", "python:service.gunicorn_conf"]
+    proc = Proc(name, [*argv, app], env, logs)
+    wait_http(f"http://127.0.0.1:{port}/{'healthz' if conf else 'ping'}", proc)
+    return proc
+
+
+def wait_http(url: str, proc: Proc, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.popen.poll() is not None:
+            raise RuntimeError(f"{proc.name} exited; see its log")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200 and len(proc.children()) >= 2:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{proc.name} did not answer {url}")
+
+
+def duyet_workers(count: int, env: dict[str, str], logs: Path) -> list[Proc]:
+    """Start `duyet worker` processes (SimpleWorker with the sweep thread)."""
+    argv = [sys.executable, "-m", "workers.cli", "worker"]
+    return [Proc(f"worker{i}", argv, env, logs) for i in range(count)]
+
+
+def reference_workers(count: int, queue: str, env: dict[str, str], logs: Path) -> list[Proc]:
+    """Start RQ's default forking Worker on the reference queue."""
+    argv = [sys.executable, "-m", "bench.ref_worker", env["REDIS_URL"], queue]
+    return [Proc(f"refworker{i}", argv, env, logs) for i in range(count)]
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class RssSampler:
+    """Record the largest RSS seen per role while a phase runs."""
+
+    def __init__(self) -> None:
+        self.peak: dict[str, float] = {}
+        self._roles: dict[str, list[int]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def watch(self, role: str, pids: Iterable[int]) -> None:
+        self._roles[role] = list(pids)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            for role, pids in list(self._roles.items()):
+                for pid in pids:
+                    self.peak[role] = max(self.peak.get(role, 0.0), rss_mb(pid))
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def child_env(database_url: str, redis_url: str) -> dict[str, str]:
+    """Environment for the service's processes: this run's database and Redis, nothing else."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUYET_", "PROMETHEUS"))}
+    env.update({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT)})
+    return env

@@ -1,0 +1,79 @@
+"""The one table the benchmark prints: each figure, its target from issue 6, met or not."""
+
+from __future__ import annotations
+
+import math
+
+
+def _ok(met: bool) -> str:
+    return "yes" if met else "**no**"
+
+
+def _n(value: float, digits: int = 0) -> str:
+    return "n/a" if math.isnan(value) else f"{value:,.{digits}f}"
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def table(backend: str, f: dict[str, float], rss: dict[str, float], large: int) -> str:
+    """Render the figures as a Markdown table."""
+    g = lambda key: f.get(key, float("nan"))  # noqa: E731
+    ping_ratio = _ratio(g("intake_rps"), g("ping_rps"))
+    rq_ratio = _ratio(g("small_dps"), g("reference_dps"))
+    intake_growth = _ratio(g("large_intake_rps"), g("intake_rps"))
+    decide_growth = _ratio(g("large_dps"), g("small_dps"))
+    rows = [
+        ("bare Flask ping, req/s (same gunicorn 2x8)", _n(g("ping_rps")), "reference", ""),
+        (
+            "intake: accepted comments/s (32 conn)",
+            _n(g("intake_rps")),
+            ">= 2,000",
+            _ok(g("intake_rps") >= 2000),
+        ),
+        ("intake / ping", _n(ping_ratio, 2), ">= 0.25", _ok(ping_ratio >= 0.25)),
+        (
+            "intake latency p50 / p99, ms",
+            f"{_n(g('intake_p50'), 1)} / {_n(g('intake_p99'), 1)}",
+            "p99 <= 50",
+            _ok(g("intake_p99") <= 50),
+        ),
+        ("intake errors (non-2xx, socket)", _n(g("intake_errors")), "0",
+         _ok(g("intake_errors") == 0)),
+        ("decisions/s, 2 duyet workers", _n(g("small_dps")), ">= 1,000",
+         _ok(g("small_dps") >= 1000)),
+        ("decisions/s, 2 RQ forking Workers", _n(g("reference_dps"), 1), "reference", ""),
+        ("duyet workers / forking Worker", _n(rq_ratio, 1), ">= 15", _ok(rq_ratio >= 15)),
+        (
+            f"submit-to-decision p50 / p99, ms (at {_n(g('latency_offered'))}/s)",
+            f"{_n(g('latency_p50'), 1)} / {_n(g('latency_p99'), 1)}",
+            "<= 20 / <= 100",
+            _ok(g("latency_p50") <= 20 and g("latency_p99") <= 100),
+        ),
+        (
+            "read path req/s, p99 ms (5,000 approved)",
+            f"{_n(g('read_rps'))}, {_n(g('read_p99'), 1)}",
+            ">= 3,000, <= 30",
+            _ok(g("read_rps") >= 3000 and g("read_p99") <= 30),
+        ),
+        (
+            f"intake at {_n(g('large_stored'))} vs {_n(g('small_stored'))} stored",
+            f"{_n(g('large_intake_rps'))} vs {_n(g('intake_rps'))} ({_n(intake_growth, 2)})",
+            ">= 0.80",
+            _ok(intake_growth >= 0.8),
+        ),
+        (
+            f"decisions/s at {_n(g('large_stored'))} stored",
+            f"{_n(g('large_dps'))} vs {_n(g('small_dps'))} ({_n(decide_growth, 2)})",
+            ">= 0.80",
+            _ok(decide_growth >= 0.8),
+        ),
+        ("peak RSS per API process, MB", _n(rss.get("api", float("nan"))), "<= 150",
+         _ok(rss.get("api", 1e9) <= 150)),
+        ("peak RSS per worker process, MB", _n(rss.get("worker", float("nan"))), "<= 300",
+         _ok(rss.get("worker", 1e9) <= 300)),
+    ]  # fmt: skip
+    lines = [f"### {backend}", "", "| figure | value | target | met |", "|---|---:|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join(lines)
