@@ -1,0 +1,207 @@
+"""Benchmark the text classifier on the shared research datasets and print one table.
+
+    python bench/engine_datasets.py [--datasets DIR] [--json]
+
+Trains on each dataset's train split with the default ``TrainOptions`` (chosen by a split
+of ViSpamReviews/ViHSD train data, never by dev), reports on dev, then again with the
+diacritics stripped from the test text; YouTube trains on two videos and tests on the
+third, in all three rotations. Models trained here are thrown away: they are research
+measurements, never the shipped default. Datasets: ``--datasets``, ``$DUYET_DATASETS``,
+or ``../shared/datasets`` next to the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from workers.engine import evaluate  # noqa: E402
+from workers.engine.classifier import TextModel, load_default_model  # noqa: E402
+from workers.engine.training import (  # noqa: E402
+    evaluate_model,
+    measure_latency,
+    read_labeled_csv,
+    strip_diacritics,
+)
+from workers.engine.types import CommentInput, Context  # noqa: E402
+
+DEFAULT_DATASETS = ROOT.parent / "shared" / "datasets"
+YOUTUBE = ["01-9bZkp7q19f0", "04-CevxZvSJLk8", "07-KQ6zr6kCPj8"]
+YOUTUBE_C = (3.0, 10.0, 30.0)
+
+
+def _row(name: str, metric: str, floor: float, model: TextModel, texts, labels, key=None):
+    report = evaluate_model(model, texts, labels, latency_n=0)
+    stripped = evaluate_model(model, [strip_diacritics(t) for t in texts], labels, latency_n=0)
+    value = report.f1[key] if key else report.macro_f1
+    value_stripped = stripped.f1[key] if key else stripped.macro_f1
+    return {
+        "dataset": name,
+        "metric": metric,
+        "floor": floor,
+        "score": round(value, 4),
+        "stripped": round(value_stripped, 4),
+        "loss_points": round(100 * (value - value_stripped), 2),
+        "n_test": len(texts),
+    }
+
+
+def bench_vispam(root: Path) -> tuple[dict, TextModel]:
+    train = read_labeled_csv(root / "vispamreviews" / "train.csv", "Comment", "Label")
+    dev = read_labeled_csv(root / "vispamreviews" / "dev.csv", "Comment", "Label")
+    model = TextModel.train(*train, version_prefix="vispam")
+    return _row("ViSpamReviews dev", "binary macro-F1", 0.85, model, *dev), model
+
+
+def bench_vihsd(root: Path) -> tuple[dict, TextModel]:
+    train = read_labeled_csv(root / "vihsd" / "train.csv", "free_text", "label_id")
+    dev = read_labeled_csv(root / "vihsd" / "dev.csv", "free_text", "label_id")
+    model = TextModel.train(*train, version_prefix="vihsd")
+    return _row("ViHSD dev", "3-class macro-F1", 0.65, model, *dev), model
+
+
+def youtube_text(text: str) -> str:
+    """Return a YouTube comment as a reader saw it: the CSV keeps HTML escapes and tags."""
+    return re.sub(r"<[^>]+>", " ", html.unescape(text)).replace("\ufeff", "")
+
+
+def choose_c(videos: dict[str, tuple[list[str], list[str]]], names: list[str]) -> float:
+    """Pick C by training on one training video and testing on the other, both ways."""
+    scores = {}
+    for c in YOUTUBE_C:
+        f1s = []
+        for a in names:
+            for b in names:
+                if a != b:
+                    model = TextModel.train(*videos[a], C=c)
+                    f1s.append(evaluate_model(model, *videos[b], latency_n=0).f1["1"])
+        scores[c] = statistics.mean(f1s)
+    return max(scores, key=scores.__getitem__)
+
+
+def bench_youtube(root: Path) -> list[dict]:
+    videos = {}
+    for v in YOUTUBE:
+        texts, labels = read_labeled_csv(root / "youtube-spam" / f"{v}.csv", "CONTENT", "CLASS")
+        videos[v] = ([youtube_text(t) for t in texts], labels)
+    rows = []
+    for test in YOUTUBE:
+        train = [v for v in YOUTUBE if v != test]
+        c = choose_c(videos, train)
+        texts = [t for v in train for t in videos[v][0]]
+        labels = [lab for v in train for lab in videos[v][1]]
+        model = TextModel.train(texts, labels, version_prefix="youtube", C=c)
+        name = f"YouTube test {test[:2]}"
+        rows.append(_row(name, f"spam F1 (C={c:g})", 0.93, model, *videos[test], key="1"))
+    return rows
+
+
+def resident_mb(model_path: Path, sample: list[str]) -> float:
+    """Return VmRSS (MB) of a fresh process that loaded model_path and scored comments."""
+    code = (
+        "import sys, json; sys.path.insert(0, sys.argv[1]);"
+        "from workers.engine.classifier import TextModel;"
+        "m = TextModel.load(sys.argv[2]);"
+        "[m.probabilities(t) for t in json.loads(sys.stdin.read())];"
+        "print([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), str(model_path)],
+        input=json.dumps(sample),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(out.stdout.strip()) / 1024
+
+
+def engine_latency(texts: list[str], model: TextModel | None) -> tuple[float, float]:
+    """Return median and p99 ms of the whole ``evaluate`` (normalize, rules, classifier)."""
+    context = Context()
+    timings = []
+    for text in texts:
+        start = time.perf_counter()
+        evaluate(CommentInput(body=text), context, model)
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.99)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=Path, default=os.environ.get("DUYET_DATASETS"))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    root = Path(args.datasets) if args.datasets else DEFAULT_DATASETS
+    if not (root / "vihsd" / "train.csv").exists():
+        print(f"datasets not found under {root}; pass --datasets DIR", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    spam_row, _ = bench_vispam(root)
+    hsd_row, hsd_model = bench_vihsd(root)
+    rows = [spam_row, hsd_row, *bench_youtube(root)]
+
+    dev_texts = read_labeled_csv(root / "vihsd" / "dev.csv", "free_text", "label_id")[0]
+    sample = list(dict.fromkeys(dev_texts))[:2000]  # distinct comments: no cache hits
+    clf_median, clf_p99 = measure_latency(hsd_model, [t + " ." for t in sample], 2000)
+    eng_median, eng_p99 = engine_latency([t + " .." for t in sample], hsd_model)
+    seed_median, seed_p99 = measure_latency(load_default_model(), [t + " ..." for t in sample])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "vihsd.joblib"
+        hsd_model.save(path)
+        size_mb = path.stat().st_size / 1e6
+        rss = resident_mb(path, sample[:200])
+    perf = {
+        "classifier_median_ms": round(clf_median, 3),
+        "classifier_p99_ms": round(clf_p99, 3),
+        "engine_median_ms": round(eng_median, 3),
+        "engine_p99_ms": round(eng_p99, 3),
+        "default_model_median_ms": round(seed_median, 3),
+        "default_model_p99_ms": round(seed_p99, 3),
+        "rss_mb_vihsd_model": round(rss, 1),
+        "vihsd_model_file_mb": round(size_mb, 1),
+        "total_seconds": round(time.perf_counter() - started, 1),
+        "cpus": os.cpu_count(),
+    }
+    if args.json:
+        print(json.dumps({"rows": rows, "performance": perf}, indent=2))
+        return 0
+    print(
+        f"{'dataset':<20} {'metric':<20} {'floor':>5} {'score':>6} {'no accents':>10} {'loss':>6}"
+    )
+    for r in rows:
+        ok = "ok" if r["score"] >= r["floor"] and r["loss_points"] <= 3 else "BELOW"
+        print(
+            f"{r['dataset']:<20} {r['metric']:<20} {r['floor']:5.2f} {r['score']:6.3f}"
+            f" {r['stripped']:10.3f} {r['loss_points']:5.1f}p  {ok}"
+        )
+    print()
+    print(
+        f"classifier, one comment (ViHSD model, 2,000 ViHSD dev comments): median "
+        f"{clf_median:.3f} ms, p99 {clf_p99:.3f} ms"
+    )
+    print(
+        f"whole engine evaluate(), same comments: median {eng_median:.3f} ms, p99 {eng_p99:.3f} ms"
+    )
+    print(f"default seed model, same comments: median {seed_median:.3f} ms, p99 {seed_p99:.3f} ms")
+    print(
+        f"resident memory with the ViHSD model loaded: {rss:.0f} MB (model file {size_mb:.1f} MB)"
+    )
+    print(f"total {perf['total_seconds']} s on {perf['cpus']} CPUs")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
