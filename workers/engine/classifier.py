@@ -1,8 +1,9 @@
 """The statistical classifier: char and word n-grams on normalized text, a linear model.
 
-Features are TF-IDF blocks (sublinear tf, each block l2-normalized) over two forms of the
-normalized comment: the folded form (with diacritics) and the plain form (without), so a
-comment typed without accents lands on the same plain-form features as an accented one.
+Features are TF-IDF blocks (sublinear tf, each block l2-normalized) over forms of the
+normalized comment: char n-grams of the accented and of the unaccented form, and word
+n-grams of the repaired unaccented form (split letters rejoined), so a comment typed
+without accents lands on the same unaccented features as an accented one.
 The model is a multinomial logistic regression whose own probabilities are used.
 
 Scoring one comment goes through a small exact re-implementation of the sklearn transform

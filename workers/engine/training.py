@@ -120,7 +120,7 @@ class Report:
 
 def measure_latency(model: TextModel, texts: Sequence[str], n: int = 2000) -> tuple[float, float]:
     """Return median and p99 milliseconds of single-comment ``probabilities`` calls."""
-    if not texts:
+    if not texts or n <= 0:
         return 0.0, 0.0
     sample = [texts[i % len(texts)] for i in range(n)]
     timings = []
