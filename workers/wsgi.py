@@ -13,10 +13,12 @@ from service import create_app
 from service.context import Services
 from service.settings import Settings
 from workers.checker import EngineChecker
-from workers.engine import default_model
 
 
 def create(settings: Settings | None = None, svc: Services | None = None) -> Flask:
-    """Build the API app with the engine as its checker, model loaded before the first request."""
-    default_model()
+    """Build the API app with the engine as its checker.
+
+    The model loads on the first Akismet or Coral check, not here: most API processes only
+    take comments in and never score one, and the model would cost each of them its memory.
+    """
     return create_app(settings, svc, checker=EngineChecker())

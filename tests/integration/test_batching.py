@@ -1,0 +1,49 @@
+"""In a storm one job decides a batch; every comment is still decided exactly once."""
+
+from __future__ import annotations
+
+from redis import Redis
+from rq import Queue
+from sqlalchemy import func, select
+
+from service.models import AuditEntry, Comment, Decision
+from tests.integration.conftest import submit
+from workers import batch
+from workers.sweep import sweep_once
+
+
+def _decisions_per_comment(app) -> dict[int, int]:
+    with app.extensions["duyet"].db.transaction() as s:
+        rows = s.execute(select(Decision.comment_id, func.count()).group_by(Decision.comment_id))
+        return dict(rows.all())
+
+
+def _statuses(app) -> list[str]:
+    with app.extensions["duyet"].db.transaction() as s:
+        return list(s.scalars(select(Comment.status)))
+
+
+def test_a_deep_queue_is_decided_in_batches_exactly_once(app, client, site, work, redis, settings):
+    ids = [submit(client, site, f"Ý kiến số {n} về con đường mới.")["id"] for n in range(80)]
+    assert Queue(settings.queue_name, connection=redis).count == 80
+    work()
+    assert _decisions_per_comment(app) == {comment_id: 1 for comment_id in ids}
+    with app.extensions["duyet"].db.transaction() as s:
+        decided = s.scalar(select(func.count()).where(AuditEntry.action == "decide"))
+    assert decided == 80
+    assert "pending" not in _statuses(app)
+
+
+def test_comments_claimed_by_a_worker_that_died_are_swept_and_decided_once(
+    app, client, site, work, redis: Redis, settings
+):
+    ids = [submit(client, site, f"Bình luận thứ {n} về giá xăng.")["id"] for n in range(10)]
+    queue = Queue(settings.queue_name, connection=redis)
+    # What a worker does when it claims neighbours, then dies before deciding them.
+    claimed = redis.eval(batch._CLAIM, 1, queue.key, 9, batch.JOB_PREFIX)
+    assert len(claimed) == 18 and queue.count == 1
+    work()
+    assert _statuses(app).count("pending") == 9
+    assert sweep_once(app.extensions["duyet"].db, redis, settings) == 9
+    work()
+    assert _decisions_per_comment(app) == {comment_id: 1 for comment_id in ids}
