@@ -32,6 +32,7 @@ class Settings:
     model_path: str = ""
     log_level: str = "INFO"
     dev_port: int = 8000
+    secure_cookies: bool = False  # set behind a TLS proxy: moderator cookies only over HTTPS
     # Rate limits: requests per rate_limit_window seconds; 0 switches a limit off.
     rate_limit_window: int = 60
     rate_limit_site_key: int = 300_000

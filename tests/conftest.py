@@ -82,7 +82,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 
 
 @pytest.fixture
-def settings(database_url: str, redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def settings(
+    database_url: str, redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
     """Settings for this test, also exported to the environment so in-process jobs see them."""
     from workers import runtime
 
