@@ -28,7 +28,7 @@ class EmbeddedRedis:
     """Start, stop and restart one redis-server on loopback, its files in one folder."""
 
     def __init__(self, data_dir: Path, port: int | None = None, appendonly: bool = True) -> None:
-        self.data_dir = data_dir
+        self.data_dir = data_dir.resolve()  # redis-server chdirs into --dir before opening files
         self.port = port or free_port()
         self.appendonly = appendonly
         self.process: subprocess.Popen[bytes] | None = None
