@@ -100,7 +100,7 @@ def deciding_reason(verdict: str, reasons: Sequence[dict[str, Any]]) -> str:
 
 
 def _as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; duyet stores UTC everywhere.
+    # RQ's timestamps may come without a zone; they are UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

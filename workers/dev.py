@@ -75,6 +75,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 def _wait(children: list[subprocess.Popen[bytes]]) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)

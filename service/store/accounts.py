@@ -148,7 +148,7 @@ def verify_moderator(db: Database, username: str, password: str) -> Moderator | 
         if moderator is None:
             check_password_hash(_DUMMY_HASH, password)  # same cost whether or not the user exists
             return None
-        if moderator.locked_until and _aware(moderator.locked_until) > datetime.now(UTC):
+        if moderator.locked_until and moderator.locked_until > datetime.now(UTC):
             return None
         if check_password_hash(moderator.password_hash, password):
             moderator.failed_logins = 0
@@ -158,11 +158,6 @@ def verify_moderator(db: Database, username: str, password: str) -> Moderator | 
             moderator.locked_until = utcnow() + LOCKOUT_FOR
             moderator.failed_logins = 0
         return None
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything duyet stores is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 _DUMMY_HASH = generate_password_hash("not-a-real-password")

@@ -414,7 +414,7 @@ def undo_decision(db: Database, comment_id: int, moderator: str, window: timedel
             raise NotFound("comment not found")
         if last.actor != actor or last.action not in MODERATOR_ACTIONS or not last.from_status:
             raise Conflict("your last action on this comment is not the latest one")
-        if _aware(last.created_at) < datetime.now(UTC) - window:
+        if last.created_at < datetime.now(UTC) - window:
             raise Conflict("too late to undo")
         restored = Status(last.from_status)
         if not transition(s, comment_id, (Status(comment.status),), restored):
@@ -438,10 +438,6 @@ def _forget_label(s: Session, comment_id: int, actor: str) -> None:
     )
     if latest is not None:
         s.execute(delete(TrainingExample).where(TrainingExample.id == latest))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # --- accounts and site changes ---------------------------------------------------------------

@@ -482,8 +482,7 @@ def format_time(moment: datetime | None, language: str, timezone: str | None) ->
     """Show a stored (UTC) moment in the viewer's time zone and language."""
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    local = aware.astimezone(zone(timezone))
+    local = moment.astimezone(zone(timezone))  # the store hands back aware UTC moments
     return local.strftime(_FORMATS.get(language, _FORMATS["vi"]))
 
 
@@ -491,5 +490,4 @@ def iso_time(moment: datetime | None) -> str:
     """Return a machine-readable UTC timestamp for <time datetime=...>."""
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

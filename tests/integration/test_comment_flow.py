@@ -40,6 +40,9 @@ def test_clean_comment_is_published_after_the_worker_runs(client, site, work):
     published = _thread(client, site)["comments"]
     assert [c["body"] for c in published] == [CLEAN]
     assert "author_email" not in published[0] and "ip" not in published[0]
+    # The same UTC moment, with its zone, whichever database stored it.
+    assert published[0]["created_at"] == accepted["created_at"]
+    assert accepted["created_at"].endswith("+00:00")
 
 
 def test_comment_with_four_links_is_held_with_a_reason(client, site, work, moderator):
