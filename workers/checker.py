@@ -17,7 +17,7 @@ from service.site_config import site_config
 from service.store import accounts
 from service.store.comments import get_article
 from service.store.decisions import author_standing
-from workers import behaviour
+from workers import behaviour, runtime
 from workers.engine import evaluate
 from workers.engine.fingerprint import fingerprint
 from workers.engine.types import Behaviour, CommentInput, Context
@@ -48,7 +48,7 @@ class EngineChecker:
             user_agent=request.user_agent,
             is_reply=request.is_reply,
         )
-        decision = evaluate(comment, self._context(svc, request, comment))
+        decision = evaluate(comment, self._context(svc, request, comment), runtime.model())
         metrics.note_engine_version(decision.engine_version)
         return CheckResult(
             verdict=decision.verdict.value,

@@ -66,7 +66,7 @@ def decide_many(
         runtime.redis(), [_observation(item, c) for item, c in zip(loaded, inputs, strict=True)]
     )
     decided = [
-        (item, evaluate(c, _context(item, o)))
+        (item, evaluate(c, _context(item, o), runtime.model()))
         for item, c, o in zip(loaded, inputs, observed, strict=True)
     ]
     outcomes = record_many(

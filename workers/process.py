@@ -22,10 +22,11 @@ log = logging.getLogger("duyet.worker")
 
 def _warm_up_engine() -> None:
     # Load the model before the first job, so the first comment is not the slow one.
+    from workers import runtime
     from workers.engine import evaluate
     from workers.engine.types import CommentInput, Context
 
-    evaluate(CommentInput(body="xin chào"), Context())
+    evaluate(CommentInput(body="xin chào"), Context(), runtime.model())
 
 
 def run_worker(burst: bool = False) -> int:

@@ -9,6 +9,7 @@ from redis import Redis
 from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database
+from workers.engine import ScoringModel, default_model
 
 
 @lru_cache(maxsize=1)
@@ -26,6 +27,17 @@ def redis() -> Redis:
     return Redis.from_url(settings().redis_url_or_local, socket_timeout=5)
 
 
+@lru_cache(maxsize=1)
+def model() -> ScoringModel | None:
+    """The classifier this process scores with: DUYET_MODEL_PATH if set, else the shipped one."""
+    path = settings().model_path
+    if not path:
+        return default_model()
+    from workers.engine.classifier import TextModel
+
+    return TextModel.load(path)  # a pickle: only a file the operator trained and trusts
+
+
 def job_queue() -> JobQueue:
     return JobQueue(redis(), settings())
 
@@ -34,5 +46,5 @@ def reset() -> None:
     """Forget cached connections (tests that change the environment)."""
     if database.cache_info().currsize:
         database().dispose()
-    for cached in (settings, database, redis):
+    for cached in (settings, database, redis, model):
         cached.cache_clear()
