@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,14 +43,77 @@ DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "default.jobli
 WORD_PATTERN = r"(?u)\b\w+\b"
 
 
-Forms = tuple[str, str, str, str]
-FORM_INDEX = {"folded": 0, "plain": 1, "clean": 2, "clean_plain": 3}
+Forms = tuple[str, str, str, str, str]
+FORM_INDEX = {"folded": 0, "plain": 1, "clean": 2, "clean_plain": 3, "raw": 4}
 
 
 def feature_forms(text: str) -> Forms:
-    """Return the folded, plain, clean and clean_plain forms the features are built from."""
+    """Return the folded, plain, clean and clean_plain forms, and the raw text (for shape)."""
     norm = normalize(text)
-    return norm.folded, norm.plain, norm.clean, norm.clean_plain
+    return norm.folded, norm.plain, norm.clean, norm.clean_plain, text
+
+
+_URL = re.compile(r"https?://|www\.|\.(?:com|net|org|ly|biz|info|vn)\b", re.IGNORECASE)
+_PUNCT_RUN = re.compile(r"([!?.,])\1+")
+SHAPE_NAMES = (
+    "shape:log_length",
+    "shape:digit_ratio",
+    "shape:urls",
+    "shape:punct_runs",
+    "shape:symbols",
+    "shape:upper_ratio",
+    "shape:log_words",
+)
+
+
+def shape_values(text: str) -> list[float]:
+    """Return the raw shape of a comment: length, digits, links, !!!, emoji, capitals, words."""
+    size = max(len(text), 1)
+    letters = sum(c.isalpha() for c in text) or 1
+    return [
+        float(np.log1p(len(text))),
+        sum(c.isdigit() for c in text) / size,
+        float(len(_URL.findall(text))),
+        float(len(_PUNCT_RUN.findall(text))),
+        float(sum(unicodedata.category(c) == "So" for c in text)),
+        sum(c.isupper() for c in text) / letters,
+        float(np.log1p(len(text.split()))),
+    ]
+
+
+class ShapeVectorizer:
+    """Dense shape features, standardized on the training rows and scaled by ``weight``.
+
+    The same ``shape_values`` feed ``transform`` (batch, sklearn side) and ``row`` (the
+    fast scorer), and the arithmetic is elementwise, so both give identical floats.
+    """
+
+    analyzer = "shape"
+
+    def __init__(self, weight: float) -> None:
+        self.weight = weight
+        self.vocabulary_ = {name: i for i, name in enumerate(SHAPE_NAMES)}
+        self.mean_ = np.zeros(len(SHAPE_NAMES))
+        self.scale_ = np.ones(len(SHAPE_NAMES))
+
+    def _scaled(self, raw: np.ndarray) -> np.ndarray:
+        return (raw - self.mean_) / self.scale_ * self.weight
+
+    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        raw = np.array([shape_values(t) for t in texts], dtype=np.float64)
+        self.mean_ = raw.mean(axis=0)
+        self.scale_ = raw.std(axis=0) + 1e-9
+        return sparse.csr_matrix(self._scaled(raw))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        raw = np.array([shape_values(t) for t in texts], dtype=np.float64)
+        return sparse.csr_matrix(self._scaled(raw.reshape(-1, len(SHAPE_NAMES))))
+
+    def row(self, text: str) -> np.ndarray:
+        return self._scaled(np.array([shape_values(text)], dtype=np.float64))[0]
+
+    def get_feature_names_out(self) -> np.ndarray:
+        return np.array(SHAPE_NAMES, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -65,6 +130,7 @@ class TrainOptions:
     C: float = 3.0
     class_weight: str | None = "balanced"
     augment_plain: bool = True  # also train on each text with its diacritics stripped
+    shape_weight: float = 0.0  # > 0 appends standardized shape features times this weight
     max_iter: int = 2000
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,13 +140,15 @@ class TrainOptions:
 @dataclass
 class _Block:
     form: int  # index into feature_forms(), see FORM_INDEX
-    vectorizer: TfidfVectorizer
+    vectorizer: Any  # a TfidfVectorizer, or a ShapeVectorizer
     offset: int = 0
     analyzer: Callable[[str], list[str]] | None = field(default=None, repr=False)
 
     def prepare(self) -> None:
         vec = self.vectorizer
-        if vec.analyzer == "char_wb" and vec.preprocessor is None and not vec.lowercase:
+        if isinstance(vec, ShapeVectorizer):
+            self.analyzer = None
+        elif vec.analyzer == "char_wb" and vec.preprocessor is None and not vec.lowercase:
             low, high = vec.ngram_range
             self.analyzer = partial(char_wb_ngrams, low=low, high=high)
         else:
@@ -90,8 +158,11 @@ class _Block:
         self, forms: Forms, memo: dict[tuple[Any, ...], Counter[str]] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Return column indices and values of this block, exactly as sklearn computes them."""
-        assert self.analyzer is not None
         text = forms[self.form]
+        if isinstance(self.vectorizer, ShapeVectorizer):
+            vals = self.vectorizer.row(text)
+            return np.arange(len(vals), dtype=np.intp) + self.offset, vals
+        assert self.analyzer is not None
         key = (self.vectorizer.analyzer, self.vectorizer.ngram_range, text)
         counts = memo.get(key) if memo is not None else None
         if counts is None:
@@ -127,6 +198,13 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
 
 
 def _make_blocks(opts: TrainOptions) -> list[_Block]:
+    blocks = _make_text_blocks(opts)
+    if opts.shape_weight > 0:
+        blocks.append(_Block(FORM_INDEX["raw"], ShapeVectorizer(opts.shape_weight)))
+    return blocks
+
+
+def _make_text_blocks(opts: TrainOptions) -> list[_Block]:
     common: dict[str, Any] = {
         "lowercase": False,
         "sublinear_tf": True,
@@ -211,7 +289,7 @@ class TextModel:
         forms = [feature_forms(t) for t in texts]
         y = list(labels)
         if opts.augment_plain:
-            extra = [(f[1], f[1], f[3], f[3]) for f in forms if f[0] != f[1]]
+            extra = [(f[1], f[1], f[3], f[3], f[4]) for f in forms if f[0] != f[1]]
             extra_y = [lab for f, lab in zip(forms, labels, strict=True) if f[0] != f[1]]
             forms, y = forms + extra, y + extra_y
         blocks = _make_blocks(opts)

@@ -182,3 +182,22 @@ def test_training_options_change_features() -> None:
     large = TextModel.train(texts, labels)
     assert small.n_features < large.n_features
     assert small.version != large.version
+
+
+def test_shape_features_fast_scorer_equals_sklearn() -> None:
+    texts = [
+        "Check out my channel http://example.com !!!",
+        "nice song 😀😀",
+        "SUBSCRIBE NOW, 100% FREE",
+        "i love this song",
+        "free money at www.cash.biz ???",
+        "great video, thanks",
+    ] * 3
+    labels = ["spam", "ham", "spam", "ham", "spam", "ham"] * 3
+    model = TextModel.train(texts, labels, C=10.0, shape_weight=0.3)
+    assert model.n_features == sum(len(b.vectorizer.vocabulary_) for b in model._blocks)
+    probe = [*texts, "", "!!!", "x" * 300, "ĐẸP QUÁ 123", "ca do bong da 0977123456"]
+    fast = np.array([[model.probabilities(t)[label] for label in model.labels] for t in probe])
+    assert np.abs(fast - model.predict_proba_many(probe)).max() < 1e-6
+    names = [name for name, _ in model.top_features("CHECK http://a.com !!!", "spam", k=20)]
+    assert "shape:urls" in names
