@@ -33,6 +33,10 @@ class Settings:
     log_level: str = "INFO"
     dev_port: int = 8000
     secure_cookies: bool = False  # set behind a TLS proxy: moderator cookies only over HTTPS
+    # Optional outside opinion: Akismet (or a compatible service) asked by the workers.
+    akismet_key: str = ""
+    akismet_blog: str = ""
+    akismet_url: str = ""
     # Rate limits: requests per rate_limit_window seconds; 0 switches a limit off.
     rate_limit_window: int = 60
     rate_limit_site_key: int = 300_000

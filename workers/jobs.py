@@ -27,6 +27,7 @@ from workers.engine.types import (
     Behaviour,
     CommentInput,
     Context,
+    Reason,
     SiteRules,
     Thresholds,
 )
@@ -66,7 +67,7 @@ def decide_many(
         runtime.redis(), [_observation(item, c) for item, c in zip(loaded, inputs, strict=True)]
     )
     decided = [
-        (item, evaluate(c, _context(item, o), runtime.model()))
+        (item, evaluate(c, _context(item, o), runtime.model(), outside=_outside_opinion(c)))
         for item, c, o in zip(loaded, inputs, observed, strict=True)
     ]
     outcomes = record_many(
@@ -102,6 +103,15 @@ def _announce(outcome: Outcome, has_webhook: bool, request_id: str | None) -> No
         outcome.status.value,
         extra={"request_id": request_id},
     )
+
+
+def _outside_opinion(comment: CommentInput) -> tuple[Reason, ...]:
+    # The plugin never raises and answers None on timeout or an open breaker: a comment is
+    # never held up or lost because an outside service is down.
+    client = runtime.akismet()
+    result = client.check(comment) if client else None
+    reason = result.reason() if result else None
+    return (reason,) if reason else ()
 
 
 def _comment_input(loaded: ModerationInput) -> CommentInput:

@@ -10,6 +10,7 @@ from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database
 from workers.engine import ScoringModel, default_model
+from workers.engine.plugins.akismet import AkismetClient
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +39,15 @@ def model() -> ScoringModel | None:
     return TextModel.load(path)  # a pickle: only a file the operator trained and trusts
 
 
+@lru_cache(maxsize=1)
+def akismet() -> AkismetClient | None:
+    """The optional Akismet plugin, or None when no key is configured."""
+    config = settings()
+    return AkismetClient.from_settings(
+        config.akismet_key, config.akismet_blog, config.akismet_url or None
+    )
+
+
 def job_queue() -> JobQueue:
     return JobQueue(redis(), settings())
 
@@ -46,5 +56,5 @@ def reset() -> None:
     """Forget cached connections (tests that change the environment)."""
     if database.cache_info().currsize:
         database().dispose()
-    for cached in (settings, database, redis, model):
+    for cached in (settings, database, redis, model, akismet):
         cached.cache_clear()
