@@ -156,7 +156,6 @@ def delete_comment(db: Database, site_id: int, comment_id: int, actor: str) -> C
         comment, _ = _owned(s, site_id, comment_id)
         if comment.status == Status.DELETED.value:
             return comment
-        was_published = comment.status == Status.APPROVED.value
         audit(s, comment, actor, "delete", Status.DELETED)
         s.execute(
             update(Comment)
@@ -171,8 +170,8 @@ def delete_comment(db: Database, site_id: int, comment_id: int, actor: str) -> C
             )
             .execution_options(synchronize_session=False)
         )
-        if was_published:
-            touch_thread(s, comment.article_id)
+        # Always: a deleted comment may become a visible tombstone over published replies.
+        touch_thread(s, comment.article_id)
         s.refresh(comment)
         return comment
 
