@@ -19,6 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+from redis import Redis
+from rq import Worker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -69,6 +71,13 @@ def _normal_latency(cluster: Cluster, n: int) -> float:
     return float("inf")
 
 
+def _wait_for_workers(cluster: Cluster, count: int, timeout: float = 60) -> None:
+    redis = Redis.from_url(cluster.redis.url)
+    deadline = time.monotonic() + timeout
+    while Worker.count(connection=redis) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def run(flood: int, limits_on: bool) -> dict[str, object]:
     """Run the flood with normal comments sprinkled through it; return the figures."""
     tmp = Path(tempfile.mkdtemp(prefix="duyet-flood-"))
@@ -83,7 +92,7 @@ def run(flood: int, limits_on: bool) -> dict[str, object]:
         cluster.start_api()
         cluster.start_worker()
         cluster.start_worker()
-        time.sleep(2)  # workers load the model
+        _wait_for_workers(cluster, 2)  # each loads the model before it registers
         stop, codes = threading.Event(), {}
         flooder = threading.Thread(target=_flood, args=(cluster, flood, stop, codes))
         started = time.monotonic()
@@ -100,6 +109,8 @@ def run(flood: int, limits_on: bool) -> dict[str, object]:
             "flood seconds": round(time.monotonic() - started, 1),
             "normal comments": len(latencies),
             "normal latency median s": round(statistics.median(latencies), 3),
+            "normal latency p95 s": round(statistics.quantiles(latencies, n=20)[18], 3),
+            "normal over 1 s": sum(1 for latency in latencies if latency > 1.0),
             "normal latency max s": round(max(latencies), 3),
         }
     finally:
