@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue, SimpleWorker
 
-from service import create_app
 from service.auth import clear_caches
 from service.settings import Settings
 from service.store import accounts
+from workers.wsgi import create
 
 MOD_PASSWORD = "mật-khẩu-thử-123"
 
@@ -32,8 +32,9 @@ class SiteFixture:
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
+    """The app as gunicorn serves it: workers.wsgi, with the engine as its synchronous checker."""
     clear_caches()
-    app = create_app(settings)
+    app = create(settings)
     yield app
     app.extensions["duyet"].db.dispose()
 

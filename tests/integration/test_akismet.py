@@ -6,18 +6,15 @@ for rest.akismet.com, exactly as in production, and the transport hands them to 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import akismet
 import httpx
 import pytest
 from flask import Flask
 
-from service.auth import clear_caches
+from service import create_app
 from service.settings import Settings
 from service.store import accounts
 from tests.integration.conftest import SiteFixture, make_site
-from workers.wsgi import create
 
 BLOG = "https://baotinh.example.vn/"
 SPAM = "Nhà cái uy tín, nạp lần đầu tặng 100%, liên hệ Zalo 0912 345 678 ngay hôm nay"
@@ -25,17 +22,8 @@ HAM = "Cảm ơn phóng viên, bài viết phản ánh đúng tình hình đư�
 
 
 @pytest.fixture
-def engine_app(settings: Settings) -> Iterator[Flask]:
-    """The app as gunicorn serves it: workers.wsgi, with the engine as its checker."""
-    clear_caches()
-    app = create(settings)
-    yield app
-    app.extensions["duyet"].db.dispose()
-
-
-@pytest.fixture
-def site(engine_app: Flask) -> SiteFixture:
-    return make_site(engine_app, "baotinh")
+def site(app: Flask) -> SiteFixture:
+    return make_site(app, "baotinh")
 
 
 def client_for(app: Flask, key: str) -> akismet.SyncClient:
@@ -44,22 +32,22 @@ def client_for(app: Flask, key: str) -> akismet.SyncClient:
 
 
 @pytest.fixture
-def ak(engine_app: Flask, site: SiteFixture) -> akismet.SyncClient:
-    return client_for(engine_app, site.key)
+def ak(app: Flask, site: SiteFixture) -> akismet.SyncClient:
+    return client_for(app, site.key)
 
 
 def test_verify_key_accepts_a_site_key_and_refuses_others(
-    engine_app: Flask, ak: akismet.SyncClient
+    app: Flask, ak: akismet.SyncClient
 ) -> None:
     assert ak.verify_key() is True
-    stranger = client_for(engine_app, "dy_000000000000_not-a-key")
+    stranger = client_for(app, "dy_000000000000_not-a-key")
     assert stranger.verify_key() is False
     with pytest.raises(akismet.APIKeyError):
         stranger.comment_check(user_ip="203.0.113.7", comment_content=HAM)
 
 
-def test_validated_client_starts_against_duyet(engine_app: Flask, site: SiteFixture) -> None:
-    http = httpx.Client(transport=httpx.WSGITransport(app=engine_app))
+def test_validated_client_starts_against_duyet(app: Flask, site: SiteFixture) -> None:
+    http = httpx.Client(transport=httpx.WSGITransport(app=app))
     config = akismet.Config(key=site.key, url=BLOG)
     with akismet.SyncClient.validated_client(config=config, http_client=http) as client:
         assert client.verify_key()
@@ -127,17 +115,15 @@ def test_is_test_traffic_teaches_nothing(ak: akismet.SyncClient) -> None:
     assert ak.comment_check(**comment) == akismet.CheckResponse.HAM
 
 
-def test_blatant_spam_may_be_discarded(ak: akismet.SyncClient, engine_app: Flask) -> None:
+def test_blatant_spam_may_be_discarded(ak: akismet.SyncClient, app: Flask) -> None:
     text = "Bạn ơi xem thêm ở trang này nhé, có nhiều điều thú vị đang chờ"
     ak.submit_spam(user_ip="198.51.100.43", comment_content=text)
     verdict = ak.comment_check(user_ip="198.51.100.43", comment_content=text)
     assert verdict == akismet.CheckResponse.DISCARD
 
 
-def test_errors_explain_themselves_in_the_debug_header(
-    engine_app: Flask, site: SiteFixture
-) -> None:
-    client = engine_app.test_client()
+def test_errors_explain_themselves_in_the_debug_header(app: Flask, site: SiteFixture) -> None:
+    client = app.test_client()
     no_ip = client.post("/1.1/comment-check", data={"api_key": site.key, "blog": BLOG})
     assert no_ip.get_data(as_text=True) == "invalid"
     assert no_ip.headers["X-akismet-debug-help"] == 'Empty "user_ip" value'
@@ -146,8 +132,8 @@ def test_errors_explain_themselves_in_the_debug_header(
     assert "API key" in bad_key.headers["X-akismet-debug-help"]
 
 
-def test_the_key_may_be_the_first_label_of_the_host(engine_app: Flask, site: SiteFixture) -> None:
-    client = engine_app.test_client()
+def test_the_key_may_be_the_first_label_of_the_host(app: Flask, site: SiteFixture) -> None:
+    client = app.test_client()
     answer = client.post(
         "/1.1/comment-check",
         data={"blog": BLOG, "user_ip": "203.0.113.5", "comment_content": HAM},
@@ -156,18 +142,20 @@ def test_the_key_may_be_the_first_label_of_the_host(engine_app: Flask, site: Sit
     assert answer.get_data(as_text=True) == "false"
 
 
-def test_a_revoked_key_is_invalid(engine_app: Flask, site: SiteFixture) -> None:
-    db = engine_app.extensions["duyet"].db
+def test_a_revoked_key_is_invalid(app: Flask, site: SiteFixture) -> None:
+    db = app.extensions["duyet"].db
     other = accounts.create_api_key(db, site.id, "wordpress")
     accounts.revoke_api_key(db, site.id, other.id)
-    assert client_for(engine_app, other.secret).verify_key() is False
+    assert client_for(app, other.secret).verify_key() is False
 
 
-def test_without_the_engine_the_check_says_so(app: Flask, site: SiteFixture) -> None:
+def test_without_the_engine_the_check_says_so(settings: Settings) -> None:
     """service.create_app alone has no checker: a clear 503, never a silent 'false'."""
-    key = make_site(app, "khac").key
-    answer = app.test_client().post(
+    plain = create_app(settings)
+    key = make_site(plain, "khac").key
+    answer = plain.test_client().post(
         "/1.1/comment-check", data={"api_key": key, "blog": BLOG, "user_ip": "203.0.113.5"}
     )
     assert answer.status_code == 503
     assert answer.json["code"] == "unavailable"
+    plain.extensions["duyet"].db.dispose()

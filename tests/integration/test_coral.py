@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,11 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.api.coral import html_to_text
-from service.auth import clear_caches
-from service.settings import Settings
 from service.store import accounts
 from tests.integration.conftest import SiteFixture, make_site
-from workers.wsgi import create
 
 SECRET = "ssec_new_7f3a9c"
 OLD_SECRET = "ssec_old_1b2d4e"
@@ -26,24 +22,16 @@ URL = "/v1/integrations/coral/baotinh"
 
 
 @pytest.fixture
-def engine_app(settings: Settings) -> Iterator[Flask]:
-    clear_caches()
-    app = create(settings)
-    yield app
-    app.extensions["duyet"].db.dispose()
-
-
-@pytest.fixture
-def site(engine_app: Flask) -> SiteFixture:
-    made = make_site(engine_app, "baotinh")
+def site(app: Flask) -> SiteFixture:
+    made = make_site(app, "baotinh")
     config = {"coral_signing_secret": SECRET, "banned_words": ["đồ ngu"]}
-    accounts.update_site(engine_app.extensions["duyet"].db, made.id, config=config)
+    accounts.update_site(app.extensions["duyet"].db, made.id, config=config)
     return made
 
 
 @pytest.fixture
-def client(engine_app: Flask, site: SiteFixture) -> FlaskClient:
-    return engine_app.test_client()
+def client(app: Flask, site: SiteFixture) -> FlaskClient:
+    return app.test_client()
 
 
 def coral_request(body: str, role: str = "COMMENTER", parent: str | None = None) -> dict[str, Any]:
@@ -97,9 +85,9 @@ def test_a_banned_word_is_rejected_and_flagged_as_toxic(client: FlaskClient) -> 
 
 
 def test_a_suspicious_comment_goes_to_premoderation(
-    client: FlaskClient, engine_app: Flask, site: SiteFixture
+    client: FlaskClient, app: Flask, site: SiteFixture
 ) -> None:
-    db = engine_app.extensions["duyet"].db
+    db = app.extensions["duyet"].db
     config = {"coral_signing_secret": SECRET, "suspect_words": ["biểu tình"]}
     accounts.update_site(db, site.id, config=config)
     answer = post(client, coral_request("<p>Ngày mai có biểu tình ở quảng trường</p>"), SECRET)
@@ -139,11 +127,11 @@ def test_a_body_changed_after_signing_is_refused(client: FlaskClient) -> None:
 
 
 def test_while_a_secret_rolls_either_signature_is_enough(
-    client: FlaskClient, engine_app: Flask, site: SiteFixture
+    client: FlaskClient, app: Flask, site: SiteFixture
 ) -> None:
     payload = coral_request("<p>Cảm ơn tòa soạn, bài viết rất hữu ích.</p>")
     # Coral signs with the new and the old secret; duyet still holds the old one...
-    db = engine_app.extensions["duyet"].db
+    db = app.extensions["duyet"].db
     accounts.update_site(db, site.id, config={"coral_signing_secret": OLD_SECRET})
     assert post(client, payload, SECRET, OLD_SECRET).status_code == 204
     # ...then the operator pastes the new one; the old alone no longer works.
@@ -157,8 +145,8 @@ def test_an_unknown_site_is_refused_like_a_bad_signature(client: FlaskClient) ->
     assert answer.status_code == 401
 
 
-def test_a_site_without_a_coral_secret_is_forbidden(client: FlaskClient, engine_app: Flask) -> None:
-    make_site(engine_app, "chua-cai")
+def test_a_site_without_a_coral_secret_is_forbidden(client: FlaskClient, app: Flask) -> None:
+    make_site(app, "chua-cai")
     url = "/v1/integrations/coral/chua-cai"
     answer = post(client, coral_request("<p>Xin chào</p>"), SECRET, url=url)
     assert answer.status_code == 403
