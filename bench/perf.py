@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -245,26 +246,38 @@ class Bench:
         return [(decided - submitted).total_seconds() * 1000 for submitted, decided in rows]
 
 
-def run(plan: Plan, database_url: str, work: Path) -> Bench:
+PHASES = ("ping", "intake", "decisions", "read", "latency", "reference", "growth")
+
+
+def run(plan: Plan, database_url: str, work: Path, phases: tuple[str, ...] = PHASES) -> Bench:
+    """Run the phases asked for (all by default) in their fixed order."""
     bench = Bench(plan, database_url, work)
     try:
         seed.filler(bench.db, bench.site_id, plan.small - seed.stored(bench.db))
         bench.figures["small_stored"] = seed.stored(bench.db)
-        step("ping reference")
-        bench.ping()
+        if "ping" in phases:
+            step("ping reference")
+            bench.ping()
         bench.start_api()
-        step("intake")
-        since = bench.intake("intake")
-        step("decisions")
-        bench.decisions("small", since)
-        step("read path")
-        bench.read_path()
-        step("latency at a steady rate")
-        bench.latency()
-        step("RQ forking worker reference")
-        bench.reference()
-        step(f"growth to {plan.large:,} comments")
-        bench.growth()
+        since = bench.last_id()
+        if "intake" in phases:
+            step("intake")
+            since = bench.intake("intake")
+        if "decisions" in phases:
+            step("decisions")
+            bench.decisions("small", since)
+        if "read" in phases:
+            step("read path")
+            bench.read_path()
+        if "latency" in phases:
+            step("latency at a steady rate")
+            bench.latency()
+        if "reference" in phases:
+            step("RQ forking worker reference")
+            bench.reference()
+        if "growth" in phases:
+            step(f"growth to {plan.large:,} comments")
+            bench.growth()
     finally:
         bench.close()
     return bench
@@ -277,13 +290,14 @@ def step(what: str) -> None:
 def postgres_database(url: str) -> tuple[str, list[str], list[str]]:
     """Return this run's database URL and the commands that create and drop it."""
     parts = urlsplit(url)
-    target = urlunsplit(parts._replace(path="/duyet_bench"))
+    name = f"duyet_bench_{os.getpid()}"  # two runs side by side never share a database
+    target = urlunsplit(parts._replace(path=f"/{name}"))
     conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
     conn += ["-U", parts.username or "postgres"]
     return (
         target,
-        ["createdb", *conn, "duyet_bench"],
-        ["dropdb", "--if-exists", *conn, "duyet_bench"],
+        ["createdb", *conn, name],
+        ["dropdb", "--if-exists", *conn, name],
     )
 
 
@@ -292,7 +306,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="shorter phases, 200k for growth")
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to use instead")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help=f"comma-separated subset of {','.join(PHASES)} (default: all), for quick iteration",
+    )
     args = parser.parse_args(argv)
+    phases = tuple(p for p in args.phases.split(",") if p)
+    if unknown := set(phases) - set(PHASES):
+        parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
     plan = Plan.of(args.quick)
     from bench.report import table
 
@@ -305,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             url, drop = f"sqlite:///{work / 'bench.db'}", []
         try:
-            bench = run(plan, url, work)
+            bench = run(plan, url, work, phases)
         finally:
             if drop:
                 subprocess.run(drop, check=False)
