@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 from redis import Redis
 
+from service.intake import Intake
 from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database
@@ -18,6 +19,7 @@ class Services:
     db: Database
     redis: Redis
     queue: JobQueue
+    intake: Intake
 
     @classmethod
     def connect(cls, settings: Settings) -> Services:
@@ -25,7 +27,8 @@ class Services:
         redis = Redis.from_url(
             settings.redis_url_or_local, socket_timeout=2, socket_connect_timeout=2
         )
-        return cls(settings, Database(settings.database_url), redis, JobQueue(redis, settings))
+        db, queue = Database(settings.database_url), JobQueue(redis, settings)
+        return cls(settings, db, redis, queue, Intake(db, queue))
 
 
 def services() -> Services:

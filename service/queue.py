@@ -43,7 +43,13 @@ class JobQueue:
     def moderate(
         self, comment_ids: Iterable[int], request_id: str | None = None, bulk: bool = False
     ) -> bool:
-        """Queue one moderation job per comment id; False if Redis refused (the sweep retries).
+        """Queue one moderation job per comment id; False if Redis refused (the sweep retries)."""
+        return self.moderate_requests([(cid, request_id) for cid in comment_ids], bulk=bulk)
+
+    def moderate_requests(
+        self, requests: Iterable[tuple[int, str | None]], bulk: bool = False
+    ) -> bool:
+        """Queue the moderation jobs of (comment id, request id) pairs in one pipeline.
 
         bulk=True puts suspected floods on the low-priority queue, which workers serve only
         when the main queue is empty, so a flood cannot delay a normal reader's comment.
@@ -59,13 +65,14 @@ class JobQueue:
                 meta={"request_id": request_id} if request_id else None,
                 retry=Retry(max=3, interval=[1, 5, 30]),
             )
-            for comment_id in comment_ids
+            for comment_id, request_id in requests
         ]
         queue = self.bulk if bulk else self.moderation
         try:
             queue.enqueue_many(jobs)
         except RedisError as exc:
-            log.warning("could not enqueue moderation of %s: %s", comment_ids, exc)
+            ids = [job.job_id for job in jobs]
+            log.warning("could not enqueue moderation of %s: %s", ids, exc)
             return False
         return True
 

@@ -61,19 +61,22 @@ def _idempotency_key() -> str | None:
     return key
 
 
+COMMENT_IN = CommentIn()
+
+
 @blp.route("/comments")
 class Comments(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH, parameters=[IDEMPOTENCY_HEADER])
-    @blp.arguments(CommentIn)
+    # An instance, not the class: webargs would build (and deep-copy) a schema per request.
+    @blp.arguments(COMMENT_IN)
     @blp.response(202, CommentOut)
     def post(self, data: dict[str, Any]) -> Any:
         """Accept a comment for moderation; it is stored before this answer."""
-        svc = services()
         new = store.NewComment(**data)
-        comment, created = store.submit_comment(svc.db, g.site_id, new, _idempotency_key())
-        if created:
-            svc.queue.moderate([comment.id], g.get("request_id"), bulk=suspected_flood())
+        comment, _ = services().intake.submit(
+            g.site_id, new, _idempotency_key(), g.get("request_id"), bulk=suspected_flood()
+        )
         return comment_view(comment, new.article_id)
 
 

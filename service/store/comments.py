@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, ItemsView, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,10 +70,13 @@ def _ensure_article(s: Session, site_id: int, new: NewComment) -> Article:
     return article
 
 
-def _root_of(s: Session, site_id: int, article: Article, parent_id: int | None) -> int | None:
-    if parent_id is None:
+def _root(
+    parents: dict[int, Comment], site_id: int, article: Article, new: NewComment
+) -> int | None:
+    """Return the thread root a reply belongs to (None for a root comment)."""
+    if new.parent_id is None:
         return None
-    parent = s.get(Comment, parent_id)
+    parent = parents.get(new.parent_id)
     if parent is None or parent.site_id != site_id or parent.article_id != article.id:
         raise InvalidParent(
             "parent_id must name a comment of the same article",
@@ -87,9 +91,99 @@ def _by_idempotency_key(s: Session, site_id: int, key: str) -> Comment | None:
     )
 
 
+Submitted = tuple[Comment, bool]  # the comment, and False when it was an idempotent replay
+Intake = tuple[int, NewComment, str | None]  # site id, comment, idempotency key
+
+
+def submit_many(db: Database, intakes: Sequence[Intake]) -> list[Submitted | DuyetError]:
+    """Store comments of any sites in one transaction; per comment, its outcome or its error.
+
+    Intake's group commit. A comment the site got wrong (closed article, unknown parent)
+    fails alone; when the batch collides with a concurrent insert (the same idempotency key,
+    a new article created twice), it is stored again one comment at a time, where each
+    collision has its own answer.
+    """
+    keys = [(site_id, key) for site_id, _, key in intakes if key]
+    if len(intakes) == 1 or len(set(keys)) != len(keys):
+        return [_submit_one(db, intake) for intake in intakes]
+    try:
+        with db.transaction() as s:
+            return _insert_many(s, intakes)
+    except IntegrityError:
+        return [_submit_one(db, intake) for intake in intakes]
+
+
+def _submit_one(db: Database, intake: Intake) -> Submitted | DuyetError:
+    try:
+        return submit_comment(db, *intake)
+    except DuyetError as exc:
+        return exc
+
+
+def _insert_many(s: Session, intakes: Sequence[Intake]) -> list[Submitted | DuyetError]:
+    outcomes: dict[int, Submitted | DuyetError] = {}
+    replays = _replays(s, intakes)
+    articles = _articles(s, intakes)
+    parents = _parents(s, [new.parent_id for _, new, _ in intakes if new.parent_id is not None])
+    rows: dict[int, dict[str, Any]] = {}
+    for i, (site_id, new, key) in enumerate(intakes):
+        if key and (seen := replays.get((site_id, key))):
+            outcomes[i] = (seen, False)
+            continue
+        article = articles.get((site_id, new.article_id))
+        if article is None:  # the article's first comment: create it
+            article = articles[(site_id, new.article_id)] = _ensure_article(s, site_id, new)
+        try:
+            rows[i] = _row(site_id, new, key, article, _root(parents, site_id, article, new))
+        except DuyetError as exc:
+            outcomes[i] = exc
+    if rows:
+        statement = insert(Comment).returning(Comment.id, sort_by_parameter_order=True)
+        ids = s.scalars(statement, list(rows.values())).all()
+        for (i, values), comment_id in zip(rows.items(), ids, strict=True):
+            outcomes[i] = (Comment(id=comment_id, **values), True)
+    return [outcomes[i] for i in range(len(intakes))]
+
+
+def _by_site(
+    intakes: Sequence[Intake], pick: Callable[[NewComment, str | None], str | None]
+) -> ItemsView[int, set[str]]:
+    """Group the values pick() takes from each intake by site (None values left out)."""
+    grouped: dict[int, set[str]] = {}
+    for site_id, new, key in intakes:
+        value = pick(new, key)
+        if value is not None:
+            grouped.setdefault(site_id, set()).add(value)
+    return grouped.items()
+
+
+def _replays(s: Session, intakes: Sequence[Intake]) -> dict[tuple[int, str], Comment]:
+    found: dict[tuple[int, str], Comment] = {}
+    for site_id, keys in _by_site(intakes, lambda _, key: key):
+        query = select(Comment).where(Comment.site_id == site_id, Comment.idempotency_key.in_(keys))
+        found.update({(site_id, c.idempotency_key or ""): c for c in s.scalars(query)})
+    return found
+
+
+def _articles(s: Session, intakes: Sequence[Intake]) -> dict[tuple[int, str], Article]:
+    found: dict[tuple[int, str], Article] = {}
+    for site_id, external_ids in _by_site(intakes, lambda new, _: new.article_id):
+        query = select(Article).where(
+            Article.site_id == site_id, Article.external_id.in_(external_ids)
+        )
+        found.update({(site_id, a.external_id): a for a in s.scalars(query)})
+    return found
+
+
+def _parents(s: Session, parent_ids: list[int]) -> dict[int, Comment]:
+    if not parent_ids:
+        return {}
+    return {c.id: c for c in s.scalars(select(Comment).where(Comment.id.in_(set(parent_ids))))}
+
+
 def submit_comment(
     db: Database, site_id: int, new: NewComment, idempotency_key: str | None = None
-) -> tuple[Comment, bool]:
+) -> Submitted:
     """Store a comment as pending; return it and whether it is new (False: idempotent replay)."""
     try:
         with db.transaction() as s:
@@ -109,14 +203,25 @@ def submit_comment(
 
 def _insert(s: Session, site_id: int, new: NewComment, idempotency_key: str | None) -> Comment:
     article = _ensure_article(s, site_id, new)
+    parents = _parents(s, [new.parent_id] if new.parent_id is not None else [])
+    values = _row(site_id, new, idempotency_key, article, _root(parents, site_id, article, new))
+    # One INSERT ... RETURNING id instead of the unit of work's flush: intake's hottest line.
+    comment_id = s.scalar(insert(Comment).values(values).returning(Comment.id))
+    return Comment(id=comment_id, **values)
+
+
+def _row(
+    site_id: int, new: NewComment, idempotency_key: str | None, article: Article, root: int | None
+) -> dict[str, Any]:
+    """Return the new comment's column values; raise if its article takes no comments."""
     if article.closed:
         raise ArticleClosed("comments on this article are closed")
     now = utcnow()
-    values: dict[str, Any] = {
+    return {
         "site_id": site_id,
         "article_id": article.id,
         "parent_id": new.parent_id,
-        "root_id": _root_of(s, site_id, article, new.parent_id),
+        "root_id": root,
         "author_name": new.author_name,
         "author_email": new.author_email,
         "author_id": new.author_id,
@@ -129,9 +234,6 @@ def _insert(s: Session, site_id: int, new: NewComment, idempotency_key: str | No
         "created_at": now,
         "updated_at": now,
     }
-    # One INSERT ... RETURNING id instead of the unit of work's flush: intake's hottest line.
-    comment_id = s.scalar(insert(Comment).values(values).returning(Comment.id))
-    return Comment(id=comment_id, **values)
 
 
 def get_comment(db: Database, site_id: int, comment_id: int) -> tuple[Comment, Article]:

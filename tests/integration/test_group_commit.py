@@ -1,0 +1,93 @@
+"""Intake's group commit: comments arriving together share a transaction, each keeps its answer."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask
+from redis import Redis
+from sqlalchemy import func, select
+
+from service.models import Comment
+from service.queue import moderation_job_id
+from service.settings import Settings
+from service.store.comments import ArticleClosed, InvalidParent, NewComment, submit_many
+from tests.integration.conftest import SiteFixture, make_site, submit
+
+
+def _new(body: str, article: str = "bai-1", **fields: object) -> NewComment:
+    return NewComment(article_id=article, body=body, author_name="Lan", **fields)  # type: ignore[arg-type]
+
+
+def test_one_batch_answers_each_comment_on_its_own(app: Flask, site: SiteFixture, client):
+    db = app.extensions["duyet"].db
+    root = submit(client, site, "Bài viết hay, cảm ơn tòa soạn.")
+    closing = client.put("/v1/articles/dong-cua", json={"closed": True}, headers=site.headers)
+    assert closing.status_code == 200, closing.json
+    other = make_site(app, "baokhac")
+    replayed = submit(client, site, "Đã gửi rồi.", article_id="bai-2")
+    with db.transaction() as s:
+        s.get(Comment, replayed["id"]).idempotency_key = "lan-1"  # as if sent with that key
+
+    outcomes = submit_many(
+        db,
+        [
+            (site.id, _new("Một ý kiến mới."), None),
+            (site.id, _new("Bình luận bài đã khóa.", "dong-cua"), None),
+            (site.id, _new("Trả lời sai bài.", "bai-3", parent_id=root["id"]), None),
+            (site.id, _new("Gửi lại."), "lan-1"),
+            (site.id, _new("Trả lời đúng chỗ.", parent_id=root["id"]), None),
+            (site.id, _new("Bài mới toanh.", "bai-moi", article_title="Bài mới"), None),
+            (other.id, _new("Trang khác, cùng khóa.", "bai-1"), "lan-1"),
+        ],
+    )
+
+    fresh, closed, wrong_parent, replay, reply, first_of_article, other_site = outcomes
+    assert isinstance(closed, ArticleClosed)
+    assert isinstance(wrong_parent, InvalidParent)
+    assert not isinstance(replay, Exception) and replay[1] is False
+    assert replay[0].id == replayed["id"]
+    for outcome in (fresh, reply, first_of_article, other_site):
+        assert not isinstance(outcome, Exception) and outcome[1] is True
+    assert reply[0].root_id == root["id"]  # type: ignore[index]
+    assert other_site[0].site_id == other.id  # type: ignore[index]
+    with db.transaction() as s:
+        stored = s.scalar(select(func.count()).select_from(Comment))
+    assert stored == 2 + 4  # two before, four new: the failures stored nothing
+
+
+def test_a_repeated_key_inside_one_batch_stores_one_comment(app: Flask, site: SiteFixture):
+    db = app.extensions["duyet"].db
+    first, second = submit_many(
+        db, [(site.id, _new("Gửi hai lần."), "k-1"), (site.id, _new("Gửi hai lần."), "k-1")]
+    )
+    assert not isinstance(first, Exception) and not isinstance(second, Exception)
+    assert first[0].id == second[0].id
+    assert (first[1], second[1]) == (True, False)
+
+
+def test_concurrent_submissions_are_all_stored_and_queued_once(
+    app: Flask, site: SiteFixture, redis: Redis, settings: Settings
+):
+    answers: list[tuple[int, dict]] = []
+
+    def post(n: int) -> None:
+        client = app.test_client()
+        payload = {"article_id": f"bai-{n % 3}", "body": f"Ý kiến số {n}.", "author_name": "An"}
+        headers = {**site.headers, "Idempotency-Key": f"key-{n % 30}"}
+        response = client.post("/v1/comments", json=payload, headers=headers)
+        answers.append((response.status_code, response.json))
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert {status for status, _ in answers} == {202}
+    ids = {body["id"] for _, body in answers}
+    assert len(ids) == 30  # every key twice: the second answer names the first comment
+    for comment_id in ids:
+        assert redis.exists(f"rq:job:{moderation_job_id(comment_id)}")
+    queued = redis.lrange(f"rq:queue:{settings.queue_name}", 0, -1)
+    assert len(queued) == 30
