@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, ItemsView, Sequence
+from collections.abc import Callable, ItemsView, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from service.store.db import Database
 from service.store.records import audit, touch_thread, transition
 
 REPORTABLE = (Status.APPROVED,)
+ColumnsRow = Any  # a Core row of the columns a lookup selected, read by attribute
 
 
 class ArticleClosed(Conflict):
@@ -71,7 +72,10 @@ def _ensure_article(s: Session, site_id: int, new: NewComment) -> Article:
 
 
 def _root(
-    parents: dict[int, Comment], site_id: int, article: Article, new: NewComment
+    parents: Mapping[int, Comment | ColumnsRow],
+    site_id: int,
+    article: Article | ColumnsRow,
+    new: NewComment,
 ) -> int | None:
     """Return the thread root a reply belongs to (None for a root comment)."""
     if new.parent_id is None:
@@ -98,19 +102,22 @@ Intake = tuple[int, NewComment, str | None]  # site id, comment, idempotency key
 def submit_many(db: Database, intakes: Sequence[Intake]) -> list[Submitted | DuyetError]:
     """Store comments of any sites in one transaction; per comment, its outcome or its error.
 
-    Intake's group commit. A comment the site got wrong (closed article, unknown parent)
-    fails alone; when the batch collides with a concurrent insert (the same idempotency key,
-    a new article created twice), it is stored again one comment at a time, where each
-    collision has its own answer.
+    Intake's group commit, on SQLAlchemy Core: in a storm a batch holds a few comments, so
+    its fixed cost (lookups, insert, commit) is most of the price of each. A comment the
+    site got wrong (closed article, unknown parent) fails alone; when the batch collides
+    with a concurrent insert (the same idempotency key twice), it is stored again one
+    comment at a time, where each collision has its own answer.
     """
     keys = [(site_id, key) for site_id, _, key in intakes if key]
-    if len(intakes) == 1 or len(set(keys)) != len(keys):
+    if len(set(keys)) != len(keys):
         return [_submit_one(db, intake) for intake in intakes]
+    articles = _articles(db, intakes)
     try:
-        with db.transaction() as s:
-            return _insert_many(s, intakes)
+        with db.engine.begin() as conn:
+            outcomes = _insert_many(conn, intakes, articles)
     except IntegrityError:
         return [_submit_one(db, intake) for intake in intakes]
+    return _with_replays(db, outcomes)
 
 
 def _submit_one(db: Database, intake: Intake) -> Submitted | DuyetError:
@@ -120,29 +127,35 @@ def _submit_one(db: Database, intake: Intake) -> Submitted | DuyetError:
         return exc
 
 
-def _insert_many(s: Session, intakes: Sequence[Intake]) -> list[Submitted | DuyetError]:
-    outcomes: dict[int, Submitted | DuyetError] = {}
-    replays = _replays(s, intakes)
-    articles = _articles(s, intakes)
-    parents = _parents(s, [new.parent_id for _, new, _ in intakes if new.parent_id is not None])
+_Outcome = Submitted | DuyetError | int  # an int: the id of the comment an idempotent replay names
+
+
+def _insert_many(
+    conn: Connection, intakes: Sequence[Intake], articles: dict[tuple[int, str], ColumnsRow]
+) -> list[_Outcome]:
+    outcomes: dict[int, _Outcome] = {}
+    replays = _replays(conn, intakes)
+    parents = _parents(conn, [new.parent_id for _, new, _ in intakes if new.parent_id is not None])
     rows: dict[int, dict[str, Any]] = {}
     for i, (site_id, new, key) in enumerate(intakes):
         if key and (seen := replays.get((site_id, key))):
-            outcomes[i] = (seen, False)
+            outcomes[i] = seen
             continue
-        article = articles.get((site_id, new.article_id))
-        if article is None:  # the article's first comment: create it
-            article = articles[(site_id, new.article_id)] = _ensure_article(s, site_id, new)
+        article = articles[(site_id, new.article_id)]
         try:
             rows[i] = _row(site_id, new, key, article, _root(parents, site_id, article, new))
         except DuyetError as exc:
             outcomes[i] = exc
     if rows:
-        statement = insert(Comment).returning(Comment.id, sort_by_parameter_order=True)
-        ids = s.scalars(statement, list(rows.values())).all()
+        ids = conn.scalars(_INSERT_RETURNING_ID, list(rows.values())).all()
         for (i, values), comment_id in zip(rows.items(), ids, strict=True):
             outcomes[i] = (Comment(id=comment_id, **values), True)
     return [outcomes[i] for i in range(len(intakes))]
+
+
+_COMMENTS = cast(Table, Comment.__table__)
+_ARTICLES = cast(Table, Article.__table__)
+_INSERT_RETURNING_ID = insert(_COMMENTS).returning(_COMMENTS.c.id, sort_by_parameter_order=True)
 
 
 def _by_site(
@@ -157,28 +170,57 @@ def _by_site(
     return grouped.items()
 
 
-def _replays(s: Session, intakes: Sequence[Intake]) -> dict[tuple[int, str], Comment]:
-    found: dict[tuple[int, str], Comment] = {}
+def _articles(db: Database, intakes: Sequence[Intake]) -> dict[tuple[int, str], ColumnsRow]:
+    """Look up the articles the batch comments on, creating (and committing) missing ones."""
+    found = _find_articles(db, intakes)
+    missing = {(site_id, new.article_id): (site_id, new) for site_id, new, _ in intakes}
+    for key in found:
+        missing.pop(key, None)
+    if missing:  # an article's first comments: create it, then look again
+        with db.transaction() as s:
+            for site_id, new in missing.values():
+                _ensure_article(s, site_id, new)
+        found = _find_articles(db, intakes)
+    return found
+
+
+def _find_articles(db: Database, intakes: Sequence[Intake]) -> dict[tuple[int, str], ColumnsRow]:
+    found: dict[tuple[int, str], ColumnsRow] = {}
+    with db.engine.connect() as conn:
+        for site_id, external_ids in _by_site(intakes, lambda new, _: new.article_id):
+            query = select(_ARTICLES.c.id, _ARTICLES.c.external_id, _ARTICLES.c.closed).where(
+                _ARTICLES.c.site_id == site_id, _ARTICLES.c.external_id.in_(external_ids)
+            )
+            found.update({(site_id, row.external_id): row for row in conn.execute(query)})
+    return found
+
+
+def _replays(conn: Connection, intakes: Sequence[Intake]) -> dict[tuple[int, str], int]:
+    found: dict[tuple[int, str], int] = {}
     for site_id, keys in _by_site(intakes, lambda _, key: key):
-        query = select(Comment).where(Comment.site_id == site_id, Comment.idempotency_key.in_(keys))
-        found.update({(site_id, c.idempotency_key or ""): c for c in s.scalars(query)})
-    return found
-
-
-def _articles(s: Session, intakes: Sequence[Intake]) -> dict[tuple[int, str], Article]:
-    found: dict[tuple[int, str], Article] = {}
-    for site_id, external_ids in _by_site(intakes, lambda new, _: new.article_id):
-        query = select(Article).where(
-            Article.site_id == site_id, Article.external_id.in_(external_ids)
+        query = select(_COMMENTS.c.id, _COMMENTS.c.idempotency_key).where(
+            _COMMENTS.c.site_id == site_id, _COMMENTS.c.idempotency_key.in_(keys)
         )
-        found.update({(site_id, a.external_id): a for a in s.scalars(query)})
+        found.update({(site_id, row.idempotency_key): row.id for row in conn.execute(query)})
     return found
 
 
-def _parents(s: Session, parent_ids: list[int]) -> dict[int, Comment]:
+def _with_replays(db: Database, outcomes: list[_Outcome]) -> list[Submitted | DuyetError]:
+    """Load the stored comments that idempotent replays answer with."""
+    replayed = [o for o in outcomes if isinstance(o, int)]
+    if not replayed:
+        return outcomes  # type: ignore[return-value]
+    with db.transaction() as s:
+        loaded = {c.id: c for c in s.scalars(select(Comment).where(Comment.id.in_(replayed)))}
+    return [(loaded[o], False) if isinstance(o, int) else o for o in outcomes]
+
+
+def _parents(conn: Connection, parent_ids: list[int]) -> dict[int, ColumnsRow]:
     if not parent_ids:
         return {}
-    return {c.id: c for c in s.scalars(select(Comment).where(Comment.id.in_(set(parent_ids))))}
+    c = _COMMENTS.c
+    query = select(c.id, c.site_id, c.article_id, c.root_id).where(c.id.in_(set(parent_ids)))
+    return {row.id: row for row in conn.execute(query)}
 
 
 def submit_comment(
@@ -203,7 +245,8 @@ def submit_comment(
 
 def _insert(s: Session, site_id: int, new: NewComment, idempotency_key: str | None) -> Comment:
     article = _ensure_article(s, site_id, new)
-    parents = _parents(s, [new.parent_id] if new.parent_id is not None else [])
+    parent = s.get(Comment, new.parent_id) if new.parent_id is not None else None
+    parents = {parent.id: parent} if parent is not None else {}
     values = _row(site_id, new, idempotency_key, article, _root(parents, site_id, article, new))
     # One INSERT ... RETURNING id instead of the unit of work's flush: intake's hottest line.
     comment_id = s.scalar(insert(Comment).values(values).returning(Comment.id))
@@ -211,7 +254,11 @@ def _insert(s: Session, site_id: int, new: NewComment, idempotency_key: str | No
 
 
 def _row(
-    site_id: int, new: NewComment, idempotency_key: str | None, article: Article, root: int | None
+    site_id: int,
+    new: NewComment,
+    idempotency_key: str | None,
+    article: Article | ColumnsRow,
+    root: int | None,
 ) -> dict[str, Any]:
     """Return the new comment's column values; raise if its article takes no comments."""
     if article.closed:
