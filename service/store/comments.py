@@ -111,13 +111,25 @@ def submit_many(db: Database, intakes: Sequence[Intake]) -> list[Submitted | Duy
     keys = [(site_id, key) for site_id, _, key in intakes if key]
     if len(set(keys)) != len(keys):
         return [_submit_one(db, intake) for intake in intakes]
-    articles = _articles(db, intakes)
     try:
-        with db.engine.begin() as conn:
-            outcomes = _insert_many(conn, intakes, articles)
+        outcomes = _store_batch(db, intakes)
+        if outcomes is None:  # an article's first comments: create it, then store
+            _create_articles(db, intakes)
+            outcomes = _store_batch(db, intakes)
     except IntegrityError:
+        outcomes = None
+    if outcomes is None:
         return [_submit_one(db, intake) for intake in intakes]
     return _with_replays(db, outcomes)
+
+
+def _store_batch(db: Database, intakes: Sequence[Intake]) -> list[_Outcome] | None:
+    """Store the batch in one transaction on one connection; None if an article is missing."""
+    with db.engine.begin() as conn:
+        articles = _find_articles(conn, intakes)
+        if any((site_id, new.article_id) not in articles for site_id, new, _ in intakes):
+            return None
+        return _insert_many(conn, intakes, articles)
 
 
 def _submit_one(db: Database, intake: Intake) -> Submitted | DuyetError:
@@ -170,28 +182,21 @@ def _by_site(
     return grouped.items()
 
 
-def _articles(db: Database, intakes: Sequence[Intake]) -> dict[tuple[int, str], ColumnsRow]:
-    """Look up the articles the batch comments on, creating (and committing) missing ones."""
-    found = _find_articles(db, intakes)
-    missing = {(site_id, new.article_id): (site_id, new) for site_id, new, _ in intakes}
-    for key in found:
-        missing.pop(key, None)
-    if missing:  # an article's first comments: create it, then look again
-        with db.transaction() as s:
-            for site_id, new in missing.values():
-                _ensure_article(s, site_id, new)
-        found = _find_articles(db, intakes)
-    return found
+def _create_articles(db: Database, intakes: Sequence[Intake]) -> None:
+    with db.transaction() as s:
+        for site_id, new, _ in intakes:
+            _ensure_article(s, site_id, new)
 
 
-def _find_articles(db: Database, intakes: Sequence[Intake]) -> dict[tuple[int, str], ColumnsRow]:
+def _find_articles(
+    conn: Connection, intakes: Sequence[Intake]
+) -> dict[tuple[int, str], ColumnsRow]:
     found: dict[tuple[int, str], ColumnsRow] = {}
-    with db.engine.connect() as conn:
-        for site_id, external_ids in _by_site(intakes, lambda new, _: new.article_id):
-            query = select(_ARTICLES.c.id, _ARTICLES.c.external_id, _ARTICLES.c.closed).where(
-                _ARTICLES.c.site_id == site_id, _ARTICLES.c.external_id.in_(external_ids)
-            )
-            found.update({(site_id, row.external_id): row for row in conn.execute(query)})
+    for site_id, external_ids in _by_site(intakes, lambda new, _: new.article_id):
+        query = select(_ARTICLES.c.id, _ARTICLES.c.external_id, _ARTICLES.c.closed).where(
+            _ARTICLES.c.site_id == site_id, _ARTICLES.c.external_id.in_(external_ids)
+        )
+        found.update({(site_id, row.external_id): row for row in conn.execute(query)})
     return found
 
 
