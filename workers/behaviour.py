@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from redis import Redis
 
@@ -112,50 +113,76 @@ class Observed:
     feedback: tuple[Feedback, ...]
 
 
+# One comment after another, inside Redis: count its posting rates, read the recent copies
+# and the labels near its text, then add it to the copies the next comment will see.
+# KEYS per comment: its rate keys, four duplicate bands, four feedback bands.
+# ARGV: now, cutoff, rate ttl, duplicate ttl, then per comment: rate key count, its sighting.
+_OBSERVE = """
+local now, cutoff = tonumber(ARGV[1]), tonumber(ARGV[2])
+local rate_ttl, dup_ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
+local k, out = 1, {}
+for i = 5, #ARGV, 2 do
+  local rates, copies, labels = {}, {}, {}
+  for j = 1, tonumber(ARGV[i]) do
+    rates[j] = redis.call('INCR', KEYS[k])
+    if rates[j] == 1 then redis.call('EXPIRE', KEYS[k], rate_ttl) end
+    k = k + 1
+  end
+  for j = 0, 3 do
+    copies[j + 1] = redis.call('ZRANGEBYSCORE', KEYS[k + j], cutoff, '+inf')
+    labels[j + 1] = redis.call('LRANGE', KEYS[k + 4 + j], 0, -1)
+  end
+  for j = 0, 3 do
+    redis.call('ZADD', KEYS[k + j], now, ARGV[i + 1])
+    redis.call('ZREMRANGEBYSCORE', KEYS[k + j], '-inf', cutoff)
+    redis.call('EXPIRE', KEYS[k + j], dup_ttl)
+  end
+  k = k + 8
+  out[#out + 1] = {rates, copies, labels}
+end
+return out
+"""
+
+
 def observe_many(
     redis: Redis, items: list[tuple[int, dict[str, str | None], Sighting]]
 ) -> list[Observed]:
-    """Do posting_rates, count_duplicates and feedback_for for many comments in two round trips.
+    """Do posting_rates, count_duplicates and feedback_for for many comments in one round trip.
 
-    Items are (site_id, who, sighting) in submission order; each comment also sees the copies
-    earlier in the same batch, so the answers equal those of one call per comment in turn.
+    Items are (site_id, who, sighting) in submission order; the script takes them in turn,
+    so each comment also sees the copies earlier in the same batch, and the answers equal
+    those of one call per comment in turn.
     """
+    if not items:
+        return []
     now = time.time()
     minute = int(now // RATE_WINDOW)
-    pipe = redis.pipeline(transaction=False)
-    plans = []
+    keys: list[str] = []
+    args: list[str | float] = [now, now - DUPLICATE_WINDOW, RATE_WINDOW * 2, DUPLICATE_WINDOW]
+    kinds = []
     for site_id, who, sighting in items:
         present = [(kind, value) for kind, value in who.items() if value]
-        for kind, value in present:
-            key = f"duyet:rate:{site_id}:{kind}:{value}:{minute}"
-            pipe.incr(key)
-            pipe.expire(key, RATE_WINDOW * 2)
-        band_keys = _band_keys(f"duyet:nd:{site_id}", sighting.fingerprint)
-        for key in band_keys:
-            pipe.zrangebyscore(key, now - DUPLICATE_WINDOW, "+inf")
-        for key in _band_keys(f"duyet:fb:{site_id}", sighting.fingerprint):
-            pipe.lrange(key, 0, -1)
-        plans.append((present, band_keys))
-    replies = iter(pipe.execute())
-    observed = []
-    earlier: dict[str, list[Sighting]] = {}
-    for (present, band_keys), (_, _, sighting) in zip(plans, items, strict=True):
-        rates = {}
-        for kind, _ in present:
-            rates[kind] = int(next(replies))
-            next(replies)  # EXPIRE's answer
-        seen = {Sighting.decode(raw) for _ in band_keys for raw in next(replies)}
-        seen.update(s for key in band_keys for s in earlier.get(key, ()))
-        labels = [next(replies) for _ in band_keys]
-        for key in band_keys:
-            earlier.setdefault(key, []).append(sighting)
-            pipe.zadd(key, {sighting.encode(): now})
-            pipe.zremrangebyscore(key, "-inf", now - DUPLICATE_WINDOW)
-            pipe.expire(key, DUPLICATE_WINDOW)
-        copies = len({s.comment_id for s in seen if _is_other_copy(s, sighting)})
-        observed.append(Observed(rates, copies, _latest_labels(labels, sighting.fingerprint)))
-    pipe.execute()
-    return observed
+        keys += [f"duyet:rate:{site_id}:{kind}:{value}:{minute}" for kind, value in present]
+        keys += _band_keys(f"duyet:nd:{site_id}", sighting.fingerprint)
+        keys += _band_keys(f"duyet:fb:{site_id}", sighting.fingerprint)
+        args += [len(present), sighting.encode()]
+        kinds.append([kind for kind, _ in present])
+    replies = redis.register_script(_OBSERVE)(keys, args)
+    return [
+        _observed(present, reply, sighting)
+        for present, reply, (_, _, sighting) in zip(kinds, replies, items, strict=True)
+    ]
+
+
+def _observed(kinds: list[str], reply: list[Any], sighting: Sighting) -> Observed:
+    rates, copies, labels = reply
+    seen = {Sighting.decode(raw) for members in copies for raw in members}
+    count = len({s.comment_id for s in seen if _is_other_copy(s, sighting)})
+    return Observed(
+        dict(zip(kinds, map(int, rates), strict=True)),
+        count,
+        _latest_labels(labels, sighting.fingerprint),
+    )
 
 
 def _latest_labels(lists: list[list[bytes]], fingerprint: int) -> tuple[Feedback, ...]:

@@ -92,48 +92,97 @@ def author_standing(
         return approved, rejected, _active_bans(s, probe)
 
 
-def _author_clause(comment: Comment) -> Any:
-    clauses = []
-    if comment.author_email:
-        clauses.append(Comment.author_email == comment.author_email)
-    if comment.author_id:
-        clauses.append(Comment.author_id == comment.author_id)
-    return or_(*clauses) if clauses else None
-
-
 def _author_history(s: Session, comment: Comment) -> tuple[int, int]:
-    author = _author_clause(comment)
-    if author is None:
-        return 0, 0
-    rows = s.execute(
-        select(Comment.status, func.count())
-        .where(
-            Comment.site_id == comment.site_id,
-            author,
-            Comment.id != comment.id,
-            Comment.created_at >= utcnow() - HISTORY_WINDOW,
-        )
-        .group_by(Comment.status)
-    ).all()
-    counts = {status: n for status, n in rows}
-    rejected = counts.get(Status.REJECTED.value, 0) + counts.get(Status.SPAM.value, 0)
-    return counts.get(Status.APPROVED.value, 0), rejected
+    return _author_histories(s, [comment]).get(comment.id, (0, 0))
 
 
 def _active_bans(s: Session, comment: Comment) -> tuple[str, ...]:
-    candidates = {"email": comment.author_email, "author": comment.author_id, "ip": comment.ip}
-    wanted = [(kind, value) for kind, value in candidates.items() if value]
-    if not wanted:
-        return ()
+    return _bans_of(s, [comment]).get(comment.id, ())
+
+
+# Only decided comments count; a pending one (the comment itself, its batch) never does.
+_COUNTED = (Status.APPROVED.value, Status.REJECTED.value, Status.SPAM.value)
+
+
+def _author_histories(s: Session, comments: list[Comment]) -> dict[int, tuple[int, int]]:
+    """Count each comment's author's approved and rejected comments of the last 90 days.
+
+    An author is the same email or the same author id. One grouped query per site answers
+    a whole batch; each comment then sums the groups that share its email or its id.
+    """
+    since = utcnow() - HISTORY_WINDOW
+    found: dict[int, tuple[int, int]] = {}
+    for site_id, group in _by_site(comments).items():
+        emails = {c.author_email for c in group if c.author_email}
+        authors = {c.author_id for c in group if c.author_id}
+        if not emails and not authors:
+            continue
+        same = []
+        if emails:
+            same.append(Comment.author_email.in_(emails))
+        if authors:
+            same.append(Comment.author_id.in_(authors))
+        rows = s.execute(
+            select(Comment.author_email, Comment.author_id, Comment.status, func.count())
+            .where(
+                Comment.site_id == site_id,
+                or_(*same),
+                Comment.status.in_(_COUNTED),
+                Comment.created_at >= since,
+            )
+            .group_by(Comment.author_email, Comment.author_id, Comment.status)
+        ).all()
+        for comment in group:
+            found[comment.id] = _history_counts(comment, rows)
+    return found
+
+
+def _history_counts(comment: Comment, rows: Any) -> tuple[int, int]:
+    approved = rejected = 0
+    for email, author_id, status, n in rows:
+        if (comment.author_email and email == comment.author_email) or (
+            comment.author_id and author_id == comment.author_id
+        ):
+            if status == Status.APPROVED.value:
+                approved += n
+            else:
+                rejected += n
+    return approved, rejected
+
+
+def _bans_of(s: Session, comments: list[Comment]) -> dict[int, tuple[str, ...]]:
+    """Find the active bans on each comment's email, author id or IP: one query per site."""
     now = utcnow()
-    kinds = s.scalars(
-        select(Ban.kind).where(
-            Ban.site_id == comment.site_id,
-            or_(*[(Ban.kind == kind) & (Ban.value == value) for kind, value in wanted]),
+    found: dict[int, tuple[str, ...]] = {}
+    for site_id, group in _by_site(comments).items():
+        wanted = {comment.id: _ban_keys(comment) for comment in group}
+        values = {value for keys in wanted.values() for _, value in keys}
+        if not values:
+            continue
+        query = select(Ban.kind, Ban.value).where(
+            Ban.site_id == site_id,
+            Ban.kind.in_(("email", "author", "ip")),
+            Ban.value.in_(values),
             or_(Ban.expires_at.is_(None), Ban.expires_at > now),
         )
-    ).all()
-    return tuple(sorted(set(kinds)))
+        active = {(kind, value) for kind, value in s.execute(query)}
+        for comment_id, keys in wanted.items():
+            kinds = {kind for kind, value in keys if (kind, value) in active}
+            if kinds:
+                found[comment_id] = tuple(sorted(kinds))
+    return found
+
+
+def _ban_keys(comment: Comment) -> list[tuple[str, str]]:
+    candidates = {"email": comment.author_email, "author": comment.author_id, "ip": comment.ip}
+    return [(kind, value) for kind, value in candidates.items() if value]
+
+
+def _by_site(comments: list[Comment]) -> dict[int, list[Comment]]:
+    groups: dict[int, list[Comment]] = {}
+    for comment in comments:
+        groups.setdefault(comment.site_id, []).append(comment)
+    return groups
 
 
 def record_system_decision(
@@ -271,9 +320,11 @@ def load_many_for_moderation(db: Database, comment_ids: list[int]) -> list[Moder
         articles = _by_id(s, Article, {c.article_id for c in comments})
         sites = _by_id(s, Site, {c.site_id for c in comments})
         configs = {site_id: site_config(site.config) for site_id, site in sites.items()}
+        histories = _author_histories(s, comments)
+        bans = _bans_of(s, comments)
         loaded = []
         for comment in comments:
-            approved, rejected = _author_history(s, comment)
+            approved, rejected = histories.get(comment.id, (0, 0))
             loaded.append(
                 ModerationInput(
                     comment=comment,
@@ -282,7 +333,7 @@ def load_many_for_moderation(db: Database, comment_ids: list[int]) -> list[Moder
                     config=configs[comment.site_id],
                     author_approved=approved,
                     author_rejected=rejected,
-                    banned=_active_bans(s, comment),
+                    banned=bans.get(comment.id, ()),
                 )
             )
         return loaded
@@ -332,10 +383,27 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
             done = [d for d in group if d.comment.id in moved]
             _add_decision_rows(s, done, status, now)
             outcomes += [_outcome(d.comment, status, now) for d in done]
-        published = {o.comment.article_id for o in outcomes if o.status == Status.APPROVED}
-        for article_id in sorted(published):
-            touch_thread(s, article_id)
+        _touch_threads(s, {o.comment.article_id for o in outcomes if o.status == Status.APPROVED})
     return outcomes
+
+
+def _touch_threads(s: Session, article_ids: set[int]) -> None:
+    """Bump the thread versions of many articles in one statement, locking them in id order.
+
+    The ordered FOR UPDATE subquery (ignored by SQLite, which has one writer anyway) keeps
+    two workers that publish on the same articles from deadlocking on PostgreSQL.
+    """
+    if not article_ids:
+        return
+    locked = (
+        select(Article.id).where(Article.id.in_(article_ids)).order_by(Article.id).with_for_update()
+    )
+    s.execute(
+        update(Article)
+        .where(Article.id.in_(locked.scalar_subquery()))
+        .values(thread_version=Article.thread_version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _add_decision_rows(

@@ -1,0 +1,63 @@
+"""A batch of pending comments is loaded with each author's own history and bans."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from service.models import Comment, utcnow
+from service.store import Database, accounts
+from service.store.comments import NewComment, submit_comment
+from service.store.decisions import add_ban, load_many_for_moderation, record_system_decision
+
+
+def _comment(db: Database, site_id: int, verdict: str | None = None, **who: str) -> int:
+    new = NewComment(article_id="bai-1", body="Ý kiến của tôi về bài này.", author_name="An", **who)
+    comment_id = submit_comment(db, site_id, new)[0].id
+    if verdict:
+        record_system_decision(db, comment_id, verdict, {}, [], "test-1")
+    return comment_id
+
+
+def test_a_batch_gets_each_authors_history_and_bans_per_site(database_url: str) -> None:
+    db = Database(database_url)
+    site = accounts.create_site(db, "baotinh", "Báo Tỉnh").id
+    other = accounts.create_site(db, "baokhac", "Báo Khác").id
+    for verdict in ("approve", "approve", "spam", "reject", "hold"):
+        _comment(db, site, verdict, author_email="an@example.vn")
+    _comment(db, site, "approve", author_id="u-1")
+    old = _comment(db, site, "reject", author_email="an@example.vn")
+    with db.transaction() as s:  # outside the 90-day window
+        s.execute(
+            update(Comment)
+            .where(Comment.id == old)
+            .values(created_at=utcnow() - timedelta(days=91))
+        )
+    _comment(db, other, "approve", author_email="an@example.vn")
+    add_ban(db, site, "email", "an@example.vn", "moderator:bientap")
+    add_ban(db, site, "ip", "10.0.0.9", "moderator:bientap", expires_in=timedelta(seconds=-1))
+    add_ban(db, other, "ip", "10.0.0.9", "moderator:bientap")
+
+    pending = [
+        _comment(db, site, author_email="an@example.vn", author_id="u-1", ip="10.0.0.9"),
+        _comment(db, site, author_id="u-1"),
+        _comment(db, site, author_email="binh@example.vn"),
+        _comment(db, other, author_email="an@example.vn", ip="10.0.0.9"),
+        _comment(db, site),
+    ]
+    loaded = load_many_for_moderation(db, [*reversed(pending), old])
+
+    assert [item.comment.id for item in loaded] == list(reversed(pending))
+    seen = {
+        item.comment.id: (item.author_approved, item.author_rejected, item.banned)
+        for item in loaded
+    }
+    assert [seen[i] for i in pending] == [
+        (3, 2, ("email",)),  # email or author id: two approved + one, spam + reject
+        (1, 0, ()),
+        (0, 0, ()),
+        (1, 0, ("ip",)),  # the other site's history and bans only
+        (0, 0, ()),
+    ]
+    db.dispose()
