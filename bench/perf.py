@@ -157,7 +157,9 @@ class Bench:
         bodies = [line.encode() for line in self.bodies.read_text(encoding="utf-8").splitlines()]
         before = self.last_id()
         with self.workers():
-            time.sleep(3)  # workers up and warm
+            ready = procs.wait_workers_ready(self.redis.url, 2)
+            self.notes["workers_ready_seconds"] = f"{ready:.1f}"
+            time.sleep(1)  # the sweep's and the scheduler's first passes
             sent = load.paced(
                 "127.0.0.1",
                 self.port,
@@ -252,6 +254,7 @@ PHASES = ("ping", "intake", "decisions", "read", "latency", "reference", "growth
 def run(plan: Plan, database_url: str, work: Path, phases: tuple[str, ...] = PHASES) -> Bench:
     """Run the phases asked for (all by default) in their fixed order."""
     bench = Bench(plan, database_url, work)
+    bench.notes["load_average_at_start"] = load_average()
     try:
         seed.filler(bench.db, bench.site_id, plan.small - seed.stored(bench.db))
         bench.figures["small_stored"] = seed.stored(bench.db)
@@ -279,8 +282,13 @@ def run(plan: Plan, database_url: str, work: Path, phases: tuple[str, ...] = PHA
             step(f"growth to {plan.large:,} comments")
             bench.growth()
     finally:
+        bench.notes["load_average_at_end"] = load_average()
         bench.close()
     return bench
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def step(what: str) -> None:
@@ -333,8 +341,11 @@ def main(argv: list[str] | None = None) -> int:
                 subprocess.run(drop, check=False)
     backend = "PostgreSQL" if args.postgres else "SQLite"
     print(table(backend, bench.figures, bench.rss.peak, plan.large))
+    for name, value in bench.notes.items():
+        print(f"{name.replace('_', ' ')}: {value}")
     if args.json:
         data = {"backend": backend, "figures": bench.figures, "rss_mb": bench.rss.peak}
+        data["notes"] = bench.notes
         Path(args.json).write_text(json.dumps(data, indent=2))
     return 0
 

@@ -80,6 +80,27 @@ def duyet_workers(count: int, env: dict[str, str], logs: Path) -> list[Proc]:
     return [Proc(f"worker{i}", argv, env, logs) for i in range(count)]
 
 
+def wait_workers_ready(redis_url: str, count: int, timeout: float = 60) -> float:
+    """Wait until count RQ workers have registered (model loaded, loop started); return seconds.
+
+    A fixed sleep is not enough on a loaded machine: a worker can take several seconds to
+    import and load the model, and comments sent before then would measure its start-up.
+    """
+    from redis import Redis
+    from rq import Worker
+
+    started = time.monotonic()
+    redis = Redis.from_url(redis_url)
+    try:
+        while len(Worker.all(connection=redis)) < count:
+            if time.monotonic() - started > timeout:
+                raise RuntimeError(f"{count} workers did not start in {timeout:.0f} s")
+            time.sleep(0.05)
+    finally:
+        redis.close()
+    return time.monotonic() - started
+
+
 def reference_workers(count: int, queue: str, env: dict[str, str], logs: Path) -> list[Proc]:
     """Start RQ's default forking Worker on the reference queue."""
     argv = [sys.executable, "-m", "bench.ref_worker", env["REDIS_URL"], queue]
