@@ -213,6 +213,29 @@ def test_a_caller_address_over_its_limit_gets_429(settings):
     _assert_429(client.get("/healthz"))
 
 
+def _calls(redis, command: str) -> int:
+    stats = redis.info("commandstats").get(f"cmdstat_{command}", {})
+    return int(stats.get("calls", 0))
+
+
+def test_a_busy_caller_far_below_its_limits_is_counted_in_batches(client, site, redis):
+    before = _calls(redis, "evalsha") + _calls(redis, "eval")
+    for _ in range(200):
+        client.get("/v1/comments/1", headers=site.headers)
+    assert _calls(redis, "evalsha") + _calls(redis, "eval") - before < 20
+
+
+def test_two_processes_batching_one_key_still_stop_it_at_its_limit(settings):
+    first, second = (_app_with(settings, rate_limit_site_key=300) for _ in range(2))  # 2 workers
+    site = make_site(first, "baotinh")
+    codes = [
+        app.test_client().get("/v1/comments/1", headers=site.headers).status_code
+        for _ in range(160)
+        for app in (first, second)
+    ]
+    assert codes.count(429) == 20 and 429 not in codes[:300]
+
+
 def test_limits_fail_open_when_redis_is_down(settings, tmp_path, monkeypatch):
     own = EmbeddedRedis(tmp_path / "redis", appendonly=False).start()
     monkeypatch.setenv("REDIS_URL", own.url)
