@@ -7,7 +7,10 @@ Prometheus bookkeeping for workers that exit (multiprocess mode).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from gunicorn.glogging import Logger
 
 from service.metrics import mark_process_dead
 
@@ -16,7 +19,34 @@ worker_class = "gthread"
 # and the model are per process.
 preload_app = False
 accesslog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s ua="%(a)s"'
+ACCESS_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s ua="%(a)s"'
+access_log_format = ACCESS_FORMAT
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger; for ACCESS_FORMAT it computes only the atoms the line shows.
+
+    gunicorn builds an atom for every request and response header and environ entry, on
+    every request; that was a tenth of a cached thread read's cost.
+    """
+
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> Any:
+        if self.cfg.access_log_format != ACCESS_FORMAT:
+            return super().atoms(resp, req, environ, request_time)
+        status = resp.status
+        request_id = [v for k, v in resp.headers if k.lower() == "x-request-id"]
+        return {
+            "h": environ.get("REMOTE_ADDR", "-"),
+            "r": f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} {environ['SERVER_PROTOCOL']}",
+            "s": status.split(None, 1)[0] if isinstance(status, str) else status,
+            "b": str(resp.sent) if getattr(resp, "sent", None) is not None else "-",
+            "M": request_time.seconds * 1000 + int(request_time.microseconds / 1000),
+            "{x-request-id}o": request_id[-1] if request_id else "-",
+            "a": environ.get("HTTP_USER_AGENT", "-"),
+        }
+
+
+logger_class = AccessLogger
 logconfig_dict: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
