@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
 
 from flask import Flask, Response, g, request
 
@@ -16,6 +16,11 @@ from service.settings import Settings
 from service.ui import init_desk
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_DEFAULT_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("Referrer-Policy", "no-referrer"),
+)
 
 
 def create_app(
@@ -54,7 +59,7 @@ def create_app(
 
 def _register_api(app: Flask) -> None:
     from service import metrics
-    from service.api import akismet, coral, docs, moderation, ops, site
+    from service.api import akismet, coral, docs, moderation, ops, site, threads
 
     api = docs.DuyetApi(
         app, spec_kwargs={"info": {"description": "Comment moderation for news sites"}}
@@ -69,18 +74,19 @@ def _register_api(app: Flask) -> None:
         api.register_blueprint(blueprint)
     api.register_blueprint(docs.blp)
     metrics.init_app(app)
+    threads.init_app(app)
 
 
+# Both hooks run on every request, so they read the environ and the header list directly:
+# werkzeug's headers.get and setdefault raise and catch a KeyError for each missing header.
 def _assign_request_id() -> None:
-    given = request.headers.get("X-Request-Id", "")
-    g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    given = request.environ.get("HTTP_X_REQUEST_ID", "")
+    g.request_id = given if _REQUEST_ID.match(given) else secrets.token_hex(16)
 
 
 def _common_headers(response: Response) -> Response:
-    response.headers["X-Request-Id"] = g.get("request_id", "")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault(
-        "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"
-    )
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    headers = response.headers
+    headers["X-Request-Id"] = g.get("request_id", "")
+    present = {name.lower() for name, _ in headers}
+    headers.extend([(k, v) for k, v in _DEFAULT_HEADERS if k.lower() not in present])
     return response

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 from typing import Any
 
 from flask import Response, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from redis.exceptions import RedisError
 
+from service.api import threads
 from service.auth import require_site
 from service.context import services
 from service.errors import DuyetError
 from service.limits import suspected_flood
-from service.models import Article, Comment, Status
+from service.models import Comment, Status
 from service.schemas import (
     ArticleIn,
     ArticleOut,
@@ -27,7 +25,7 @@ from service.schemas import (
     ThreadOut,
 )
 from service.store import comments as store
-from service.store.reading import ThreadNode, published_thread
+from service.store.reading import ThreadNode, published_thread, thread_version
 
 blp = Blueprint("site", __name__, url_prefix="/v1", description="The news site's backend")
 SITE_AUTH: list[dict[str, list[str]]] = [{"siteKey": []}]
@@ -132,11 +130,6 @@ def _check_article_id(article_id: str) -> None:
         raise DuyetError("article_id must be 1 to 200 characters")
 
 
-def _etag(article: Article, args: dict[str, Any]) -> str:
-    key = f"{article.id}:{article.thread_version}:{args['order']}:{args['limit']}:{args['cursor']}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
-
-
 def _node_view(node: ThreadNode, article_external_id: str) -> dict[str, Any]:
     view = comment_view(node.comment, article_external_id)
     view["replies"] = [_node_view(reply, article_external_id) for reply in node.replies]
@@ -147,48 +140,33 @@ def _node_view(node: ThreadNode, article_external_id: str) -> dict[str, Any]:
 class Thread(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH)
-    @blp.arguments(ThreadArgs, location="query")
+    @threads.query_arguments(blp, ThreadArgs)
     @blp.response(200, ThreadOut)
     @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
-    def get(self, args: dict[str, Any], article_id: str) -> Any:
+    def get(self, article_id: str) -> Any:
         """List an article's published comments, threaded, paged by cursor, with an ETag."""
+        args = threads.thread_args()
         _check_article_id(article_id)
-        db = services().db
-        article = store.get_article(db, g.site_id, article_id)
-        etag = _etag(article, args)
+        svc = services()
+        etag = threads.page_etag(*thread_version(svc.db, g.site_id, article_id), args)
         if request.if_none_match.contains(etag):
             response = Response(status=304)
             response.set_etag(etag)
             return response
+        page = threads.cached_page(svc.redis, etag)
+        if page is None:
+            page = threads.cache_page(svc.redis, etag, _render_thread(article_id, args))
         headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
-        cached = _cached_page(etag)
-        if cached is None:
-            page = published_thread(
-                db, article, args["order"] == "newest", args["limit"], args["cursor"]
-            )
-            body = {
-                "article": article,
-                "comments": [_node_view(node, article_id) for node in page.roots],
-                "next_cursor": page.next_cursor,
-            }
-            cached = _cache_page(etag, current_app.json.dumps(ThreadOut().dump(body)))
-        return Response(cached, 200, headers, mimetype="application/json")
+        return Response(page, 200, headers, mimetype="application/json")
 
 
-# Rendered pages by ETag: the ETag names the article, its thread version and the query, so
-# a publish (which bumps the version) makes every cached page of the article unreachable.
-PAGE_TTL = 300
-
-
-def _cached_page(etag: str) -> bytes | None:
-    try:
-        return services().redis.get(f"duyet:page:{etag}")  # type: ignore[return-value]
-    except RedisError:
-        return None  # a cache that is away only costs the database a query
-
-
-def _cache_page(etag: str, rendered: str) -> bytes:
-    data = rendered.encode()
-    with contextlib.suppress(RedisError):
-        services().redis.set(f"duyet:page:{etag}", data, ex=PAGE_TTL)
-    return data
+def _render_thread(article_id: str, args: dict[str, Any]) -> str:
+    db = services().db
+    article = store.get_article(db, g.site_id, article_id)
+    page = published_thread(db, article, args["order"] == "newest", args["limit"], args["cursor"])
+    body = {
+        "article": article,
+        "comments": [_node_view(node, article_id) for node in page.roots],
+        "next_cursor": page.next_cursor,
+    }
+    return current_app.json.dumps(ThreadOut().dump(body))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, tuple_
+from sqlalchemy import bindparam, exists, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from service.errors import DuyetError, NotFound
@@ -16,6 +16,12 @@ from service.store.db import Database
 
 VISIBLE = (Status.APPROVED.value, Status.DELETED.value)
 _REPLY = aliased(Comment)  # built once: aliasing a mapped class per request costs a lot
+# Built once and run on the driver's own connection: SQLAlchemy's statement building, session
+# and result machinery were most of a cached thread read's cost.
+_THREAD_VERSION = select(Article.id, Article.thread_version).where(
+    Article.site_id == bindparam("site_id"), Article.external_id == bindparam("external_id")
+)
+_compiled: dict[str, Any] = {}
 
 
 class BadCursor(DuyetError):
@@ -46,6 +52,28 @@ def _keyset(query: Any, cursor: str | None, newest_first: bool) -> Any:
     if newest_first:
         return query.order_by(Comment.created_at.desc(), Comment.id.desc())
     return query.order_by(Comment.created_at, Comment.id)
+
+
+def thread_version(db: Database, site_id: int, external_id: str) -> tuple[int, int]:
+    """Return a site's article id and thread version, or raise NotFound."""
+    dialect = db.engine.dialect
+    compiled = _compiled.get(dialect.name) or _compiled.setdefault(
+        dialect.name, _THREAD_VERSION.compile(dialect=dialect)
+    )
+    params = compiled.construct_params({"site_id": site_id, "external_id": external_id})
+    if compiled.positiontup is not None:  # qmark and format drivers take a sequence
+        params = [params[name] for name in compiled.positiontup]
+    conn = db.engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        cursor.execute(compiled.string, params)
+        found = cursor.fetchone()
+        cursor.close()
+    finally:
+        conn.close()  # back to the pool, which rolls the read back
+    if found is None:
+        raise NotFound("article not found")
+    return found[0], found[1]
 
 
 @dataclass

@@ -1,0 +1,139 @@
+"""The thread read's hot path: query arguments parsed by hand, the ETag, rendered pages in Redis.
+
+`GET /v1/articles/<id>/comments` is the busiest endpoint a news site has, so the common
+request skips marshmallow: plain `order`, `limit` and `cursor` values are checked here, and
+anything unusual goes through the ThreadArgs schema, which answers the same 422 as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, request
+from flask_smorest import Blueprint
+from redis import Redis
+from redis.exceptions import RedisError
+
+from service.schemas import ThreadArgs
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULTS: dict[str, Any] = {"order": "newest", "limit": 20, "cursor": None}
+_ORDERS = frozenset(("newest", "oldest"))
+_LIMIT = re.compile(r"[1-9][0-9]{0,2}")
+_CURSOR = re.compile(r"[A-Za-z0-9_-]{1,200}")  # what encode_cursor gives out
+_SCHEMA = ThreadArgs()
+# Rendered pages by ETag: the ETag names the article, its thread version and the query, so
+# a change that bumps the version makes every cached page of the article unreachable.
+PAGE_TTL = 300
+MEMO_BYTES = 16 * 1024 * 1024
+
+
+def query_arguments(blp: Blueprint, schema: type[ThreadArgs]) -> Callable[[F], F]:
+    """Document query arguments exactly as @blp.arguments does; the view parses them itself."""
+
+    def decorator(view: F) -> F:
+        documented = blp.arguments(schema, location="query")(view)
+        view._apidoc = documented._apidoc  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def thread_args() -> dict[str, Any]:
+    """Return the thread query's order, limit and cursor; a 422 for values the schema refuses."""
+    query = request.args
+    if not query:
+        return dict(DEFAULTS)
+    args = _plain_args(query)
+    if args is None:
+        # The schema's own parse, as @blp.arguments would run it: same values, same errors.
+        args = Blueprint.ARGUMENTS_PARSER.parse(_SCHEMA, location="query")
+    return args
+
+
+def _plain_args(query: Any) -> dict[str, Any] | None:
+    args = dict(DEFAULTS)
+    for name, values in query.lists():
+        if name not in args or len(values) != 1:
+            return None
+        args[name] = values[0]
+    cursor = args["cursor"]
+    if args["order"] not in _ORDERS or (cursor is not None and not _CURSOR.fullmatch(cursor)):
+        return None
+    limit = args["limit"]
+    if isinstance(limit, str):
+        if not _LIMIT.fullmatch(limit) or int(limit) > 100:
+            return None
+        args["limit"] = int(limit)
+    return args
+
+
+def page_etag(article_id: int, thread_version: int, args: dict[str, Any]) -> str:
+    """Name one page of one version of an article's thread."""
+    key = f"{article_id}:{thread_version}:{args['order']}:{args['limit']}:{args['cursor']}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+class PageMemo:
+    """The pages this process served lately, by ETag, within a byte budget (least recent out).
+
+    A page never changes under its ETag, so the memo needs no invalidation; the TTL only
+    keeps it in step with Redis, and the memo belongs to one app (one database).
+    """
+
+    def __init__(self, budget: int = MEMO_BYTES, ttl: float = PAGE_TTL) -> None:
+        self.budget, self.ttl, self.size = budget, ttl, 0
+        self._pages: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        with self._lock:
+            hit = self._pages.get(etag)
+            if hit is None or hit[0] < time.monotonic():
+                return None
+            self._pages.move_to_end(etag)
+            return hit[1]
+
+    def put(self, etag: str, page: bytes) -> None:
+        with self._lock:
+            old = self._pages.pop(etag, None)
+            self.size += len(page) - (len(old[1]) if old else 0)
+            self._pages[etag] = (time.monotonic() + self.ttl, page)
+            while self.size > self.budget:
+                _, (_, evicted) = self._pages.popitem(last=False)
+                self.size -= len(evicted)
+
+
+def init_app(app: Flask) -> None:
+    """Give an app its own memo of rendered pages."""
+    app.extensions["duyet.pages"] = PageMemo()
+
+
+def cached_page(redis: Redis, etag: str) -> bytes | None:
+    """Return the rendered page of an ETag from this process's memo or from Redis."""
+    memo: PageMemo = current_app.extensions["duyet.pages"]
+    page = memo.get(etag)
+    if page is None:
+        try:
+            page = redis.get(f"duyet:page:{etag}")  # type: ignore[assignment]
+        except RedisError:
+            return None  # a cache that is away only costs the database a query
+        if page is not None:
+            memo.put(etag, page)
+    return page
+
+
+def cache_page(redis: Redis, etag: str, rendered: str) -> bytes:
+    """Store a rendered page under its ETag for a while; return its bytes."""
+    data = rendered.encode()
+    with contextlib.suppress(RedisError):
+        redis.set(f"duyet:page:{etag}", data, ex=PAGE_TTL)
+    current_app.extensions["duyet.pages"].put(etag, data)
+    return data
