@@ -55,9 +55,11 @@ class JsonFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None)
         if request_id:
             entry["request_id"] = request_id
-        for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
+        extras = vars(record).keys() - _STANDARD  # usually none: skip the loop (every request)
+        if extras:
+            for key, value in vars(record).items():
+                if key in extras and not key.startswith("_"):
+                    entry[key] = value
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
