@@ -122,8 +122,28 @@ class Comment(Base):
         Index("ix_comments_thread", "article_id", "status", "created_at"),
         Index("ix_comments_status_created", "status", "created_at"),
         Index("ix_comments_site_status", "site_id", "status", "created_at"),
-        Index("ix_comments_author", "site_id", "author_email"),
-        Index("ix_comments_site_author_id", "site_id", "author_id"),
+        # An author's history (the worker counts it per comment) from the index alone;
+        # partial, so a site whose comments lack the column never looks like one author.
+        Index(
+            "ix_comments_author",
+            "site_id",
+            "author_email",
+            "status",
+            "created_at",
+            "author_id",
+            sqlite_where=text("author_email IS NOT NULL"),
+            postgresql_where=text("author_email IS NOT NULL"),
+        ),
+        Index(
+            "ix_comments_site_author_id",
+            "site_id",
+            "author_id",
+            "status",
+            "created_at",
+            "author_email",
+            sqlite_where=text("author_id IS NOT NULL"),
+            postgresql_where=text("author_id IS NOT NULL"),
+        ),
         Index("ix_comments_site_ip", "site_id", "ip"),
         # Partial: only the few reported comments, so the "reported" tab never scans the table.
         Index(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Select, func, insert, or_, select, union, update
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, NotFound
@@ -113,28 +113,38 @@ def _author_histories(s: Session, comments: list[Comment]) -> dict[int, tuple[in
     since = utcnow() - HISTORY_WINDOW
     found: dict[int, tuple[int, int]] = {}
     for site_id, group in _by_site(comments).items():
-        emails = {c.author_email for c in group if c.author_email}
-        authors = {c.author_id for c in group if c.author_id}
-        if not emails and not authors:
-            continue
-        same = []
-        if emails:
-            same.append(Comment.author_email.in_(emails))
-        if authors:
-            same.append(Comment.author_id.in_(authors))
-        rows = s.execute(
-            select(Comment.author_email, Comment.author_id, Comment.status, func.count())
-            .where(
-                Comment.site_id == site_id,
-                or_(*same),
-                Comment.status.in_(_COUNTED),
-                Comment.created_at >= since,
+        branches = [
+            _history_groups(site_id, column, values, since)
+            for column, values in (
+                (Comment.author_email, {c.author_email for c in group if c.author_email}),
+                (Comment.author_id, {c.author_id for c in group if c.author_id}),
             )
-            .group_by(Comment.author_email, Comment.author_id, Comment.status)
-        ).all()
+            if values
+        ]
+        if not branches:
+            continue
+        # Not one OR: SQLite would then walk every decided comment of the site. A group
+        # found by both branches is the same rows, so UNION keeps it once.
+        query = branches[0] if len(branches) == 1 else union(*branches)
+        rows = s.execute(query).all()
         for comment in group:
             found[comment.id] = _history_counts(comment, rows)
     return found
+
+
+def _history_groups(
+    site_id: int, column: Any, values: set[str], since: datetime
+) -> Select[str | None, str | None, str, int]:
+    return (
+        select(Comment.author_email, Comment.author_id, Comment.status, func.count())
+        .where(
+            Comment.site_id == site_id,
+            column.in_(values),
+            Comment.status.in_(_COUNTED),
+            Comment.created_at >= since,
+        )
+        .group_by(Comment.author_email, Comment.author_id, Comment.status)
+    )
 
 
 def _history_counts(comment: Comment, rows: Any) -> tuple[int, int]:
