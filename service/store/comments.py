@@ -7,7 +7,7 @@ from collections.abc import Callable, ItemsView, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -165,9 +165,21 @@ def _insert_many(
     return [outcomes[i] for i in range(len(intakes))]
 
 
+# The batch's statements, built once: constructing a statement costs more than running it.
 _COMMENTS = cast(Table, Comment.__table__)
 _ARTICLES = cast(Table, Article.__table__)
 _INSERT_RETURNING_ID = insert(_COMMENTS).returning(_COMMENTS.c.id, sort_by_parameter_order=True)
+_ARTICLES_BY_ID = select(_ARTICLES.c.id, _ARTICLES.c.external_id, _ARTICLES.c.closed).where(
+    _ARTICLES.c.site_id == bindparam("site_id"),
+    _ARTICLES.c.external_id.in_(bindparam("ids", expanding=True)),
+)
+_COMMENTS_BY_KEY = select(_COMMENTS.c.id, _COMMENTS.c.idempotency_key).where(
+    _COMMENTS.c.site_id == bindparam("site_id"),
+    _COMMENTS.c.idempotency_key.in_(bindparam("keys", expanding=True)),
+)
+_PARENTS = select(
+    _COMMENTS.c.id, _COMMENTS.c.site_id, _COMMENTS.c.article_id, _COMMENTS.c.root_id
+).where(_COMMENTS.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _by_site(
@@ -193,20 +205,16 @@ def _find_articles(
 ) -> dict[tuple[int, str], ColumnsRow]:
     found: dict[tuple[int, str], ColumnsRow] = {}
     for site_id, external_ids in _by_site(intakes, lambda new, _: new.article_id):
-        query = select(_ARTICLES.c.id, _ARTICLES.c.external_id, _ARTICLES.c.closed).where(
-            _ARTICLES.c.site_id == site_id, _ARTICLES.c.external_id.in_(external_ids)
-        )
-        found.update({(site_id, row.external_id): row for row in conn.execute(query)})
+        rows = conn.execute(_ARTICLES_BY_ID, {"site_id": site_id, "ids": list(external_ids)})
+        found.update({(site_id, row.external_id): row for row in rows})
     return found
 
 
 def _replays(conn: Connection, intakes: Sequence[Intake]) -> dict[tuple[int, str], int]:
     found: dict[tuple[int, str], int] = {}
     for site_id, keys in _by_site(intakes, lambda _, key: key):
-        query = select(_COMMENTS.c.id, _COMMENTS.c.idempotency_key).where(
-            _COMMENTS.c.site_id == site_id, _COMMENTS.c.idempotency_key.in_(keys)
-        )
-        found.update({(site_id, row.idempotency_key): row.id for row in conn.execute(query)})
+        rows = conn.execute(_COMMENTS_BY_KEY, {"site_id": site_id, "keys": list(keys)})
+        found.update({(site_id, row.idempotency_key): row.id for row in rows})
     return found
 
 
@@ -223,9 +231,8 @@ def _with_replays(db: Database, outcomes: list[_Outcome]) -> list[Submitted | Du
 def _parents(conn: Connection, parent_ids: list[int]) -> dict[int, ColumnsRow]:
     if not parent_ids:
         return {}
-    c = _COMMENTS.c
-    query = select(c.id, c.site_id, c.article_id, c.root_id).where(c.id.in_(set(parent_ids)))
-    return {row.id: row for row in conn.execute(query)}
+    rows = conn.execute(_PARENTS, {"ids": list(set(parent_ids))})
+    return {row.id: row for row in rows}
 
 
 def submit_comment(
