@@ -7,6 +7,7 @@ second run finds nothing pending and stops.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from rq import get_current_job
@@ -21,7 +22,7 @@ from service.store.decisions import (
 from service.store.decisions import record_system_decisions as record_many
 from service.store.delivery import load_target
 from workers import batch, behaviour, runtime, webhooks
-from workers.engine import evaluate
+from workers.engine import ScoringModel, evaluate
 from workers.engine.fingerprint import fingerprint
 from workers.engine.types import (
     Behaviour,
@@ -58,7 +59,7 @@ def moderate_comment(comment_id: int) -> str:
 def decide_many(
     comment_ids: list[int], request_ids: dict[int, str | None] | None = None
 ) -> dict[int, str]:
-    """Decide the pending ones of many comments: one load, two Redis trips, one transaction."""
+    """Decide the pending ones of many comments: one load, one Redis trip, one transaction."""
     loaded = load_many_for_moderation(runtime.database(), comment_ids)
     if not loaded:
         return {}
@@ -66,8 +67,9 @@ def decide_many(
     observed = behaviour.observe_many(
         runtime.redis(), [_observation(item, c) for item, c in zip(loaded, inputs, strict=True)]
     )
+    model = _scored_at_once(runtime.model(), [c.body for c in inputs])
     decided = [
-        (item, evaluate(c, _context(item, o), runtime.model(), outside=_outside_opinion(c)))
+        (item, evaluate(c, _context(item, o), model, outside=_outside_opinion(c)))
         for item, c, o in zip(loaded, inputs, observed, strict=True)
     ]
     outcomes = record_many(
@@ -91,6 +93,31 @@ def decide_many(
         )
         _announce(outcome, bool(item.site.webhook_url), (request_ids or {}).get(item.comment.id))
     return {o.comment.id: o.status.value for o in outcomes}
+
+
+@dataclass  # not frozen: ScoringModel's version is a plain attribute
+class _Scored:
+    """A batch's classifier answers, computed in one call, handed to evaluate as its model."""
+
+    version: str
+    answers: dict[str, dict[str, float]]
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        return self.answers[text]
+
+
+def _scored_at_once(model: ScoringModel | None, texts: list[str]) -> ScoringModel | None:
+    # Scoring the batch in one vectorized call gives the same probabilities (to 1e-15) for
+    # less CPU. A model without it, or one that fails, is asked per comment by evaluate,
+    # which holds only the comment it cannot score.
+    many = getattr(model, "probabilities_many", None)
+    if model is None or many is None or len(texts) < 2:
+        return model
+    try:
+        return _Scored(model.version, dict(zip(texts, many(texts), strict=True)))
+    except Exception:
+        log.exception("batch scoring failed; scoring comment by comment")
+        return model
 
 
 def _announce(outcome: Outcome, has_webhook: bool, request_id: str | None) -> None:

@@ -375,7 +375,7 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
     by_status: dict[Status, list[SystemDecision]] = {}
     for d in decisions:
         by_status.setdefault(VERDICT_STATUS[d.verdict], []).append(d)
-    outcomes: list[Outcome] = []
+    done: list[tuple[SystemDecision, Status]] = []
     with db.transaction() as s:
         for status, group in by_status.items():
             moved = set(
@@ -390,9 +390,9 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
                     .execution_options(synchronize_session=False)
                 )
             )
-            done = [d for d in group if d.comment.id in moved]
-            _add_decision_rows(s, done, status, now)
-            outcomes += [_outcome(d.comment, status, now) for d in done]
+            done += [(d, status) for d in group if d.comment.id in moved]
+        _add_decision_rows(s, done, now)
+        outcomes = [_outcome(d.comment, status, now) for d, status in done]
         _touch_threads(s, {o.comment.article_id for o in outcomes if o.status == Status.APPROVED})
     return outcomes
 
@@ -417,7 +417,7 @@ def _touch_threads(s: Session, article_ids: set[int]) -> None:
 
 
 def _add_decision_rows(
-    s: Session, done: list[SystemDecision], status: Status, now: datetime
+    s: Session, done: list[tuple[SystemDecision, Status]], now: datetime
 ) -> None:
     if not done:
         return
@@ -434,7 +434,7 @@ def _add_decision_rows(
                 "note": "",
                 "created_at": now,
             }
-            for d in done
+            for d, _ in done
         ],
     )
     s.execute(
@@ -450,7 +450,7 @@ def _add_decision_rows(
                 "detail": {"engine_version": d.engine_version},
                 "created_at": now,
             }
-            for d in done
+            for d, status in done
         ],
     )
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
 from service.models import AuditEntry, Comment, Decision
 from tests.integration.conftest import submit
-from workers import batch
+from workers import batch, runtime
 from workers.sweep import sweep_once
 
 
@@ -47,3 +48,23 @@ def test_comments_claimed_by_a_worker_that_died_are_swept_and_decided_once(
     assert sweep_once(app.extensions["duyet"].db, redis, settings) == 9
     work()
     assert _decisions_per_comment(app) == {comment_id: 1 for comment_id in ids}
+
+
+def test_a_batch_scored_at_once_gets_the_scores_of_each_comment_alone(app, client, site, work):
+    bodies = [
+        "Cảm ơn tác giả, thông tin rất hữu ích cho bà con vùng lũ.",
+        "Nhà cái uy tín nạp tiền nhận thưởng 100% truy cập ngay",
+        "Vay tiền nhanh không thế chấp liên hệ zalo 0912 345 678",
+        "Tôi không đồng ý, chính quyền cần minh bạch hơn về dự án này.",
+    ]
+    for body in bodies * 3:
+        submit(client, site, body)
+    work()
+    with app.extensions["duyet"].db.transaction() as s:
+        rows = s.execute(select(Comment.body, Decision.scores).join(Decision)).all()
+    assert len(rows) == 12
+    model = runtime.model()
+    assert model is not None
+    for body, scores in rows:
+        alone = model.probabilities(body)
+        assert {k: scores[f"model_{k}"] for k in alone} == pytest.approx(alone, abs=1e-9)
