@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select, union, update
+from sqlalchemy import BindParameter, Select, bindparam, func, insert, or_, select, union, update
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, NotFound
@@ -103,6 +103,19 @@ def _active_bans(s: Session, comment: Comment) -> tuple[str, ...]:
 # Only decided comments count; a pending one (the comment itself, its batch) never does.
 _COUNTED = (Status.APPROVED.value, Status.REJECTED.value, Status.SPAM.value)
 
+# The worker's statements are built once: for a batch of one, building them again for
+# every job cost more CPU than SQLite took to run them.
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_PENDING = select(Comment).where(Comment.id.in_(_IDS), Comment.status == Status.PENDING.value)
+_ARTICLES = select(Article).where(Article.id.in_(_IDS))
+_SITES = select(Site).where(Site.id.in_(_IDS))
+_BANS = select(Ban.kind, Ban.value).where(
+    Ban.site_id == bindparam("site_id"),
+    Ban.kind.in_(("email", "author", "ip")),
+    Ban.value.in_(bindparam("values", expanding=True)),
+    or_(Ban.expires_at.is_(None), Ban.expires_at > bindparam("now")),
+)
+
 
 def _author_histories(s: Session, comments: list[Comment]) -> dict[int, tuple[int, int]]:
     """Count each comment's author's approved and rejected comments of the last 90 days.
@@ -113,38 +126,40 @@ def _author_histories(s: Session, comments: list[Comment]) -> dict[int, tuple[in
     since = utcnow() - HISTORY_WINDOW
     found: dict[int, tuple[int, int]] = {}
     for site_id, group in _by_site(comments).items():
-        branches = [
-            _history_groups(site_id, column, values, since)
-            for column, values in (
-                (Comment.author_email, {c.author_email for c in group if c.author_email}),
-                (Comment.author_id, {c.author_id for c in group if c.author_id}),
-            )
-            if values
-        ]
-        if not branches:
+        emails = {c.author_email for c in group if c.author_email}
+        authors = {c.author_id for c in group if c.author_id}
+        if not emails and not authors:
             continue
-        # Not one OR: SQLite would then walk every decided comment of the site. A group
-        # found by both branches is the same rows, so UNION keeps it once.
-        query = branches[0] if len(branches) == 1 else union(*branches)
-        rows = s.execute(query).all()
+        query = _HISTORY[bool(emails), bool(authors)]
+        params = {"site_id": site_id, "since": since, "emails": [*emails], "authors": [*authors]}
+        rows = s.execute(query, params).all()
         for comment in group:
             found[comment.id] = _history_counts(comment, rows)
     return found
 
 
-def _history_groups(
-    site_id: int, column: Any, values: set[str], since: datetime
-) -> Select[str | None, str | None, str, int]:
+def _history_groups(column: Any, values: str) -> Select[str | None, str | None, str, int]:
     return (
         select(Comment.author_email, Comment.author_id, Comment.status, func.count())
         .where(
-            Comment.site_id == site_id,
-            column.in_(values),
+            Comment.site_id == bindparam("site_id"),
+            column.in_(bindparam(values, expanding=True)),
             Comment.status.in_(_COUNTED),
-            Comment.created_at >= since,
+            Comment.created_at >= bindparam("since"),
         )
         .group_by(Comment.author_email, Comment.author_id, Comment.status)
     )
+
+
+# By (any email, any author id). Not one OR: SQLite would then walk every decided comment
+# of the site. A group found by both branches is the same rows, so UNION keeps it once.
+_BY_EMAIL = _history_groups(Comment.author_email, "emails")
+_BY_AUTHOR_ID = _history_groups(Comment.author_id, "authors")
+_HISTORY: dict[tuple[bool, bool], Any] = {
+    (True, False): _BY_EMAIL,
+    (False, True): _BY_AUTHOR_ID,
+    (True, True): union(_BY_EMAIL, _BY_AUTHOR_ID),
+}
 
 
 def _history_counts(comment: Comment, rows: Any) -> tuple[int, int]:
@@ -169,13 +184,8 @@ def _bans_of(s: Session, comments: list[Comment]) -> dict[int, tuple[str, ...]]:
         values = {value for keys in wanted.values() for _, value in keys}
         if not values:
             continue
-        query = select(Ban.kind, Ban.value).where(
-            Ban.site_id == site_id,
-            Ban.kind.in_(("email", "author", "ip")),
-            Ban.value.in_(values),
-            or_(Ban.expires_at.is_(None), Ban.expires_at > now),
-        )
-        active = {(kind, value) for kind, value in s.execute(query)}
+        params = {"site_id": site_id, "values": [*values], "now": now}
+        active = {(kind, value) for kind, value in s.execute(_BANS, params)}
         for comment_id, keys in wanted.items():
             kinds = {kind for kind, value in keys if (kind, value) in active}
             if kinds:
@@ -318,17 +328,10 @@ def add_ban(
 def load_many_for_moderation(db: Database, comment_ids: list[int]) -> list[ModerationInput]:
     """Load the pending ones of many comments in one transaction, in the order given."""
     with db.transaction() as s:
-        found = {
-            c.id: c
-            for c in s.scalars(
-                select(Comment).where(
-                    Comment.id.in_(comment_ids), Comment.status == Status.PENDING.value
-                )
-            )
-        }
+        found = {c.id: c for c in s.scalars(_PENDING, {"ids": comment_ids})}
         comments = [found[i] for i in comment_ids if i in found]
-        articles = _by_id(s, Article, {c.article_id for c in comments})
-        sites = _by_id(s, Site, {c.site_id for c in comments})
+        articles = _by_id(s, _ARTICLES, {c.article_id for c in comments})
+        sites = _by_id(s, _SITES, {c.site_id for c in comments})
         configs = {site_id: site_config(site.config) for site_id, site in sites.items()}
         histories = _author_histories(s, comments)
         bans = _bans_of(s, comments)
@@ -349,8 +352,8 @@ def load_many_for_moderation(db: Database, comment_ids: list[int]) -> list[Moder
         return loaded
 
 
-def _by_id(s: Session, model: Any, ids: set[int]) -> dict[int, Any]:
-    return {row.id: row for row in s.scalars(select(model).where(model.id.in_(ids)))}
+def _by_id(s: Session, query: Any, ids: set[int]) -> dict[int, Any]:
+    return {row.id: row for row in s.scalars(query, {"ids": [*ids]})} if ids else {}
 
 
 @dataclass(frozen=True)
@@ -378,18 +381,8 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
     done: list[tuple[SystemDecision, Status]] = []
     with db.transaction() as s:
         for status, group in by_status.items():
-            moved = set(
-                s.scalars(
-                    update(Comment)
-                    .where(
-                        Comment.id.in_([d.comment.id for d in group]),
-                        Comment.status == Status.PENDING.value,
-                    )
-                    .values(status=status.value, updated_at=now)
-                    .returning(Comment.id)
-                    .execution_options(synchronize_session=False)
-                )
-            )
+            ids = [d.comment.id for d in group]
+            moved = set(s.scalars(_DECIDE, {"ids": ids, "new_status": status.value, "now": now}))
             done += [(d, status) for d in group if d.comment.id in moved]
         _add_decision_rows(s, done, now)
         outcomes = [_outcome(d.comment, status, now) for d, status in done]
@@ -403,17 +396,31 @@ def _touch_threads(s: Session, article_ids: set[int]) -> None:
     The ordered FOR UPDATE subquery (ignored by SQLite, which has one writer anyway) keeps
     two workers that publish on the same articles from deadlocking on PostgreSQL.
     """
-    if not article_ids:
-        return
-    locked = (
-        select(Article.id).where(Article.id.in_(article_ids)).order_by(Article.id).with_for_update()
+    if article_ids:
+        s.execute(_TOUCH_THREADS, {"ids": sorted(article_ids)})
+
+
+_DECIDE = (
+    update(Comment)
+    .where(Comment.id.in_(_IDS), Comment.status == Status.PENDING.value)
+    .values(status=bindparam("new_status"), updated_at=bindparam("now"))
+    .returning(Comment.id)
+    .execution_options(synchronize_session=False)
+)
+_TOUCH_THREADS = (
+    update(Article)
+    .where(
+        Article.id.in_(
+            select(Article.id)
+            .where(Article.id.in_(_IDS))
+            .order_by(Article.id)
+            .with_for_update()
+            .scalar_subquery()
+        )
     )
-    s.execute(
-        update(Article)
-        .where(Article.id.in_(locked.scalar_subquery()))
-        .values(thread_version=Article.thread_version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    .values(thread_version=Article.thread_version + 1)
+    .execution_options(synchronize_session=False)
+)
 
 
 def _add_decision_rows(
