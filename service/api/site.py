@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.api import threads
+from service.api.hot_path import comment_json, documented_arguments, json_arguments
 from service.auth import require_site
 from service.context import services
 from service.errors import DuyetError
@@ -66,16 +67,15 @@ COMMENT_IN = CommentIn()
 class Comments(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH, parameters=[IDEMPOTENCY_HEADER])
-    # An instance, not the class: webargs would build (and deep-copy) a schema per request.
-    @blp.arguments(COMMENT_IN)
+    @documented_arguments(blp, CommentIn)
     @blp.response(202, CommentOut)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self) -> Any:
         """Accept a comment for moderation; it is stored before this answer."""
-        new = store.NewComment(**data)
+        new = store.NewComment(**json_arguments(COMMENT_IN))
         comment, _ = services().intake.submit(
             g.site_id, new, _idempotency_key(), g.get("request_id"), bulk=suspected_flood()
         )
-        return comment_view(comment, new.article_id)
+        return comment_json(comment_view(comment, new.article_id), 202)
 
 
 @blp.route("/comments/<int:comment_id>")
@@ -140,7 +140,7 @@ def _node_view(node: ThreadNode, article_external_id: str) -> dict[str, Any]:
 class Thread(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH)
-    @threads.query_arguments(blp, ThreadArgs)
+    @documented_arguments(blp, ThreadArgs, location="query")
     @blp.response(200, ThreadOut)
     @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
     def get(self, article_id: str) -> Any:

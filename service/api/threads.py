@@ -13,8 +13,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Flask, current_app, request
 from flask_smorest import Blueprint
@@ -23,7 +22,6 @@ from redis.exceptions import RedisError
 
 from service.schemas import ThreadArgs
 
-F = TypeVar("F", bound=Callable[..., Any])
 DEFAULTS: dict[str, Any] = {"order": "newest", "limit": 20, "cursor": None}
 _ORDERS = frozenset(("newest", "oldest"))
 _LIMIT = re.compile(r"[1-9][0-9]{0,2}")
@@ -33,17 +31,6 @@ _SCHEMA = ThreadArgs()
 # a change that bumps the version makes every cached page of the article unreachable.
 PAGE_TTL = 300
 MEMO_BYTES = 16 * 1024 * 1024
-
-
-def query_arguments(blp: Blueprint, schema: type[ThreadArgs]) -> Callable[[F], F]:
-    """Document query arguments exactly as @blp.arguments does; the view parses them itself."""
-
-    def decorator(view: F) -> F:
-        documented = blp.arguments(schema, location="query")(view)
-        view._apidoc = documented._apidoc  # type: ignore[attr-defined]
-        return view
-
-    return decorator
 
 
 def thread_args() -> dict[str, Any]:
