@@ -106,9 +106,13 @@ _COUNTED = (Status.APPROVED.value, Status.REJECTED.value, Status.SPAM.value)
 # The worker's statements are built once: for a batch of one, building them again for
 # every job cost more CPU than SQLite took to run them.
 _IDS: BindParameter[int] = bindparam("ids", expanding=True)
-_PENDING = select(Comment).where(Comment.id.in_(_IDS), Comment.status == Status.PENDING.value)
-_ARTICLES = select(Article).where(Article.id.in_(_IDS))
-_SITES = select(Site).where(Site.id.in_(_IDS))
+# The pending comments with their articles and sites: one statement, one round trip.
+_PENDING = (
+    select(Comment, Article, Site)
+    .join(Article, Article.id == Comment.article_id)
+    .join(Site, Site.id == Comment.site_id)
+    .where(Comment.id.in_(_IDS), Comment.status == Status.PENDING.value)
+)
 _BANS = select(Ban.kind, Ban.value).where(
     Ban.site_id == bindparam("site_id"),
     Ban.kind.in_(("email", "author", "ip")),
@@ -328,11 +332,10 @@ def add_ban(
 def load_many_for_moderation(db: Database, comment_ids: list[int]) -> list[ModerationInput]:
     """Load the pending ones of many comments in one transaction, in the order given."""
     with db.transaction() as s:
-        found = {c.id: c for c in s.scalars(_PENDING, {"ids": comment_ids})}
-        comments = [found[i] for i in comment_ids if i in found]
-        articles = _by_id(s, _ARTICLES, {c.article_id for c in comments})
-        sites = _by_id(s, _SITES, {c.site_id for c in comments})
-        configs = {site_id: site_config(site.config) for site_id, site in sites.items()}
+        rows = s.execute(_PENDING, {"ids": comment_ids}).all()
+        found = {comment.id: (comment, article, site) for comment, article, site in rows}
+        comments = [found[i][0] for i in comment_ids if i in found]
+        configs = {site.id: site_config(site.config) for _, _, site in found.values()}
         histories = _author_histories(s, comments)
         bans = _bans_of(s, comments)
         loaded = []
@@ -341,8 +344,8 @@ def load_many_for_moderation(db: Database, comment_ids: list[int]) -> list[Moder
             loaded.append(
                 ModerationInput(
                     comment=comment,
-                    article=articles[comment.article_id],
-                    site=sites[comment.site_id],
+                    article=found[comment.id][1],
+                    site=found[comment.id][2],
                     config=configs[comment.site_id],
                     author_approved=approved,
                     author_rejected=rejected,
@@ -350,10 +353,6 @@ def load_many_for_moderation(db: Database, comment_ids: list[int]) -> list[Moder
                 )
             )
         return loaded
-
-
-def _by_id(s: Session, query: Any, ids: set[int]) -> dict[int, Any]:
-    return {row.id: row for row in s.scalars(query, {"ids": [*ids]})} if ids else {}
 
 
 @dataclass(frozen=True)
