@@ -89,6 +89,8 @@ def register_error_handlers(app: Flask) -> None:
         response = envelope(exc.status, exc.code, exc.message, exc.errors)
         if exc.status == 503:
             response.headers["Retry-After"] = "5"
+        if retry_after := getattr(exc, "retry_after", None):  # a 429's seconds left
+            response.headers["Retry-After"] = retry_after
         return response
 
     @app.errorhandler(ValidationError)

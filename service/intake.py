@@ -18,6 +18,7 @@ import queue
 import threading
 from dataclasses import dataclass, field
 
+from service.limit_counts import Deferred, count_deferred, too_many
 from service.queue import JobQueue
 from service.store import Database
 from service.store.comments import NewComment, Submitted, submit_many
@@ -37,9 +38,10 @@ class Submission:
     new: NewComment
     idempotency_key: str | None
     request_id: str | None
-    bulk: bool
+    limits: Deferred | None
     done: threading.Event = field(default_factory=threading.Event)
     outcome: Submitted | Exception | None = None
+    bulk: bool = False  # its IP or author is flooding: its job goes to the bulk queue
 
 
 class Intake:
@@ -59,10 +61,14 @@ class Intake:
         new: NewComment,
         idempotency_key: str | None = None,
         request_id: str | None = None,
-        bulk: bool = False,
+        limits: Deferred | None = None,
     ) -> Submitted:
-        """Store a comment (with others arriving now) and queue its job; raise its error."""
-        submission = Submission(site_id, new, idempotency_key, request_id, bulk)
+        """Store a comment (with others arriving now) and queue its job; raise its error.
+
+        `limits` are the comment's IP and author rate limits, counted here with the batch:
+        over one, the comment is not stored and the error is a 429.
+        """
+        submission = Submission(site_id, new, idempotency_key, request_id, limits)
         self._waiting.put(submission)
         self._ensure_writer()
         submission.done.wait()
@@ -109,25 +115,39 @@ class Intake:
 
     def _write(self, batch: list[Submission]) -> None:
         try:
-            outcomes: list[Submitted | Exception] = list(
-                submit_many(self.db, [(sub.site_id, sub.new, sub.idempotency_key) for sub in batch])
-            )
+            accepted = self._within_limits(batch)
+            self._store(accepted)
+            self._queue_jobs(accepted)
         except Exception as exc:  # the database is down, say: every request gets the error
-            outcomes = [exc] * len(batch)
-        try:
-            self._queue_jobs(batch, outcomes)
+            for sub in batch:
+                sub.outcome = sub.outcome or exc
         finally:
-            for sub, outcome in zip(batch, outcomes, strict=True):
-                sub.outcome = outcome
+            for sub in batch:
                 sub.done.set()
 
-    def _queue_jobs(self, batch: list[Submission], outcomes: list[Submitted | Exception]) -> None:
+    def _within_limits(self, batch: list[Submission]) -> list[Submission]:
+        verdicts = count_deferred(self.jobs.redis, [sub.limits for sub in batch])
+        accepted = []
+        for sub, verdict in zip(batch, verdicts, strict=True):
+            sub.bulk = verdict.flood
+            if verdict.over and sub.limits:
+                sub.outcome = too_many(verdict.over, sub.limits.window)
+            else:
+                accepted.append(sub)
+        return accepted
+
+    def _store(self, batch: list[Submission]) -> None:
+        intakes = [(sub.site_id, sub.new, sub.idempotency_key) for sub in batch]
+        for sub, outcome in zip(batch, submit_many(self.db, intakes), strict=True):
+            sub.outcome = outcome
+
+    def _queue_jobs(self, batch: list[Submission]) -> None:
         # Only comments created now get a job: an idempotent replay has one already.
         for bulk in (False, True):
             created = [
-                (outcome[0].id, sub.request_id)
-                for sub, outcome in zip(batch, outcomes, strict=True)
-                if sub.bulk is bulk and not isinstance(outcome, Exception) and outcome[1]
+                (sub.outcome[0].id, sub.request_id)
+                for sub in batch
+                if sub.bulk is bulk and isinstance(sub.outcome, tuple) and sub.outcome[1]
             ]
             if created:
                 self.jobs.moderate_requests(created, bulk=bulk)

@@ -1,76 +1,29 @@
 """Rate limits per site key, caller address, comment IP and author, answered 429.
 
-Fixed windows counted in Redis: one round trip per request, whatever the number of limits
-(a script that adds to each counter and gives a new one its expiry). A busy caller far below
+Fixed windows counted in Redis (service/limit_counts.py): one round trip per request,
+whatever the number of limits. A busy caller far below
 its limits is counted in the process and added to Redis in batches (see Tally); near a limit,
-and for the comment IP and author limits, every request is counted in Redis. When Redis is
-unreachable the limits fail open for a few seconds (the comment is still stored and answered
-202): a limiter must never be the reason a comment is lost.
+and for the comment IP and author limits, every request is counted in Redis. A comment's IP
+and author limits are counted by the intake writer (service/intake.py), for all the comments
+of its batch in one call. When Redis is unreachable the limits fail open for
+a few seconds (the comment is still stored and answered 202): a limiter must never be the
+reason a comment is lost.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
-from redis.exceptions import NoScriptError, RedisError
 
 from service.context import services
-from service.errors import envelope
+from service.limit_counts import Counter, Deferred, breaker, count, too_many
 from service.settings import Settings
 
-log = logging.getLogger("duyet.limits")
 INTAKE_PATH = "/v1/comments"
-# After Redis fails, skip limiting this long so intake does not pay a timeout per request.
-FAIL_OPEN_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class Counter:
-    """One limit that applies to this request: what it counts and how many it allows."""
-
-    kind: str
-    ident: str
-    limit: int
-
-
-class _Breaker:
-    """Remember a Redis failure for a short while, shared by the threads of one process."""
-
-    def __init__(self) -> None:
-        self._until = 0.0
-        self._lock = threading.Lock()
-
-    def is_open(self) -> bool:
-        return time.monotonic() < self._until
-
-    def trip(self) -> None:
-        with self._lock:
-            self._until = time.monotonic() + FAIL_OPEN_SECONDS
-
-    def reset(self) -> None:
-        with self._lock:
-            self._until = 0.0
-
-
-breaker = _Breaker()
-# KEYS: the counters of this request; ARGV[1]: their lifetime in seconds; ARGV[i + 1]: what
-# to add to KEYS[i]. Returns the counts.
-_COUNT = """
-local counts = {}
-for i, key in ipairs(KEYS) do
-  local added = tonumber(ARGV[i + 1])
-  counts[i] = redis.call('INCRBY', key, added)
-  if counts[i] == added then redis.call('EXPIRE', key, ARGV[1]) end
-end
-return counts
-"""
-_COUNT_SHA = hashlib.sha1(_COUNT.encode()).hexdigest()
 
 
 # A counter is counted in the process only while Redis's count plus what this process holds
@@ -171,24 +124,6 @@ def counters(settings: Settings) -> list[Counter]:
     return [c for c in found if c.limit > 0]
 
 
-def _count(window: int, keys: list[str], added: list[int]) -> list[int] | None:
-    redis = services().redis
-    try:
-        try:
-            counts = redis.evalsha(_COUNT_SHA, len(keys), *keys, window + 1, *added)
-        except NoScriptError:  # a restarted Redis has forgotten the script
-            counts = redis.eval(_COUNT, len(keys), *keys, window + 1, *added)
-        return [int(n) for n in counts]  # type: ignore[union-attr]
-    except RedisError as exc:
-        breaker.trip()
-        log.warning("rate limits skipped, Redis unavailable: %s", exc.__class__.__name__)
-        return None
-
-
-def _retry_after(window: int) -> str:
-    return str(max(1, int(window - time.time() % window + 0.999)))
-
-
 def check_limits() -> Response | None:
     """Answer 429 with Retry-After when this request goes over one of its limits."""
     settings = services().settings
@@ -200,28 +135,29 @@ def check_limits() -> Response | None:
     window = settings.rate_limit_window
     slot = int(time.time() // window)
     keys = [f"duyet:limit:{c.kind}:{c.ident}:{slot}" for c in found]
+    exact = [i for i, c in enumerate(found) if c.kind in EXACT_KINDS]
+    if exact:  # only a comment has them: the intake writer counts them with its batch
+        g.deferred_limits = Deferred(
+            [found[i] for i in exact], [keys[i] for i in exact], window, settings.flood_queue_after
+        )
+        found = [c for i, c in enumerate(found) if i not in exact]
+        keys = [k for i, k in enumerate(keys) if i not in exact]
+        if not found:
+            return None
     tally: Tally = current_app.extensions["duyet.limits"]
     if tally.hold(found, keys):
         return None
-    counts = _count(window, keys, tally.release(keys))
+    counts = count(services().redis, window, keys, tally.release(keys))
     if counts is None:
         return None
     tally.synced(slot, keys, counts)
-    flood_after = settings.flood_queue_after
-    g.suspected_flood = flood_after > 0 and any(
-        n > flood_after for c, n in zip(found, counts, strict=True) if c.kind in ("ip", "author")
-    )
     over = [c.kind for c, n in zip(found, counts, strict=True) if n > c.limit]
-    if not over:
-        return None
-    response = envelope(429, "rate_limited", f"Too many requests ({over[0]} limit); retry later.")
-    response.headers["Retry-After"] = _retry_after(settings.rate_limit_window)
-    return response
+    return too_many(over[0], window).response() if over else None
 
 
-def suspected_flood() -> bool:
-    """Tell the intake whether this comment's IP or author is posting above the flood mark."""
-    return bool(g.get("suspected_flood", False))
+def deferred_limits() -> Deferred | None:
+    """The comment IP and author counters this intake request left for the writer."""
+    return g.get("deferred_limits")
 
 
 def init_app(app: Flask) -> None:

@@ -13,7 +13,7 @@ from service.api.hot_path import comment_json, documented_arguments, json_argume
 from service.auth import require_site
 from service.context import services
 from service.errors import DuyetError
-from service.limits import suspected_flood
+from service.limits import deferred_limits
 from service.models import Comment, Status
 from service.schemas import (
     ArticleIn,
@@ -73,7 +73,7 @@ class Comments(MethodView):
         """Accept a comment for moderation; it is stored before this answer."""
         new = store.NewComment(**json_arguments(COMMENT_IN))
         comment, _ = services().intake.submit(
-            g.site_id, new, _idempotency_key(), g.get("request_id"), bulk=suspected_flood()
+            g.site_id, new, _idempotency_key(), g.get("request_id"), deferred_limits()
         )
         return comment_json(comment_view(comment, new.article_id), 202)
 
