@@ -3,7 +3,10 @@
 Features are TF-IDF blocks (sublinear tf, each block l2-normalized) over forms of the
 normalized comment: char n-grams of the accented and of the unaccented form, and word
 n-grams of the repaired unaccented form (split letters rejoined), so a comment typed
-without accents lands on the same unaccented features as an accented one.
+without accents lands on the same unaccented features as an accented one. Optional raw
+blocks read the comment with only NFC and lower case applied (char n-grams across words,
+whitespace tokens), where the punctuation, spacing and letter runs that normalization folds
+away survive.
 The model is a multinomial logistic regression whose own probabilities are used.
 
 Scoring one comment goes through a small exact re-implementation of the sklearn transform
@@ -36,21 +39,31 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from workers.engine.normalize import normalize
+from workers.engine.normalize import normalize, strip_diacritics
 
 FORMAT = 1
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "default.joblib"
 WORD_PATTERN = r"(?u)\b\w+\b"
 
 
-Forms = tuple[str, str, str, str, str]
-FORM_INDEX = {"folded": 0, "plain": 1, "clean": 2, "clean_plain": 3, "raw": 4}
+Forms = tuple[str, str, str, str, str, str]
+FORM_INDEX = {"folded": 0, "plain": 1, "clean": 2, "clean_plain": 3, "raw": 4, "lower": 5}
 
 
 def feature_forms(text: str) -> Forms:
-    """Return the folded, plain, clean and clean_plain forms, and the raw text (for shape)."""
+    """Return the folded, plain, clean and clean_plain forms, the raw text and its lower form.
+
+    ``lower`` is the comment with nothing folded but NFC and case: runs of letters, line
+    breaks, punctuation and look-alike letters survive there for the raw blocks.
+    """
     norm = normalize(text)
-    return norm.folded, norm.plain, norm.clean, norm.clean_plain, text
+    lower = unicodedata.normalize("NFC", text).lower()
+    return norm.folded, norm.plain, norm.clean, norm.clean_plain, text, lower
+
+
+def unaccented_forms(forms: Forms) -> Forms:
+    """Return the forms of the same comment typed without diacritics (for augmentation)."""
+    return forms[1], forms[1], forms[3], forms[3], forms[4], strip_diacritics(forms[5])
 
 
 _URL = re.compile(r"https?://|www\.|\.(?:com|net|org|ly|biz|info|vn)\b", re.IGNORECASE)
@@ -131,6 +144,11 @@ class TrainOptions:
     class_weight: str | None = "balanced"
     augment_plain: bool = True  # also train on each text with its diacritics stripped
     shape_weight: float = 0.0  # > 0 appends standardized shape features times this weight
+    # Raw blocks, off by default, on the ``lower`` form (NFC and lowercase only): char
+    # n-grams across word boundaries, and n-grams of whitespace-separated tokens.
+    raw_char_ngrams: tuple[int, int] | None = None  # e.g. (1, 5)
+    raw_token_ngrams: tuple[int, int] | None = None  # e.g. (1, 2)
+    raw_min_df: int = 1  # 2 drops n-grams seen in one training row: a smaller model
     max_iter: int = 2000
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,6 +169,9 @@ class _Block:
         elif vec.analyzer == "char_wb" and vec.preprocessor is None and not vec.lowercase:
             low, high = vec.ngram_range
             self.analyzer = partial(char_wb_ngrams, low=low, high=high)
+        elif vec.analyzer == "char" and vec.preprocessor is None and not vec.lowercase:
+            low, high = vec.ngram_range
+            self.analyzer = partial(char_ngrams, low=low, high=high)
         else:
             self.analyzer = vec.build_analyzer()
 
@@ -163,7 +184,8 @@ class _Block:
             vals = self.vectorizer.row(text)
             return np.arange(len(vals), dtype=np.intp) + self.offset, vals
         assert self.analyzer is not None
-        key = (self.vectorizer.analyzer, self.vectorizer.ngram_range, text)
+        vec = self.vectorizer
+        key = (vec.analyzer, vec.ngram_range, vec.token_pattern, text)
         counts = memo.get(key) if memo is not None else None
         if counts is None:
             counts = Counter(self.analyzer(text))
@@ -197,6 +219,19 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     return grams
 
 
+_WHITE_RUN = re.compile(r"\s\s+")
+
+
+def char_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Return the n-grams sklearn's ``analyzer="char"`` makes (whitespace runs as one space)."""
+    text = _WHITE_RUN.sub(" ", text)
+    size = len(text)
+    grams: list[str] = []
+    for n in range(low, min(high, size) + 1):
+        grams.extend([text[i : i + n] for i in range(size - n + 1)])
+    return grams
+
+
 def _make_blocks(opts: TrainOptions) -> list[_Block]:
     blocks = _make_text_blocks(opts)
     if opts.shape_weight > 0:
@@ -212,7 +247,7 @@ def _make_text_blocks(opts: TrainOptions) -> list[_Block]:
         "max_features": opts.max_features,
         "dtype": np.float64,
     }
-    return [
+    blocks = [
         _Block(
             FORM_INDEX[opts.char_form],
             TfidfVectorizer(analyzer="char_wb", ngram_range=opts.char_ngrams, **common),
@@ -228,6 +263,17 @@ def _make_text_blocks(opts: TrainOptions) -> list[_Block]:
             ),
         ),
     ]
+    lower = FORM_INDEX["lower"]
+    raw = {**common, "min_df": opts.raw_min_df}
+    if opts.raw_char_ngrams:
+        vec = TfidfVectorizer(analyzer="char", ngram_range=opts.raw_char_ngrams, **raw)
+        blocks.append(_Block(lower, vec))
+    if opts.raw_token_ngrams:
+        vec = TfidfVectorizer(
+            analyzer="word", token_pattern=r"\S+", ngram_range=opts.raw_token_ngrams, **raw
+        )
+        blocks.append(_Block(lower, vec))
+    return blocks
 
 
 def data_hash(texts: Sequence[str], labels: Sequence[str], opts: TrainOptions) -> str:
@@ -289,7 +335,7 @@ class TextModel:
         forms = [feature_forms(t) for t in texts]
         y = list(labels)
         if opts.augment_plain:
-            extra = [(f[1], f[1], f[3], f[3], f[4]) for f in forms if f[0] != f[1]]
+            extra = [unaccented_forms(f) for f in forms if f[0] != f[1]]
             extra_y = [lab for f, lab in zip(forms, labels, strict=True) if f[0] != f[1]]
             forms, y = forms + extra, y + extra_y
         blocks = _make_blocks(opts)

@@ -11,6 +11,7 @@ import pytest
 from workers.engine.classifier import (
     TextModel,
     TrainOptions,
+    char_ngrams,
     char_wb_ngrams,
     feature_forms,
     load_default_model,
@@ -201,3 +202,47 @@ def test_shape_features_fast_scorer_equals_sklearn() -> None:
     assert np.abs(fast - model.predict_proba_many(probe)).max() < 1e-6
     names = [name for name, _ in model.top_features("CHECK http://a.com !!!", "spam", k=20)]
     assert "shape:urls" in names
+
+
+RAW_PROBE = [
+    "Ngonnnnnnnnn ngọt dịu thanh",
+    "Sp rất ok ..............................",
+    "Đồ đẹp\nGkihhdsxdtuikmvxdrghk",
+    "  a  \n\t b\n c  ",
+    "CHẤT LƯỢNG tuyệt vời 👍🏻👍🏻👍🏻",
+    "",
+    "x",
+    "ca do bong da 0977123456",
+]
+
+
+def test_fast_char_ngrams_equal_sklearn_analyzer() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    for low, high in [(1, 5), (2, 4), (3, 3)]:
+        analyzer = TfidfVectorizer(
+            analyzer="char", ngram_range=(low, high), lowercase=False
+        ).build_analyzer()
+        for text in RAW_PROBE + SPAM[:3]:
+            assert Counter(char_ngrams(text, low, high)) == Counter(analyzer(text))
+
+
+def test_raw_blocks_fast_scorer_equals_sklearn() -> None:
+    texts = RAW_PROBE[:5] + ["Hàng đẹp, giao nhanh", "Đóng gói cẩn thận", "vải mát, đúng size"]
+    labels = ["spam"] * 5 + ["ham"] * 3
+    raw = {"raw_char_ngrams": (1, 5), "raw_token_ngrams": (1, 2), "raw_min_df": 2}
+    model = TextModel.train(texts * 2, labels * 2, C=10.0, **raw)
+    analyzers = [b.vectorizer.analyzer for b in model._blocks]
+    assert analyzers == ["char_wb", "char_wb", "word", "char", "word"]
+    probe = [*RAW_PROBE, *(strip_diacritics(t) for t in RAW_PROBE), "NGON QUÁ!!!\n\n\nok"]
+    fast = np.array([[model.probabilities(t)[label] for label in model.labels] for t in probe])
+    assert np.abs(fast - model.predict_proba_many(probe)).max() < 1e-6
+
+
+def test_raw_blocks_are_optional() -> None:
+    texts, labels = ["vay tiền", "bài hay", "nhà cái", "mưa to"], ["spam", "ham", "spam", "ham"]
+    without = TextModel.train(texts, labels)
+    assert [b.vectorizer.analyzer for b in without._blocks] == ["char_wb", "char_wb", "word"]
+    with_raw = TextModel.train(texts, labels, raw_char_ngrams=(2, 4), raw_token_ngrams=(1, 1))
+    assert with_raw.n_features > without.n_features
+    assert with_raw.version != without.version
