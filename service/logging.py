@@ -80,6 +80,9 @@ def configure_logging(settings: Settings) -> None:
     Plain console handlers (basicConfig's) are replaced; other handlers, such as a test
     runner's capture, are left alone.
     """
+    # Our lines never say where a call came from: skip the stack walk every record pays for
+    # it (the logging HOWTO's own advice), about a tenth of an access-log line's cost.
+    logging._srcfile = None
     root = logging.getLogger()
     root.setLevel(settings.log_level.upper())
     for handler in list(root.handlers):
