@@ -136,9 +136,9 @@ def _author_histories(s: Session, comments: list[Comment]) -> dict[int, tuple[in
             continue
         query = _HISTORY[bool(emails), bool(authors)]
         params = {"site_id": site_id, "since": since, "emails": [*emails], "authors": [*authors]}
-        rows = s.execute(query, params).all()
+        groups = _GroupsByAuthor(s.execute(query, params).all())
         for comment in group:
-            found[comment.id] = _history_counts(comment, rows)
+            found[comment.id] = groups.counts(comment)
     return found
 
 
@@ -166,17 +166,24 @@ _HISTORY: dict[tuple[bool, bool], Any] = {
 }
 
 
-def _history_counts(comment: Comment, rows: Any) -> tuple[int, int]:
-    approved = rejected = 0
-    for email, author_id, status, n in rows:
-        if (comment.author_email and email == comment.author_email) or (
-            comment.author_id and author_id == comment.author_id
-        ):
-            if status == Status.APPROVED.value:
-                approved += n
-            else:
-                rejected += n
-    return approved, rejected
+class _GroupsByAuthor:
+    """The history query's (email, author id, status, count) groups, found by either key."""
+
+    def __init__(self, rows: Any) -> None:
+        self._by_key: dict[tuple[str, str | None], list[tuple[int, str, int]]] = {}
+        for i, (email, author_id, status, n) in enumerate(rows):
+            for key in (("email", email), ("id", author_id)):
+                if key[1]:
+                    self._by_key.setdefault(key, []).append((i, status, n))
+
+    def counts(self, comment: Comment) -> tuple[int, int]:
+        """Sum the approved and the rejected groups sharing the comment's email or id."""
+        mine: dict[int, tuple[str, int]] = {}  # a group matching both keys counts once
+        for key in (("email", comment.author_email), ("id", comment.author_id)):
+            if key[1]:
+                mine.update({i: (status, n) for i, status, n in self._by_key.get(key, ())})
+        approved = sum(n for status, n in mine.values() if status == Status.APPROVED.value)
+        return approved, sum(n for _, n in mine.values()) - approved
 
 
 def _bans_of(s: Session, comments: list[Comment]) -> dict[int, tuple[str, ...]]:

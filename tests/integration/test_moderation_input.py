@@ -27,6 +27,7 @@ def test_a_batch_gets_each_authors_history_and_bans_per_site(database_url: str) 
     for verdict in ("approve", "approve", "spam", "reject", "hold"):
         _comment(db, site, verdict, author_email="an@example.vn")
     _comment(db, site, "approve", author_id="u-1")
+    _comment(db, site, "approve", author_email="an@example.vn", author_id="u-1")  # both keys
     old = _comment(db, site, "reject", author_email="an@example.vn")
     with db.transaction() as s:  # outside the 90-day window
         s.execute(
@@ -54,8 +55,8 @@ def test_a_batch_gets_each_authors_history_and_bans_per_site(database_url: str) 
         for item in loaded
     }
     assert [seen[i] for i in pending] == [
-        (3, 2, ("email",)),  # email or author id: two approved + one, spam + reject
-        (1, 0, ()),
+        (4, 2, ("email",)),  # email or author id, the one with both counted once
+        (2, 0, ()),
         (0, 0, ()),
         (1, 0, ("ip",)),  # the other site's history and bans only
         (0, 0, ()),
