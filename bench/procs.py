@@ -15,6 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_FLAGS = ["--workers", "2", "--worker-class", "gthread", "--threads", "8"]
+# The same cap as service/gunicorn_conf.py, so the ping reference runs under the same settings.
+GUNICORN_FLAGS += ["--worker-connections", "16"]
 
 
 class Proc:

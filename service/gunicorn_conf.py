@@ -18,6 +18,13 @@ worker_class = "gthread"
 # Load the app in each worker, after the fork: prometheus-client's multiprocess files
 # and the model are per process.
 preload_app = False
+# A worker keeps at most twice its threads' connections (8 threads by default; `duyet serve`
+# passes 2 x --threads). gunicorn's default of 1,000 let whichever worker woke first take
+# every keep-alive connection of a busy client, leaving the other process idle: the thread
+# read measured 1,000 req/s with one process busy and 3,600-3,900 with both. More
+# connections than threads only queue inside the worker anyway; past the cap they wait
+# in the kernel's backlog, and gunicorn closes idle keep-alive ones first.
+worker_connections = 16
 accesslog = "-"
 ACCESS_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s ua="%(a)s"'
 access_log_format = ACCESS_FORMAT

@@ -90,6 +90,8 @@ def run_api(host: str, port: int, workers: int, threads: int) -> int:
         "gthread",
         "--threads",
         str(threads),
+        "--worker-connections",  # see service/gunicorn_conf.py: spreads clients over workers
+        str(2 * threads),
         "workers.wsgi:create()",
     ]
     os.execv(sys.executable, argv)
