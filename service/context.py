@@ -11,6 +11,7 @@ from service.intake import Intake
 from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database
+from service.thread_versions import ThreadVersions
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Services:
     redis: Redis
     queue: JobQueue
     intake: Intake
+    thread_versions: ThreadVersions
 
     @classmethod
     def connect(cls, settings: Settings) -> Services:
@@ -28,7 +30,9 @@ class Services:
             settings.redis_url_or_local, socket_timeout=2, socket_connect_timeout=2
         )
         db, queue = Database(settings.database_url), JobQueue(redis, settings)
-        return cls(settings, db, redis, queue, Intake(db, queue))
+        versions = ThreadVersions(redis)
+        db.on_thread_versions = versions.publish
+        return cls(settings, db, redis, queue, Intake(db, queue), versions)
 
 
 def services() -> Services:

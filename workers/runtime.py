@@ -9,6 +9,7 @@ from redis import Redis
 from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database
+from service.thread_versions import ThreadVersions
 from workers.engine import ScoringModel, default_model
 from workers.engine.plugins.akismet import AkismetClient
 
@@ -20,7 +21,9 @@ def settings() -> Settings:
 
 @lru_cache(maxsize=1)
 def database() -> Database:
-    return Database(settings().database_url)
+    db = Database(settings().database_url)
+    db.on_thread_versions = ThreadVersions(redis()).publish  # readers see a publish at once
+    return db
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,7 @@ from service.schemas import (
     ThreadOut,
 )
 from service.store import comments as store
-from service.store.reading import ThreadNode, published_thread, thread_version
+from service.store.reading import ThreadNode, published_thread
 
 blp = Blueprint("site", __name__, url_prefix="/v1", description="The news site's backend")
 SITE_AUTH: list[dict[str, list[str]]] = [{"siteKey": []}]
@@ -148,7 +148,7 @@ class Thread(MethodView):
         args = threads.thread_args()
         _check_article_id(article_id)
         svc = services()
-        etag = threads.page_etag(*thread_version(svc.db, g.site_id, article_id), args)
+        etag = threads.page_etag(*svc.thread_versions.lookup(svc.db, g.site_id, article_id), args)
         if request.if_none_match.contains(etag):
             response = Response(status=304)
             response.set_etag(etag)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,13 +32,23 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+# Where a transaction notes the thread versions it bumped (records.note_thread_versions).
+THREAD_VERSIONS = "duyet.thread_versions"
+
+
 class Database:
-    """One engine per process; every store call runs in its own short transaction."""
+    """One engine per process; every store call runs in its own short transaction.
+
+    `on_thread_versions`, when set, is called after a commit with the thread versions the
+    transaction bumped ({article id: new version}); the API and the workers mirror them in
+    Redis (service/thread_versions.py). It is not called when the transaction failed.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.on_thread_versions: Callable[[dict[int, int]], None] | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -47,8 +57,12 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Yield a session that commits on success and rolls back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        with self._sessions() as session:
+            with session.begin():
+                yield session
+            bumped = session.info.pop(THREAD_VERSIONS, None)
+        if bumped and self.on_thread_versions:
+            self.on_thread_versions(bumped)
 
     def dispose(self) -> None:
         self.engine.dispose()

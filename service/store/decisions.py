@@ -23,7 +23,7 @@ from service.models import (
 )
 from service.site_config import site_config
 from service.store.db import Database
-from service.store.records import audit, touch_thread, transition
+from service.store.records import audit, note_thread_versions, touch_thread, transition
 from service.store.standing import active_bans, author_histories
 
 VERDICT_STATUS = {
@@ -299,7 +299,7 @@ def _touch_threads(s: Session, article_ids: set[int]) -> None:
     two workers that publish on the same articles from deadlocking on PostgreSQL.
     """
     if article_ids:
-        s.execute(_TOUCH_THREADS, {"ids": sorted(article_ids)})
+        note_thread_versions(s, s.execute(_TOUCH_THREADS, {"ids": sorted(article_ids)}))
 
 
 _DECIDE = (
@@ -321,6 +321,7 @@ _TOUCH_THREADS = (
         )
     )
     .values(thread_version=Article.thread_version + 1)
+    .returning(Article.id, Article.thread_version)
     .execution_options(synchronize_session=False)
 )
 

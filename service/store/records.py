@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from service.models import Article, AuditEntry, Comment, Status, utcnow
+from service.store.db import THREAD_VERSIONS
 
 
 def transition(
@@ -53,12 +54,21 @@ def audit(
 
 def touch_thread(s: Session, article_id: int) -> None:
     """Bump the article's thread version so readers' ETags change."""
-    s.execute(
+    bumped = s.execute(
         update(Article)
         .where(Article.id == article_id)
         .values(thread_version=Article.thread_version + 1)
+        .returning(Article.id, Article.thread_version)
         .execution_options(synchronize_session=False)
     )
+    note_thread_versions(s, bumped)
+
+
+def note_thread_versions(s: Session, rows: Iterable[Any]) -> None:
+    """Remember (article id, new version) rows; after commit the Database hands them on."""
+    noted: dict[int, int] = s.info.setdefault(THREAD_VERSIONS, {})
+    for article_id, version in rows:
+        noted[article_id] = max(version, noted.get(article_id, 0))
 
 
 def is_published(status: str) -> bool:
