@@ -4,15 +4,14 @@ A request thread hands its comment to the process's intake writer and waits. The
 takes every submission waiting at that moment, stores them all in one transaction (one
 multi-row INSERT), queues their moderation jobs in one Redis pipeline, and wakes each
 request with its own outcome. When intake is quiet a batch holds one comment and costs what
-a direct call would; in a storm the commit, the article lookup and the Redis round trip are
-paid once per batch instead of once per comment, and only one thread per process contends
-for the database's write lock. The guarantee is unchanged: a request answers 202 only after
-the transaction holding its comment committed.
+a direct call would; in a storm the rate-limit count, the article lookup, the commit and the
+job pipeline are paid once per batch instead of once per comment, and only one thread per
+process contends for the database's write lock. The guarantee is unchanged: a request
+answers 202 only after the transaction holding its comment committed.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import queue
 import threading
@@ -23,7 +22,6 @@ from service.queue import JobQueue
 from service.store import Database
 from service.store.comments import NewComment, Submitted, submit_many
 
-log = logging.getLogger("duyet.intake")
 MAX_BATCH = 64
 # A writer with nothing to do exits after this long; the next submission starts another.
 # Idle processes (and the many apps a test run creates) then hold no thread.
