@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from flask import Flask, Response, g, request
 
 from service import limits, security
+from service.api.fast_intake import FastIntake
 from service.checker import Checker
 from service.context import Services
 from service.errors import register_error_handlers
+from service.headers import REQUEST_ID_PATTERN, common_headers
 from service.logging import configure_logging
 from service.settings import Settings
 from service.ui import init_desk
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_DEFAULT_HEADERS = (
-    ("X-Content-Type-Options", "nosniff"),
-    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
-    ("Referrer-Policy", "no-referrer"),
-)
 
 
 def create_app(
@@ -52,8 +46,9 @@ def create_app(
     register_error_handlers(app)  # after Api(), so our envelope handlers win
     app.before_request(_assign_request_id)
     limits.init_app(app)  # rate limits (429), after the request id
-    security.init_app(app)  # HSTS over TLS; 404 for ids no row can have
-    app.after_request(_common_headers)
+    security.init_app(app)  # 404 for ids no row can have, 400 for JSON nested too deep
+    app.after_request(_common_headers)  # request id, nosniff, CSP, HSTS over TLS
+    app.wsgi_app = FastIntake(app, app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
@@ -81,12 +76,10 @@ def _register_api(app: Flask) -> None:
 # werkzeug's headers.get and setdefault raise and catch a KeyError for each missing header.
 def _assign_request_id() -> None:
     given = request.environ.get("HTTP_X_REQUEST_ID", "")
-    g.request_id = given if _REQUEST_ID.match(given) else secrets.token_hex(16)
+    g.request_id = given if REQUEST_ID_PATTERN.match(given) else secrets.token_hex(16)
 
 
 def _common_headers(response: Response) -> Response:
     headers = response.headers
-    headers["X-Request-Id"] = g.get("request_id", "")
-    present = {name.lower() for name, _ in headers}
-    headers.extend([(k, v) for k, v in _DEFAULT_HEADERS if k.lower() not in present])
+    headers.extend(common_headers(g.get("request_id", ""), headers, request.is_secure))
     return response

@@ -14,7 +14,8 @@ from flask import g, request
 
 from service.context import services
 from service.errors import Forbidden, Unauthorized
-from service.store import accounts
+from service.limits import bearer_token
+from service.store import Database, accounts
 
 F = TypeVar("F", bound=Callable[..., Any])
 # A verified credential is remembered briefly so a busy client does not pay for a password
@@ -31,18 +32,13 @@ class Moderator:
     role: str
 
 
-def _bearer() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def _cached_site(secret: str) -> int | None:
+def site_for_key(db: Database, secret: str) -> int | None:
+    """Return the site a live API key belongs to (remembered for CACHE_SECONDS), or None."""
     digest = hashlib.sha256(secret.encode()).hexdigest()
     hit = _site_cache.get(digest)
     if hit and hit[0] > time.monotonic():
         return hit[1]
-    site_id = accounts.site_for_key(services().db, secret)
+    site_id = accounts.site_for_key(db, secret)
     if site_id is not None:
         _site_cache[digest] = (time.monotonic() + CACHE_SECONDS, site_id)
     return site_id
@@ -53,10 +49,10 @@ def require_site(view: F) -> F:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        secret = _bearer()
+        secret = bearer_token(request.headers.get("Authorization", ""))
         if secret is None:
             raise Unauthorized("send the site's API key as 'Authorization: Bearer <key>'")
-        site_id = _cached_site(secret)
+        site_id = site_for_key(services().db, secret)
         if site_id is None:
             raise Unauthorized("the API key is not valid")
         g.site_id = site_id
@@ -94,7 +90,7 @@ def current_moderator() -> Moderator:
     """Return the moderator of this request, from HTTP Basic credentials."""
     credentials = _basic()
     if credentials is None:
-        if _bearer() is not None:
+        if bearer_token(request.headers.get("Authorization", "")) is not None:
             raise Forbidden("a site key cannot act as a moderator")
         raise Unauthorized("moderator credentials are required (HTTP Basic)")
     moderator = _cached_moderator(*credentials)

@@ -15,12 +15,20 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 
-from service.context import services
-from service.limit_counts import Counter, Deferred, breaker, count, too_many
+from service.context import Services, services
+from service.limit_counts import (
+    Counter,
+    Deferred,
+    TooManyRequests,
+    breaker,
+    count,
+    too_many,
+)
 from service.settings import Settings
 
 INTAKE_PATH = "/v1/comments"
@@ -86,9 +94,83 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:24]
 
 
-def _bearer_digest() -> str | None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return _digest(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+@dataclass(frozen=True)
+class Caller:
+    """What the limits read from a request: its address, its API key, the comment it sends.
+
+    Built from Flask's request by the hook below, and from the WSGI environ by intake's
+    fast path (service/api/fast_intake.py), so both count a request the same way.
+    """
+
+    address: str
+    api_key: str | None
+    comment: dict[str, Any] = field(default_factory=dict)  # a comment submission's body
+
+
+def _author(data: dict[str, Any]) -> str | None:
+    for name in ("author_id", "author_email"):
+        value = data.get(name)
+        if isinstance(value, str) and value:
+            return f"{name}:{value}"
+    return None
+
+
+def counters(settings: Settings, caller: Caller) -> list[Counter]:
+    """List the limits that apply to this request (a limit of 0 is switched off)."""
+    found = [Counter("caller", caller.address, settings.rate_limit_caller_ip)]
+    if caller.api_key:
+        site = _digest(caller.api_key)
+        found.append(Counter("key", site, settings.rate_limit_site_key))
+        ip, author = caller.comment.get("ip"), _author(caller.comment)
+        if isinstance(ip, str) and ip:
+            found.append(Counter("ip", f"{site}:{_digest(ip)}", settings.rate_limit_comment_ip))
+        if author:
+            found.append(Counter("author", f"{site}:{_digest(author)}", settings.rate_limit_author))
+    return [c for c in found if c.limit > 0]
+
+
+def check(
+    svc: Services, tally: Tally, caller: Caller
+) -> tuple[TooManyRequests | None, Deferred | None]:
+    """Count a request; return its 429 if it went over a limit, and what the writer counts.
+
+    The comment IP and author counters are not counted here: they are returned for the
+    intake writer, which counts them with its batch (service/intake.py).
+    """
+    settings = svc.settings
+    if breaker.is_open():
+        return None, None
+    found = counters(settings, caller)
+    if not found:
+        return None, None
+    window = settings.rate_limit_window
+    slot = int(time.time() // window)
+    keys = [f"duyet:limit:{c.kind}:{c.ident}:{slot}" for c in found]
+    exact = [i for i, c in enumerate(found) if c.kind in EXACT_KINDS]
+    deferred = None
+    if exact:  # only a comment has them
+        deferred = Deferred(
+            [found[i] for i in exact], [keys[i] for i in exact], window, settings.flood_queue_after
+        )
+        found = [c for i, c in enumerate(found) if i not in exact]
+        keys = [k for i, k in enumerate(keys) if i not in exact]
+        if not found:
+            return None, deferred
+    if tally.hold(found, keys):
+        return None, deferred
+    counts = count(svc.redis, window, keys, tally.release(keys))
+    if counts is None:
+        return None, deferred
+    tally.synced(slot, keys, counts)
+    over = [c.kind for c, n in zip(found, counts, strict=True) if n > c.limit]
+    return (too_many(over[0], window) if over else None), deferred
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The API key of an 'Authorization: Bearer <key>' header, or None."""
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    return token if token and scheme.lower() == "bearer" else None
 
 
 def _comment_fields() -> dict[str, Any]:
@@ -101,58 +183,14 @@ def _comment_fields() -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _author(data: dict[str, Any]) -> str | None:
-    for name in ("author_id", "author_email"):
-        value = data.get(name)
-        if isinstance(value, str) and value:
-            return f"{name}:{value}"
-    return None
-
-
-def counters(settings: Settings) -> list[Counter]:
-    """List the limits that apply to this request (a limit of 0 is switched off)."""
-    site = _bearer_digest()
-    found = [Counter("caller", request.remote_addr or "-", settings.rate_limit_caller_ip)]
-    if site:
-        found.append(Counter("key", site, settings.rate_limit_site_key))
-        data = _comment_fields()
-        ip, author = data.get("ip"), _author(data)
-        if isinstance(ip, str) and ip:
-            found.append(Counter("ip", f"{site}:{_digest(ip)}", settings.rate_limit_comment_ip))
-        if author:
-            found.append(Counter("author", f"{site}:{_digest(author)}", settings.rate_limit_author))
-    return [c for c in found if c.limit > 0]
-
-
 def check_limits() -> Response | None:
     """Answer 429 with Retry-After when this request goes over one of its limits."""
-    settings = services().settings
-    if breaker.is_open():
-        return None
-    found = counters(settings)
-    if not found:
-        return None
-    window = settings.rate_limit_window
-    slot = int(time.time() // window)
-    keys = [f"duyet:limit:{c.kind}:{c.ident}:{slot}" for c in found]
-    exact = [i for i, c in enumerate(found) if c.kind in EXACT_KINDS]
-    if exact:  # only a comment has them: the intake writer counts them with its batch
-        g.deferred_limits = Deferred(
-            [found[i] for i in exact], [keys[i] for i in exact], window, settings.flood_queue_after
-        )
-        found = [c for i, c in enumerate(found) if i not in exact]
-        keys = [k for i, k in enumerate(keys) if i not in exact]
-        if not found:
-            return None
-    tally: Tally = current_app.extensions["duyet.limits"]
-    if tally.hold(found, keys):
-        return None
-    counts = count(services().redis, window, keys, tally.release(keys))
-    if counts is None:
-        return None
-    tally.synced(slot, keys, counts)
-    over = [c.kind for c, n in zip(found, counts, strict=True) if n > c.limit]
-    return too_many(over[0], window).response() if over else None
+    api_key = bearer_token(request.headers.get("Authorization", ""))
+    caller = Caller(request.remote_addr or "-", api_key, _comment_fields() if api_key else {})
+    over, deferred = check(services(), current_app.extensions["duyet.limits"], caller)
+    if deferred:
+        g.deferred_limits = deferred
+    return over.response() if over else None
 
 
 def deferred_limits() -> Deferred | None:

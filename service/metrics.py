@@ -220,8 +220,13 @@ def _count_intake(response: Response) -> Response:
         and request.method == "POST"
         and response.status_code == 202
     ):
-        COMMENTS_RECEIVED.labels(site=str(g.get("site_id", ""))).inc()
+        count_accepted(g.get("site_id", ""))
     return response
+
+
+def count_accepted(site_id: int | str) -> None:
+    """Count a comment the API accepted (202), by site."""
+    COMMENTS_RECEIVED.labels(site=str(site_id)).inc()
 
 
 def init_app(app: Flask) -> None:

@@ -10,9 +10,9 @@ from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
-from redis.typing import EncodableT, FieldT
+from redis.typing import EncodableT
 from rq import Queue, Retry
-from rq.job import Job, JobStatus
+from rq.job import JobStatus
 from rq.utils import now, utcformat
 
 from service.settings import Settings
@@ -30,9 +30,52 @@ WEBHOOK_BACKOFF = [10, 60, 300, 1800, 7200]
 LIVE_JOB_STATES = {b"queued", b"started", b"deferred", b"scheduled"}
 
 
+JOB_PREFIX = "moderate-"
+
+
 def moderation_job_id(comment_id: int) -> str:
     """Name a comment's moderation job, so the sweep can tell whether one is still alive."""
-    return f"moderate-{comment_id}"
+    return f"{JOB_PREFIX}{comment_id}"
+
+
+# Writes a batch of moderation jobs atomically (a worker never pops an id without its hash):
+# per job, RQ's fields (TEMPLATE, written into the script's text once per queue) plus what
+# differs, then the id on the queue. The client sends only the time and three values a job.
+_ENQUEUE = """
+local fields = {TEMPLATE}
+local at = #fields
+local stamp = ARGV[1]
+for i = 2, #ARGV, 3 do
+  local comment_id, data, meta = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local job_id = JOB_PREFIX .. comment_id
+  fields[at + 1] = 'created_at'; fields[at + 2] = stamp
+  fields[at + 3] = 'enqueued_at'; fields[at + 4] = stamp
+  fields[at + 5] = 'data'; fields[at + 6] = data
+  fields[at + 7] = 'description'; fields[at + 8] = DESCRIPTION .. comment_id .. ')'
+  local last = at + 8
+  if meta ~= '' then
+    fields[at + 9] = 'meta'; fields[at + 10] = meta
+    last = at + 10
+  end
+  redis.call('HSET', 'rq:job:' .. job_id, unpack(fields, 1, last))
+  redis.call('RPUSH', KEYS[1], job_id)
+end
+redis.call('SADD', KEYS[2], KEYS[1])
+return 1
+"""
+VARYING_FIELDS = ("created_at", "enqueued_at", "data", "description", "meta")
+
+
+def _lua_string(value: EncodableT) -> str:
+    """A Lua string literal of value as redis-py would send it (printable ASCII as is)."""
+    if isinstance(value, bytes):
+        raw = value
+    elif isinstance(value, str):
+        raw = str.encode(value)  # an str enum (RQ's JobStatus) is its value, not its name
+    else:
+        raw = repr(value).encode()  # numbers, as redis-py's encoder writes them
+    safe = (chr(b) if 32 <= b < 127 and b not in b'"\\' else f"\\{b:03d}" for b in raw)
+    return '"' + "".join(safe) + '"'
 
 
 class ModerationJobHashes:
@@ -40,36 +83,32 @@ class ModerationJobHashes:
 
     RQ's enqueue_many builds a Job object per comment and serializes some 25 fields; in a
     storm that was intake's largest cost after the insert. Here RQ builds one job, for a
-    stand-in comment, and its own to_dict() is the template; per comment only what differs
-    is replaced: the call's data, the description, the timestamps and the request id.
-    tests/integration/test_queue_format.py compares the result with RQ's hash field by
-    field, so an RQ release that changes the format fails there, not in production.
+    stand-in comment, and its own to_dict() is the template, written into a Lua script;
+    per comment only what differs is sent: the call's data, the description, the
+    timestamps and the request id. tests/integration/test_queue_format.py compares the
+    result with RQ's hash field by field, so an RQ release that changes the format fails
+    there, not in production.
     """
 
     def __init__(self, queue: Queue, settings: Settings) -> None:
         job = queue.create_job(MODERATE_JOB, args=(0,), **moderation_options(settings))
         job.origin = queue.name
         self._serializer = job.serializer
-        self._template: dict[FieldT, EncodableT] = {
-            k: v for k, v in job.to_dict().items() if k != "meta"
-        }
+        template = [(k, v) for k, v in job.to_dict().items() if k not in VARYING_FIELDS]
+        literals = ", ".join(_lua_string(item) for pair in template for item in pair)
+        self.script = (
+            _ENQUEUE.replace("{TEMPLATE}", "{" + literals + "}")
+            .replace("JOB_PREFIX", _lua_string(JOB_PREFIX))
+            .replace("DESCRIPTION", _lua_string(f"{MODERATE_JOB}("))
+        )
 
-    def fields(
-        self, comment_id: int, request_id: str | None, stamp: str
-    ) -> dict[FieldT, EncodableT]:
-        """Return the hash of comment_id's job, enqueued at stamp (RQ's UTC format)."""
+    def varying(self, comment_id: int, request_id: str | None) -> tuple[int, bytes, bytes]:
+        """Return what differs in comment_id's job: its id, its call's data and its meta."""
         call: tuple[str, None, tuple[int], dict[str, Any]]
         call = (MODERATE_JOB, None, (comment_id,), {})
-        fields: dict[FieldT, EncodableT] = {
-            **self._template,
-            "created_at": stamp,
-            "enqueued_at": stamp,
-            "data": zlib.compress(self._serializer.dumps(call)),
-            "description": f"{MODERATE_JOB}({comment_id})",
-        }
-        if request_id:
-            fields["meta"] = self._serializer.dumps({"request_id": request_id})
-        return fields
+        data = zlib.compress(self._serializer.dumps(call))
+        meta = self._serializer.dumps({"request_id": request_id}) if request_id else b""
+        return comment_id, data, meta
 
 
 def moderation_options(settings: Settings) -> dict[str, Any]:
@@ -95,6 +134,9 @@ class JobQueue:
         self._job_hashes = {
             q.name: ModerationJobHashes(q, settings) for q in (self.moderation, self.bulk)
         }
+        self._enqueue = {
+            name: redis.register_script(jobs.script) for name, jobs in self._job_hashes.items()
+        }
 
     def moderate(
         self, comment_ids: Iterable[int], request_id: str | None = None, bulk: bool = False
@@ -112,19 +154,17 @@ class JobQueue:
         """
         queue = self.bulk if bulk else self.moderation
         jobs = self._job_hashes[queue.name]
-        pipe = self.redis.pipeline()  # MULTI/EXEC: a worker never pops an id without its hash
-        pipe.sadd(Queue.redis_queues_keys, queue.key)
-        stamp = utcformat(now())
-        job_ids = []
+        args: list[EncodableT] = [utcformat(now())]
+        comment_ids = []
         for comment_id, request_id in requests:
-            job_id = moderation_job_id(comment_id)
-            pipe.hset(Job.key_for(job_id), mapping=jobs.fields(comment_id, request_id, stamp))
-            pipe.rpush(queue.key, job_id)
-            job_ids.append(job_id)
+            args.extend(jobs.varying(comment_id, request_id))
+            comment_ids.append(comment_id)
+        if not comment_ids:
+            return True
         try:
-            pipe.execute()
+            self._enqueue[queue.name](keys=[queue.key, Queue.redis_queues_keys], args=args)
         except RedisError as exc:
-            log.warning("could not enqueue moderation of %s: %s", job_ids, exc)
+            log.warning("could not enqueue moderation of %s: %s", comment_ids, exc)
             return False
         return True
 

@@ -1,4 +1,7 @@
-"""Guards and headers every answer gets: HSTS over TLS, no ids or JSON no parser can hold."""
+"""Guards every request passes: no ids no row can have, no JSON no parser can hold.
+
+The headers every answer gets (HSTS over TLS among them) are in service/headers.py.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ from flask import Flask, Response, request
 
 from service.errors import envelope
 
-HSTS = "max-age=31536000; includeSubDomains"
 # Ids are 64-bit signed integers in both databases; a larger one in a URL names nothing.
 MAX_ID = 2**63 - 1
 
@@ -30,15 +32,7 @@ def reject_json_too_deep() -> Response | None:
     return None
 
 
-def tls_headers(response: Response) -> Response:
-    """Add HSTS to answers given over TLS (never over plain HTTP, where it means nothing)."""
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    return response
-
-
 def init_app(app: Flask) -> None:
-    """Register the id and JSON-depth guards and the TLS headers on an app."""
+    """Register the id and JSON-depth guards on an app."""
     app.before_request(reject_impossible_ids)
     app.before_request(reject_json_too_deep)
-    app.after_request(tls_headers)

@@ -17,11 +17,10 @@ from redis.exceptions import RedisError
 from rq import get_current_job
 from rq.serializers import resolve_serializer
 
-from service.queue import moderation_job_id
+from service.queue import JOB_PREFIX
 
 log = logging.getLogger("duyet.batch")
 BATCH_SIZE = 64
-JOB_PREFIX = moderation_job_id(0).removesuffix("0")  # "moderate-"
 
 _CLAIM = """
 local ids = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)

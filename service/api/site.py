@@ -26,20 +26,22 @@ from service.schemas import (
     ThreadOut,
 )
 from service.store import comments as store
+from service.store.comments import StoredComment
 from service.store.reading import ThreadNode, published_thread
 
 blp = Blueprint("site", __name__, url_prefix="/v1", description="The news site's backend")
 SITE_AUTH: list[dict[str, list[str]]] = [{"siteKey": []}]
+IDEMPOTENCY_KEY_LENGTH = 200
 IDEMPOTENCY_HEADER = {
     "in": "header",
     "name": "Idempotency-Key",
     "required": False,
-    "schema": {"type": "string", "maxLength": 200},
+    "schema": {"type": "string", "maxLength": IDEMPOTENCY_KEY_LENGTH},
     "description": "Repeat a submission safely: the same key returns the same comment.",
 }
 
 
-def comment_view(comment: Comment, article_external_id: str) -> dict[str, Any]:
+def comment_view(comment: Comment | StoredComment, article_external_id: str) -> dict[str, Any]:
     """Return the public fields of a comment (a deleted one keeps only its place)."""
     deleted = comment.status == Status.DELETED.value
     return {
@@ -53,10 +55,17 @@ def comment_view(comment: Comment, article_external_id: str) -> dict[str, Any]:
     }
 
 
+def comment_body(comment: Comment | StoredComment, article_external_id: str) -> dict[str, Any]:
+    """The accepted comment as intake answers it: CommentOut's fields, its time in ISO form."""
+    view = comment_view(comment, article_external_id)
+    created = view["created_at"]
+    return {**view, "created_at": created.isoformat() if created else None}
+
+
 def _idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not 1 <= len(key) <= 200:
-        raise DuyetError("Idempotency-Key must be 1 to 200 characters")
+    if key is not None and not 1 <= len(key) <= IDEMPOTENCY_KEY_LENGTH:
+        raise DuyetError(f"Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_LENGTH} characters")
     return key
 
 
@@ -75,7 +84,7 @@ class Comments(MethodView):
         comment, _ = services().intake.submit(
             g.site_id, new, _idempotency_key(), g.get("request_id"), deferred_limits()
         )
-        return comment_json(comment_view(comment, new.article_id), 202)
+        return comment_json(comment_body(comment, new.article_id), 202)
 
 
 @blp.route("/comments/<int:comment_id>")

@@ -56,6 +56,27 @@ def test_one_batch_answers_each_comment_on_its_own(app: Flask, site: SiteFixture
     assert stored == 2 + 4  # two before, four new: the failures stored nothing
 
 
+def test_each_answer_of_a_batch_names_its_own_stored_comment(app: Flask, site: SiteFixture):
+    db = app.extensions["duyet"].db
+    bodies = [f"Ý kiến thứ {n}: {'rất ' * (n % 5)}hay." for n in range(40)]
+    outcomes = submit_many(
+        db,
+        [
+            (site.id, _new(body, f"bai-{n % 3}", parent_id=None, ip=f"10.0.0.{n}"), None)
+            for n, body in enumerate(bodies)
+        ],
+    )
+    ids = [outcome[0].id for outcome in outcomes]  # type: ignore[index]
+    with db.transaction() as s:
+        stored = {c.id: (c.body, c.ip) for c in s.scalars(select(Comment))}
+        # Times are stored as the ORM stores them, so SQL finds them (SQLite keeps text).
+        for outcome in outcomes:
+            at = outcome[0].created_at  # type: ignore[index]
+            assert s.scalar(select(Comment.id).where(Comment.created_at == at)) == outcome[0].id  # type: ignore[index]
+    assert [stored[i] for i in ids] == [(b, f"10.0.0.{n}") for n, b in enumerate(bodies)]
+    assert ids == sorted(ids)
+
+
 def test_a_repeated_key_inside_one_batch_stores_one_comment(app: Flask, site: SiteFixture):
     db = app.extensions["duyet"].db
     first, second = submit_many(

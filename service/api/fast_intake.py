@@ -1,0 +1,137 @@
+"""POST /v1/comments without Flask's per-request machinery: a comment storm's hot path.
+
+At thousands of comments a second, Flask's request context, URL matching, hooks and
+Response object cost about as much as storing the comment. So the common case, a valid
+JSON comment with a live site key, is answered here, in front of Flask, by the same pieces
+the Flask view uses: the schema, the site-key cache, the rate limits, the intake writer,
+the answer's fields and headers.
+
+Anything else is handed to Flask untouched (the body as read), before anything was counted
+or stored: a missing or unknown key, a body the schema refuses, an odd content type, a
+body too large or nested too deeply. Flask then answers exactly as it always has, and the
+route stays documented by the view in service/api/site.py. An error after the comment was
+counted (a 429, a closed article, the database down) is rendered by Flask's own error
+handlers and after-request hooks, so it wears the one envelope and the usual headers.
+tests/integration/test_fast_intake.py compares both roads answer for answer.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, g
+from marshmallow import ValidationError
+
+from service.api.site import COMMENT_IN, IDEMPOTENCY_KEY_LENGTH, comment_body
+from service.auth import site_for_key
+from service.context import Services
+from service.headers import REQUEST_ID_PATTERN, common_headers
+from service.limits import INTAKE_PATH, Caller, bearer_token, check
+from service.metrics import count_accepted
+from service.store.comments import NewComment
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+
+@dataclass(frozen=True)
+class _Submission:
+    """A request this road can take: whose it is, and the comment as sent and as loaded."""
+
+    site_id: int
+    api_key: str
+    sent: dict[str, Any]  # the JSON body: the rate limits read its ip and author
+    fields: dict[str, Any]  # what CommentIn loaded from it
+
+
+class FastIntake:
+    """WSGI middleware: answers the common POST /v1/comments itself, the rest goes to Flask."""
+
+    def __init__(self, app: Flask, flask_wsgi_app: WSGIApplication) -> None:
+        self.app = app
+        self.flask_wsgi_app = flask_wsgi_app
+        self.max_body = app.config["MAX_CONTENT_LENGTH"]
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != INTAKE_PATH or environ.get("REQUEST_METHOD") != "POST":
+            return self.flask_wsgi_app(environ, start_response)
+        submission = self._takeable(environ)
+        if submission is None:
+            return self.flask_wsgi_app(environ, start_response)
+        return self._accept(environ, start_response, submission)
+
+    @property
+    def _services(self) -> Services:
+        return self.app.extensions["duyet"]  # type: ignore[no-any-return]
+
+    def _takeable(self, environ: WSGIEnvironment) -> _Submission | None:
+        """Read the body; return the submission if this road can take it, else None."""
+        mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+        length = environ.get("CONTENT_LENGTH", "")
+        if mimetype != "application/json" or not length.isdigit():
+            return None
+        if not 0 < int(length) <= self.max_body:
+            return None
+        body = environ["wsgi.input"].read(int(length))
+        environ["wsgi.input"] = io.BytesIO(body)  # Flask reads it again if it takes over
+        api_key = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
+        key = environ.get("HTTP_IDEMPOTENCY_KEY")
+        if api_key is None or (key is not None and not 1 <= len(key) <= IDEMPOTENCY_KEY_LENGTH):
+            return None
+        try:
+            sent = json.loads(body)
+            if not isinstance(sent, dict):
+                return None
+            fields = COMMENT_IN.load(sent)
+        except (ValueError, RecursionError, ValidationError):  # JSON or schema errors
+            return None
+        try:
+            site_id = site_for_key(self._services.db, api_key)
+        except Exception:  # the database is down, say: Flask tries again and answers it
+            return None
+        return _Submission(site_id, api_key, sent, fields) if site_id is not None else None
+
+    def _accept(
+        self, environ: WSGIEnvironment, start_response: StartResponse, submission: _Submission
+    ) -> Iterable[bytes]:
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = given if REQUEST_ID_PATTERN.match(given) else secrets.token_hex(16)
+        svc = self._services
+        caller = Caller(environ.get("REMOTE_ADDR") or "-", submission.api_key, submission.sent)
+        try:
+            over, deferred = check(svc, self.app.extensions["duyet.limits"], caller)
+            if over:
+                raise over
+            new = NewComment(**submission.fields)
+            key = environ.get("HTTP_IDEMPOTENCY_KEY")
+            comment, _ = svc.intake.submit(submission.site_id, new, key, request_id, deferred)
+        except Exception as exc:
+            return self._error(environ, start_response, exc, request_id, submission.site_id)
+        count_accepted(submission.site_id)
+        body = self.app.json.dumps(comment_body(comment, new.article_id), separators=(",", ":"))
+        payload = f"{body}\n".encode()
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+        secure = environ.get("wsgi.url_scheme") == "https"
+        start_response("202 ACCEPTED", [*headers, *common_headers(request_id, headers, secure)])
+        return [payload]
+
+    def _error(
+        self,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        exc: Exception,
+        request_id: str,
+        site_id: int,
+    ) -> Iterable[bytes]:
+        """Answer an error as the Flask view would have: its handler, its hooks, its headers."""
+        app = self.app
+        with app.request_context(environ):
+            g.request_id, g.site_id = request_id, site_id
+            response = app.make_response(app.handle_user_exception(exc))
+            response = app.process_response(response)
+            return response(environ, start_response)
