@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable, ItemsView, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Dialect, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -209,12 +209,8 @@ def _insert_returning_ids(conn: Connection, rows: list[dict[str, Any]]) -> list[
     params = [
         bind(row[name]) if bind else row[name] for row in rows for name, bind in binds.items()
     ]
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(_multi_insert_sql(dialect, len(rows)), params)
-        return sorted(int(found[0]) for found in cursor.fetchall())
-    finally:
-        cursor.close()
+    returned = _driver_rows(conn, _multi_insert_sql(dialect, len(rows)), params)
+    return sorted(int(found[0]) for found in returned)
 
 
 @functools.lru_cache(maxsize=16)
@@ -229,7 +225,7 @@ def _multi_insert_sql(dialect: Dialect, rows: int) -> str:
     names = ", ".join(_INSERTED)
     if dialect.name == "postgresql":  # typed placeholders: a column of NULLs has no type
         types = [_COMMENTS.c[name].type.compile(dialect) for name in _INSERTED]
-        one = ", ".join(f"CAST(%s AS {sql_type})" for sql_type in types)
+        one = ", ".join(f"CAST(? AS {sql_type})" for sql_type in types)
     else:
         one = ", ".join(["?"] * len(_INSERTED))
     values = ", ".join(f"({one}, {position})" for position in range(rows))
@@ -262,10 +258,6 @@ _INSERTED = (
     "created_at",
     "updated_at",
 )
-_ARTICLES_BY_ID = select(_ARTICLES.c.id, _ARTICLES.c.external_id, _ARTICLES.c.closed).where(
-    _ARTICLES.c.site_id == bindparam("site_id"),
-    _ARTICLES.c.external_id.in_(bindparam("ids", expanding=True)),
-)
 _COMMENTS_BY_KEY = select(_COMMENTS.c.id, _COMMENTS.c.idempotency_key).where(
     _COMMENTS.c.site_id == bindparam("site_id"),
     _COMMENTS.c.idempotency_key.in_(bindparam("keys", expanding=True)),
@@ -296,11 +288,35 @@ def _create_articles(db: Database, intakes: Sequence[Intake]) -> None:
 def _find_articles(
     conn: Connection, intakes: Sequence[Intake]
 ) -> dict[tuple[int, str], ColumnsRow]:
+    """Every batch looks its articles up: on the driver's cursor, like the insert."""
     found: dict[tuple[int, str], ColumnsRow] = {}
     for site_id, external_ids in _by_site(intakes, lambda new, _: new.article_id):
-        rows = conn.execute(_ARTICLES_BY_ID, {"site_id": site_id, "ids": list(external_ids)})
-        found.update({(site_id, row.external_id): row for row in rows})
+        marks = ", ".join(["?"] * len(external_ids))
+        sql = f"{_ARTICLES_OF_SITE} AND external_id IN ({marks})"
+        for row in _driver_rows(conn, sql, [site_id, *external_ids]):
+            found[(site_id, row[1])] = _ArticleRow(*row)
     return found
+
+
+_ARTICLES_OF_SITE = "SELECT id, external_id, closed FROM articles WHERE site_id = ?"
+
+
+class _ArticleRow(NamedTuple):
+    id: int
+    external_id: str
+    closed: bool
+
+
+def _driver_rows(conn: Connection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run SQL written with ? placeholders on the connection's driver cursor; its rows."""
+    if conn.dialect.paramstyle != "qmark":  # psycopg's are %s
+        sql = sql.replace("?", "%s")
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()  # type: ignore[no-any-return]
+    finally:
+        cursor.close()
 
 
 def _replays(conn: Connection, intakes: Sequence[Intake]) -> dict[tuple[int, str], int]:

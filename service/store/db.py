@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -21,6 +23,32 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# A pooled connection that came back less than this long ago is handed out as is; an older
+# one is pinged first. SQLAlchemy's pool_pre_ping pings on every checkout: a round trip for
+# each intake batch and each thread read. The cost of the shortcut: if PostgreSQL restarts
+# within this second of a connection's last use, the first request on it answers 503 (as
+# during any outage) and SQLAlchemy then replaces every connection of the pool.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_if_idle(engine: Engine) -> None:
+    def returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle = time.monotonic() - record.info.get("idle_since", 0.0)
+        if idle <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool discards it and checks out another
+            raise DisconnectionError(str(exc)) from exc
+
+    event.listen(engine, "connect", returned)  # just made: as fresh as a returned one
+    event.listen(engine, "checkin", returned)
+    event.listen(engine, "checkout", checkout)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for SQLite (a file, WAL) or PostgreSQL (psycopg 3)."""
     if url.startswith("postgresql://"):
@@ -29,7 +57,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_size=10, max_overflow=10)
+    _ping_if_idle(engine)
+    return engine
 
 
 # Where a transaction notes the thread versions it bumped (records.note_thread_versions).
