@@ -149,6 +149,9 @@ class TrainOptions:
     raw_char_ngrams: tuple[int, int] | None = None  # e.g. (1, 5)
     raw_token_ngrams: tuple[int, int] | None = None  # e.g. (1, 2)
     raw_min_df: int = 1  # 2 drops n-grams seen in one training row: a smaller model
+    # > 0 (two labels only): also fit an NB-LR (features scaled by naive-Bayes log-count
+    # ratios) and keep the weighted average of both models' weights: still one linear model.
+    nb_blend: float = 0.0
     max_iter: int = 2000
 
     def to_dict(self) -> dict[str, Any]:
@@ -284,6 +287,40 @@ def data_hash(texts: Sequence[str], labels: Sequence[str], opts: TrainOptions) -
     return digest.hexdigest()[:10]
 
 
+def _nb_ratios(blocks: list[_Block], matrix: sparse.csr_matrix, y: list[str]) -> np.ndarray:
+    """Return the naive-Bayes log-count ratio of each column (1 on dense shape columns)."""
+    positive = np.array(y) == sorted(set(y))[1]  # sklearn's classes_[1]: the positive side
+    p = np.asarray(matrix[positive].sum(axis=0)).ravel() + 1.0
+    q = np.asarray(matrix[~positive].sum(axis=0)).ravel() + 1.0
+    shape = np.zeros(matrix.shape[1], dtype=bool)  # signed values: no count ratio there
+    offset = 0
+    for block in blocks:
+        size = len(block.vectorizer.vocabulary_)
+        shape[offset : offset + size] = isinstance(block.vectorizer, ShapeVectorizer)
+        offset += size
+    p[shape] = q[shape] = 1.0
+    ratios = np.log(p / p[~shape].sum()) - np.log(q / q[~shape].sum())
+    ratios[shape] = 1.0
+    return ratios
+
+
+def _blend_nb(
+    estimator: LogisticRegression,
+    matrix: sparse.csr_matrix,
+    y: list[str],
+    ratios: np.ndarray,
+    opts: TrainOptions,
+) -> None:
+    """Average the fitted weights with an NB-LR's, folded back onto the unscaled features."""
+    if len(estimator.classes_) != 2:
+        raise ValueError("nb_blend needs exactly two labels")
+    nb = LogisticRegression(C=opts.C, class_weight=opts.class_weight, max_iter=opts.max_iter)
+    nb.fit(matrix @ sparse.diags(ratios), y)
+    share = opts.nb_blend / (1.0 + opts.nb_blend)
+    estimator.coef_ = (1 - share) * estimator.coef_ + share * nb.coef_ * ratios
+    estimator.intercept_ = (1 - share) * estimator.intercept_ + share * nb.intercept_
+
+
 def _softmax_rows(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=-1, keepdims=True)
     np.exp(shifted, out=shifted)
@@ -348,6 +385,8 @@ class TextModel:
             C=opts.C, class_weight=opts.class_weight, max_iter=opts.max_iter
         )
         estimator.fit(matrix, y)
+        if opts.nb_blend > 0:
+            _blend_nb(estimator, matrix, y, _nb_ratios(blocks, matrix, y), opts)
         version = f"{version_prefix}-{data_hash(texts, labels, opts)}"
         meta = {"options": opts.to_dict(), "rows": len(texts), "updates": 0}
         return cls(blocks, estimator, version, meta)

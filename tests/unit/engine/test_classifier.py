@@ -246,3 +246,24 @@ def test_raw_blocks_are_optional() -> None:
     with_raw = TextModel.train(texts, labels, raw_char_ngrams=(2, 4), raw_token_ngrams=(1, 1))
     assert with_raw.n_features > without.n_features
     assert with_raw.version != without.version
+
+
+def test_nb_blend_is_one_linear_model_scored_exactly() -> None:
+    texts = [*RAW_PROBE[:5], *SPAM[:4], *CIVIL[:6]]
+    labels = ["spam"] * 9 + ["ham"] * 6
+    plain = TextModel.train(texts * 2, labels * 2, C=10.0, shape_weight=0.3)
+    blended = TextModel.train(texts * 2, labels * 2, C=10.0, shape_weight=0.3, nb_blend=0.5)
+    assert blended.n_features == plain.n_features
+    assert blended.version != plain.version
+    probe = [*texts, *(strip_diacritics(t) for t in texts), "", "Check out my channel!!!"]
+    fast = np.array([[blended.probabilities(t)[label] for label in blended.labels] for t in probe])
+    assert np.abs(fast - blended.predict_proba_many(probe)).max() < 1e-6
+    assert np.abs(fast - plain.predict_proba_many(probe)).max() > 1e-3
+    assert blended.predict("Nhà cái uy tín, nạp 100k nhận 100k") == "spam"
+
+
+def test_nb_blend_needs_two_labels() -> None:
+    with pytest.raises(ValueError, match="two labels"):
+        TextModel.train(
+            SPAM[:3] + CIVIL[:3] + ABUSE, ["spam"] * 3 + ["ham"] * 3 + ["abuse"] * 3, nb_blend=0.5
+        )
