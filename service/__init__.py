@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Flask, Response, g, request
 
 from service import limits, security
@@ -11,7 +9,7 @@ from service.api.fast_intake import FastIntake
 from service.checker import Checker
 from service.context import Services
 from service.errors import register_error_handlers
-from service.headers import REQUEST_ID_PATTERN, common_headers
+from service.headers import common_headers, request_id
 from service.logging import configure_logging
 from service.settings import Settings
 from service.ui import init_desk
@@ -75,8 +73,7 @@ def _register_api(app: Flask) -> None:
 # Both hooks run on every request, so they read the environ and the header list directly:
 # werkzeug's headers.get and setdefault raise and catch a KeyError for each missing header.
 def _assign_request_id() -> None:
-    given = request.environ.get("HTTP_X_REQUEST_ID", "")
-    g.request_id = given if REQUEST_ID_PATTERN.match(given) else secrets.token_hex(16)
+    g.request_id = request_id(request.environ.get("HTTP_X_REQUEST_ID", ""))
 
 
 def _common_headers(response: Response) -> Response:

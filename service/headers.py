@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
+import secrets
 from collections.abc import Iterable
 
 # A caller's X-Request-Id is kept when it looks like an id; otherwise the API makes one.
@@ -13,6 +16,33 @@ DEFAULT_HEADERS = (
     ("Referrer-Policy", "no-referrer"),
 )
 HSTS = "max-age=31536000; includeSubDomains"
+
+
+class _RequestIds:
+    """Unique ids for requests: a random prefix per process and a counter.
+
+    32 hex characters, as secrets.token_hex(16) gave, without a getrandom() system call per
+    request. The prefix is drawn again in a forked child, so two workers never share one.
+    """
+
+    def __init__(self) -> None:
+        self.renew()
+
+    def renew(self) -> None:
+        self._prefix = secrets.token_hex(8)
+        self._counter = itertools.count()
+
+    def __call__(self) -> str:
+        return f"{self._prefix}{next(self._counter):016x}"
+
+
+_new_request_id = _RequestIds()
+os.register_at_fork(after_in_child=_new_request_id.renew)
+
+
+def request_id(given: str) -> str:
+    """The caller's X-Request-Id when it looks like an id, else a new one."""
+    return given if REQUEST_ID_PATTERN.match(given) else _new_request_id()
 
 
 def common_headers(

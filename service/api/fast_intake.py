@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import json
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,7 +29,8 @@ from marshmallow import ValidationError
 from service.api.site import COMMENT_IN, IDEMPOTENCY_KEY_LENGTH, comment_body
 from service.auth import site_for_key
 from service.context import Services
-from service.headers import REQUEST_ID_PATTERN, common_headers
+from service.headers import common_headers
+from service.headers import request_id as new_request_id
 from service.limits import INTAKE_PATH, Caller, bearer_token, check
 from service.metrics import count_accepted
 from service.store.comments import NewComment
@@ -99,8 +99,7 @@ class FastIntake:
     def _accept(
         self, environ: WSGIEnvironment, start_response: StartResponse, submission: _Submission
     ) -> Iterable[bytes]:
-        given = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if REQUEST_ID_PATTERN.match(given) else secrets.token_hex(16)
+        request_id = new_request_id(environ.get("HTTP_X_REQUEST_ID", ""))
         svc = self._services
         caller = Caller(environ.get("REMOTE_ADDR") or "-", submission.api_key, submission.sent)
         try:
