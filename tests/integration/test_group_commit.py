@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from flask import Flask
 from redis import Redis
 from sqlalchemy import func, select
 
+from service import intake as intake_module
+from service.intake import Intake, Submission
 from service.models import Comment
 from service.queue import moderation_job_id
 from service.settings import Settings
@@ -112,3 +115,37 @@ def test_concurrent_submissions_are_all_stored_and_queued_once(
         assert redis.exists(f"rq:job:{moderation_job_id(comment_id)}")
     queued = redis.lrange(f"rq:queue:{settings.queue_name}", 0, -1)
     assert len(queued) == 30
+
+
+def _waiting(intake: Intake, count: int) -> None:
+    for n in range(count):
+        intake._waiting.put(Submission(1, _new(f"#{n}"), None, None, None))
+
+
+def _arriving_later(intake: Intake, seconds: float) -> threading.Thread:
+    late = threading.Timer(seconds, _waiting, (intake, 1))
+    late.start()
+    return late
+
+
+def test_in_a_storm_the_writer_waits_a_moment_for_the_next_comment(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(intake_module, "LINGER_SECONDS", 5.0)  # generous: a slow machine
+    intake = app.extensions["duyet"].intake
+    _waiting(intake, 2)
+    late = _arriving_later(intake, 0.05)
+    batch = intake._next_batch()
+    late.join()
+    assert batch is not None and len(batch) == 3
+
+
+def test_a_lone_comment_is_written_without_waiting(app: Flask, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(intake_module, "LINGER_SECONDS", 5.0)
+    intake = app.extensions["duyet"].intake
+    _waiting(intake, 1)
+    late = _arriving_later(intake, 0.05)
+    batch = intake._next_batch()
+    late.join()
+    assert batch is not None and len(batch) == 1
+    assert intake._waiting.qsize() == 1  # the late one is the next batch's
