@@ -122,30 +122,26 @@ def _waiting(intake: Intake, count: int) -> None:
         intake._waiting.put(Submission(1, _new(f"#{n}"), None, None, None))
 
 
-def _arriving_later(intake: Intake, seconds: float) -> threading.Thread:
-    late = threading.Timer(seconds, _waiting, (intake, 1))
+def _batch_with_one_late(app: Flask, monkeypatch: pytest.MonkeyPatch, waiting: int) -> tuple:
+    """The writer's next batch when `waiting` comments wait and one more comes 50 ms later."""
+    monkeypatch.setattr(intake_module, "LINGER_SECONDS", 5.0)  # generous: a slow machine
+    intake = app.extensions["duyet"].intake
+    _waiting(intake, waiting)
+    late = threading.Timer(0.05, _waiting, (intake, 1))
     late.start()
-    return late
+    batch = intake._next_batch()
+    late.join()
+    return batch, intake
 
 
 def test_in_a_storm_the_writer_waits_a_moment_for_the_next_comment(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(intake_module, "LINGER_SECONDS", 5.0)  # generous: a slow machine
-    intake = app.extensions["duyet"].intake
-    _waiting(intake, 2)
-    late = _arriving_later(intake, 0.05)
-    batch = intake._next_batch()
-    late.join()
+    batch, _ = _batch_with_one_late(app, monkeypatch, waiting=2)
     assert batch is not None and len(batch) == 3
 
 
 def test_a_lone_comment_is_written_without_waiting(app: Flask, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(intake_module, "LINGER_SECONDS", 5.0)
-    intake = app.extensions["duyet"].intake
-    _waiting(intake, 1)
-    late = _arriving_later(intake, 0.05)
-    batch = intake._next_batch()
-    late.join()
+    batch, intake = _batch_with_one_late(app, monkeypatch, waiting=1)
     assert batch is not None and len(batch) == 1
     assert intake._waiting.qsize() == 1  # the late one is the next batch's
