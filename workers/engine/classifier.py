@@ -7,7 +7,9 @@ without accents lands on the same unaccented features as an accented one. Option
 blocks read the comment with only NFC and lower case applied (char n-grams across words,
 whitespace tokens), where the punctuation, spacing and letter runs that normalization folds
 away survive.
-The model is a multinomial logistic regression whose own probabilities are used.
+The model is a multinomial logistic regression whose own probabilities are used; with two
+labels it may be averaged with an NB-LR fitted on the same features (``nb_blend``), folded
+into one set of weights.
 
 Scoring one comment goes through a small exact re-implementation of the sklearn transform
 and ``predict_proba`` (a dictionary lookup per n-gram and a sparse dot product), because
