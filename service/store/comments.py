@@ -308,15 +308,16 @@ class _ArticleRow(NamedTuple):
 
 
 def _driver_rows(conn: Connection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """Run SQL written with ? placeholders on the connection's driver cursor; its rows."""
+    """Run SQL written with ? placeholders as the driver's own SQL; its rows.
+
+    exec_driver_sql skips SQLAlchemy's compilation but keeps its error handling: a driver
+    error arrives as SQLAlchemy's (the API answers OperationalError 503, and an
+    IntegrityError sends the batch down the one-by-one road), and a dead connection is
+    invalidated rather than handed back to the pool.
+    """
     if conn.dialect.paramstyle != "qmark":  # psycopg's are %s
         sql = sql.replace("?", "%s")
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql, params)
-        return cursor.fetchall()  # type: ignore[no-any-return]
-    finally:
-        cursor.close()
+    return [tuple(row) for row in conn.exec_driver_sql(sql, tuple(params))]
 
 
 def _replays(conn: Connection, intakes: Sequence[Intake]) -> dict[tuple[int, str], int]:

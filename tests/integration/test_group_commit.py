@@ -14,6 +14,7 @@ from service.intake import Intake, Submission
 from service.models import Comment
 from service.queue import moderation_job_id
 from service.settings import Settings
+from service.store import comments as store_comments
 from service.store.comments import ArticleClosed, InvalidParent, NewComment, submit_many
 from tests.integration.conftest import SiteFixture, make_site, submit
 
@@ -145,3 +146,19 @@ def test_a_lone_comment_is_written_without_waiting(app: Flask, monkeypatch: pyte
     batch, intake = _batch_with_one_late(app, monkeypatch, waiting=1)
     assert batch is not None and len(batch) == 1
     assert intake._waiting.qsize() == 1  # the late one is the next batch's
+
+
+def test_a_key_stored_meanwhile_by_another_process_is_answered_as_a_replay(
+    app: Flask, site: SiteFixture, monkeypatch: pytest.MonkeyPatch
+):
+    db = app.extensions["duyet"].db
+    (first,) = submit_many(db, [(site.id, _new("Lần đầu."), "k-race")])
+    # As if another API process committed the key between this batch's lookup and insert:
+    # the batch's INSERT meets the unique constraint and the batch is stored one by one.
+    monkeypatch.setattr(store_comments, "_replays", lambda conn, intakes: {})
+    fresh, replay = submit_many(
+        db, [(site.id, _new("Một ý kiến khác."), None), (site.id, _new("Lần đầu."), "k-race")]
+    )
+    assert not isinstance(replay, Exception) and replay[1] is False
+    assert replay[0].id == first[0].id  # type: ignore[index]
+    assert not isinstance(fresh, Exception) and fresh[1] is True
