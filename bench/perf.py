@@ -262,6 +262,7 @@ def run(plan: Plan, database_url: str, work: Path, phases: tuple[str, ...] = PHA
     """Run the phases asked for (all by default) in their fixed order."""
     bench = Bench(plan, database_url, work)
     bench.notes["load_average_at_start"] = load_average()
+    bench.notes["cpu_speed"] = cpu_speed()
     try:
         seed.filler(bench.db, bench.site_id, plan.small - seed.stored(bench.db))
         bench.figures["small_stored"] = seed.stored(bench.db)
@@ -296,6 +297,21 @@ def run(plan: Plan, database_url: str, work: Path, phases: tuple[str, ...] = PHA
 
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def cpu_speed() -> str:
+    """How fast this machine runs Python today: the same VM type has measured 2x apart.
+
+    The CPU seconds of ten million additions in a Python loop (best of three); compare
+    absolute figures only between runs whose speed is alike, or use the ping ratios.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.process_time(), 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.process_time() - started)
+    return f"{best:.2f} s for 10M Python additions"
 
 
 def step(what: str) -> None:
