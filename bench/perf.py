@@ -263,6 +263,7 @@ def run(plan: Plan, database_url: str, work: Path, phases: tuple[str, ...] = PHA
     bench = Bench(plan, database_url, work)
     bench.notes["load_average_at_start"] = load_average()
     bench.notes["cpu_speed"] = cpu_speed()
+    stolen_before = cpu_ticks()
     try:
         seed.filler(bench.db, bench.site_id, plan.small - seed.stored(bench.db))
         bench.figures["small_stored"] = seed.stored(bench.db)
@@ -291,12 +292,24 @@ def run(plan: Plan, database_url: str, work: Path, phases: tuple[str, ...] = PHA
             bench.growth()
     finally:
         bench.notes["load_average_at_end"] = load_average()
+        bench.notes["cpu_stolen"] = stolen_share(stolen_before, cpu_ticks())
         bench.close()
     return bench
 
 
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time so far, by kind, from /proc/stat (user ... steal)."""
+    return [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+
+
+def stolen_share(before: list[int], after: list[int]) -> str:
+    """The share of CPU time the hypervisor gave to other guests between two readings."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return f"{100 * spent[7] / max(1, sum(spent)):.0f}% of the run's CPU time (steal)"
 
 
 def cpu_speed() -> str:
