@@ -45,6 +45,7 @@ class _Submission:
 
     site_id: int
     api_key: str
+    idempotency_key: str | None
     sent: dict[str, Any]  # the JSON body: the rate limits read its ip and author
     fields: dict[str, Any]  # what CommentIn loaded from it
 
@@ -94,7 +95,9 @@ class FastIntake:
             site_id = site_for_key(self._services.db, api_key)
         except Exception:  # the database is down, say: Flask tries again and answers it
             return None
-        return _Submission(site_id, api_key, sent, fields) if site_id is not None else None
+        if site_id is None:
+            return None
+        return _Submission(site_id, api_key, key, sent, fields)
 
     def _accept(
         self, environ: WSGIEnvironment, start_response: StartResponse, submission: _Submission
@@ -107,8 +110,9 @@ class FastIntake:
             if over:
                 raise over
             new = NewComment(**submission.fields)
-            key = environ.get("HTTP_IDEMPOTENCY_KEY")
-            comment, _ = svc.intake.submit(submission.site_id, new, key, request_id, deferred)
+            comment, _ = svc.intake.submit(
+                submission.site_id, new, submission.idempotency_key, request_id, deferred
+            )
         except Exception as exc:
             return self._error(environ, start_response, exc, request_id, submission.site_id)
         count_accepted(submission.site_id)
