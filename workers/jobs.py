@@ -7,9 +7,11 @@ second run finds nothing pending and stops.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from redis import Redis
 from rq import get_current_job
 
 from service.metrics import WEBHOOK_FAILURES, observe_decision
@@ -42,19 +44,46 @@ def moderate_comment(comment_id: int) -> str:
     """Decide one pending comment (and the queued ones behind it); return its new status.
 
     Returns 'skipped' if it was decided already. If the batch fails, the claimed neighbours
-    are queued again before RQ retries this job.
+    are queued again before RQ retries this job. While more jobs keep queuing up behind it,
+    the job goes on deciding them (see workers/batch.py).
     """
-    claimed = batch.claim_neighbours(runtime.redis())
+    redis = runtime.redis()
+    claimed = batch.claim_neighbours(redis)
     claimed.pop(comment_id, None)
     job = get_current_job()
     request_ids = {comment_id: job.meta.get("request_id") if job else None, **claimed}
+    statuses = _decide_claimed(request_ids, claimed)
+    _drain(redis)
+    return statuses.get(comment_id, "skipped")
+
+
+def _decide_claimed(
+    request_ids: dict[int, str | None], claimed: dict[int, str | None]
+) -> dict[int, str]:
     try:
-        statuses = decide_many(list(request_ids), request_ids)
+        return decide_many(list(request_ids), request_ids)
     except Exception:
-        if claimed:
+        if claimed:  # they were taken off the queue: give them jobs of their own again
             runtime.job_queue().moderate(list(claimed))
         raise
-    return statuses.get(comment_id, "skipped")
+
+
+def _drain(redis: Redis) -> None:
+    """Decide what queues up meanwhile, batch after batch, until empty or DRAIN_SECONDS.
+
+    The job's own comment is decided by then, so a failing later batch does not fail it:
+    that batch is queued again (or, with Redis away, found by the sweep) and draining stops.
+    """
+    deadline = time.monotonic() + batch.DRAIN_SECONDS
+    while time.monotonic() < deadline:
+        claimed = batch.claim_neighbours(redis, batch.BATCH_SIZE)
+        if not claimed:
+            return
+        try:
+            _decide_claimed(claimed, claimed)
+        except Exception:
+            log.exception("a drained batch of %d failed; queued again", len(claimed))
+            return
 
 
 def decide_many(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from redis import Redis
-from rq import Queue
+from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
 from service.models import AuditEntry, Comment, Decision
@@ -33,6 +33,30 @@ def test_a_deep_queue_is_decided_in_batches_exactly_once(app, client, site, work
         decided = s.scalar(select(func.count()).where(AuditEntry.action == "decide"))
     assert decided == 80
     assert "pending" not in _statuses(app)
+
+
+def test_a_busy_job_drains_what_queues_behind_its_batch(
+    app, client, site, redis: Redis, settings, monkeypatch
+):
+    # With batches of 4, the first job's own batch is 4 comments; the other 6 jobs are what
+    # would queue up while every worker is busy, and the same job goes on to decide them.
+    monkeypatch.setattr(batch, "BATCH_SIZE", 4)
+    ids = [submit(client, site, f"Góp ý số {n} về giờ họp chợ.")["id"] for n in range(10)]
+    queue = Queue(settings.queue_name, connection=redis)
+    SimpleWorker([queue], connection=redis).work(burst=True, max_jobs=1)
+    assert queue.count == 0
+    assert _decisions_per_comment(app) == {comment_id: 1 for comment_id in ids}
+
+
+def test_draining_stops_at_its_deadline(app, client, site, redis: Redis, settings, monkeypatch):
+    monkeypatch.setattr(batch, "BATCH_SIZE", 4)
+    monkeypatch.setattr(batch, "DRAIN_SECONDS", 0.0)
+    for n in range(10):
+        submit(client, site, f"Góp ý số {n} về giờ họp chợ.")
+    queue = Queue(settings.queue_name, connection=redis)
+    SimpleWorker([queue], connection=redis).work(burst=True, max_jobs=1)
+    assert queue.count == 6  # its own batch only
+    assert _statuses(app).count("pending") == 6
 
 
 def test_comments_claimed_by_a_worker_that_died_are_swept_and_decided_once(
