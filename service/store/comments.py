@@ -7,14 +7,14 @@ import unicodedata
 from collections.abc import Callable, ItemsView, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Dialect, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Dialect, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, DuyetError, NotFound
-from service.models import Article, Comment, Report, Site, Status, utcnow
+from service.models import Article, Comment, Report, Site, Status, table_of, utcnow
 from service.site_config import site_config
 from service.store.db import Database
 from service.store.records import audit, touch_thread, transition
@@ -238,8 +238,8 @@ def _multi_insert_sql(dialect: Dialect, rows: int) -> str:
 
 
 # The batch's statements, built once: constructing a statement costs more than running it.
-_COMMENTS = cast(Table, Comment.__table__)
-_ARTICLES = cast(Table, Article.__table__)
+_COMMENTS = table_of(Comment)
+_ARTICLES = table_of(Article)
 # The columns _row() fills, in its order: what the batch INSERT writes.
 _INSERTED = (
     "site_id",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, insert, or_, select, update
+from sqlalchemy import BindParameter, Connection, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, NotFound
@@ -19,6 +19,7 @@ from service.models import (
     Site,
     Status,
     TrainingExample,
+    table_of,
     utcnow,
 )
 from service.site_config import site_config
@@ -282,11 +283,15 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
         by_status.setdefault(VERDICT_STATUS[d.verdict], []).append(d)
     done: list[tuple[SystemDecision, Status]] = []
     with db.transaction() as s:
+        # Core statements on the session's connection: the ORM layer would add ~0.2 ms a
+        # statement to a path that runs five per batch and needs none of its bookkeeping.
+        conn = s.connection()
         for status, group in by_status.items():
             ids = [d.comment.id for d in group]
-            moved = set(s.scalars(_DECIDE, {"ids": ids, "new_status": status.value, "now": now}))
+            params = {"ids": ids, "new_status": status.value, "now": now}
+            moved = set(conn.execute(_DECIDE, params).scalars())
             done += [(d, status) for d in group if d.comment.id in moved]
-        _add_decision_rows(s, done, now)
+        _add_decision_rows(conn, done, now)
         outcomes = [_outcome(d.comment, status, now) for d, status in done]
         _touch_threads(s, {o.comment.article_id for o in outcomes if o.status == Status.APPROVED})
     return outcomes
@@ -299,40 +304,41 @@ def _touch_threads(s: Session, article_ids: set[int]) -> None:
     two workers that publish on the same articles from deadlocking on PostgreSQL.
     """
     if article_ids:
-        note_thread_versions(s, s.execute(_TOUCH_THREADS, {"ids": sorted(article_ids)}))
+        rows = s.connection().execute(_TOUCH_THREADS, {"ids": sorted(article_ids)})
+        note_thread_versions(s, rows)
 
 
+_COMMENTS, _ARTICLES = table_of(Comment), table_of(Article)
+_INSERT_DECISIONS, _INSERT_AUDIT = insert(table_of(Decision)), insert(table_of(AuditEntry))
 _DECIDE = (
-    update(Comment)
-    .where(Comment.id.in_(_IDS), Comment.status == Status.PENDING.value)
+    update(_COMMENTS)
+    .where(_COMMENTS.c.id.in_(_IDS), _COMMENTS.c.status == Status.PENDING.value)
     .values(status=bindparam("new_status"), updated_at=bindparam("now"))
-    .returning(Comment.id)
-    .execution_options(synchronize_session=False)
+    .returning(_COMMENTS.c.id)
 )
 _TOUCH_THREADS = (
-    update(Article)
+    update(_ARTICLES)
     .where(
-        Article.id.in_(
-            select(Article.id)
-            .where(Article.id.in_(_IDS))
-            .order_by(Article.id)
+        _ARTICLES.c.id.in_(
+            select(_ARTICLES.c.id)
+            .where(_ARTICLES.c.id.in_(_IDS))
+            .order_by(_ARTICLES.c.id)
             .with_for_update()
             .scalar_subquery()
         )
     )
-    .values(thread_version=Article.thread_version + 1)
-    .returning(Article.id, Article.thread_version)
-    .execution_options(synchronize_session=False)
+    .values(thread_version=_ARTICLES.c.thread_version + 1)
+    .returning(_ARTICLES.c.id, _ARTICLES.c.thread_version)
 )
 
 
 def _add_decision_rows(
-    s: Session, done: list[tuple[SystemDecision, Status]], now: datetime
+    conn: Connection, done: list[tuple[SystemDecision, Status]], now: datetime
 ) -> None:
     if not done:
         return
-    s.execute(
-        insert(Decision),
+    conn.execute(
+        _INSERT_DECISIONS,
         [
             {
                 "comment_id": d.comment.id,
@@ -347,8 +353,8 @@ def _add_decision_rows(
             for d, _ in done
         ],
     )
-    s.execute(
-        insert(AuditEntry),
+    conn.execute(
+        _INSERT_AUDIT,
         [
             {
                 "site_id": d.comment.site_id,
