@@ -2,12 +2,14 @@
 
 A request thread hands its comment to the process's intake writer and waits. The writer
 takes every submission waiting at that moment, stores them all in one transaction (one
-multi-row INSERT), queues their moderation jobs in one Redis pipeline, and wakes each
-request with its own outcome. When intake is quiet a batch holds one comment and costs what
-a direct call would; in a storm the rate-limit count, the article lookup, the commit and the
-job pipeline are paid once per batch instead of once per comment, and only one thread per
-process contends for the database's write lock. The guarantee is unchanged: a request
-answers 202 only after the transaction holding its comment committed.
+multi-row INSERT), then hands the batch to the process's job queuer, which queues their
+moderation jobs in one Redis script and wakes each request with its own outcome; meanwhile
+the writer is already storing the next batch. When intake is quiet a batch holds one
+comment and costs what a direct call would; in a storm the rate-limit count, the article
+lookup, the commit and the job script are paid once per batch instead of once per comment,
+and only one thread per process contends for the database's write lock. The guarantee is
+unchanged: a request answers 202 only after the transaction holding its comment committed
+and its job was handed to Redis (or Redis refused it, and the sweep will queue it).
 """
 
 from __future__ import annotations
@@ -98,11 +100,26 @@ class Intake:
             self._writer.start()
 
     def _write_forever(self) -> None:
-        while True:
-            batch = self._next_batch()
-            if batch is None:
-                return
-            self._write(batch)
+        # Two stages: while this thread stores batch k+1 (the commit waits on the disk),
+        # the queuer sends batch k's jobs to Redis and wakes its requests.
+        stored: queue.SimpleQueue[list[Submission] | None] = queue.SimpleQueue()
+        queuer = threading.Thread(target=self._queue_forever, args=(stored,), name="duyet-jobs")
+        queuer.daemon = True
+        queuer.start()
+        try:
+            while (batch := self._next_batch()) is not None:
+                self._write(batch)
+                stored.put(batch)
+        finally:
+            stored.put(None)  # the queuer finishes what it was handed, then exits
+
+    def _queue_forever(self, stored: queue.SimpleQueue[list[Submission] | None]) -> None:
+        while (batch := stored.get()) is not None:
+            try:
+                self._queue_jobs(batch)
+            finally:
+                for sub in batch:
+                    sub.done.release()
 
     def _next_batch(self) -> list[Submission] | None:
         while True:
@@ -130,16 +147,12 @@ class Intake:
         return batch
 
     def _write(self, batch: list[Submission]) -> None:
+        """Count the batch's limits and store what is within them; each gets its outcome."""
         try:
-            accepted = self._within_limits(batch)
-            self._store(accepted)
-            self._queue_jobs(accepted)
+            self._store(self._within_limits(batch))
         except Exception as exc:  # the database is down, say: every request gets the error
             for sub in batch:
                 sub.outcome = sub.outcome or exc
-        finally:
-            for sub in batch:
-                sub.done.release()
 
     def _within_limits(self, batch: list[Submission]) -> list[Submission]:
         verdicts = count_deferred(self.jobs.redis, [sub.limits for sub in batch])
@@ -158,7 +171,9 @@ class Intake:
             sub.outcome = outcome
 
     def _queue_jobs(self, batch: list[Submission]) -> None:
-        # Only comments created now get a job: an idempotent replay has one already.
+        # Only comments created now get a job: an idempotent replay has one already, and a
+        # refused or failed comment has none. Redis refusing is logged, never raised: the
+        # comments are stored, and the sweep queues them.
         for bulk in (False, True):
             created = [
                 (sub.outcome[0].id, sub.request_id)
