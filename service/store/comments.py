@@ -154,7 +154,7 @@ def submit_many(db: Database, intakes: Sequence[Intake]) -> list[Submitted | Duy
 
 def _store_batch(db: Database, intakes: Sequence[Intake]) -> list[_Outcome] | None:
     """Store the batch in one transaction on one connection; None if an article is missing."""
-    with db.engine.begin() as conn:
+    with db.hot_writer(), db.engine.begin() as conn:
         articles = _find_articles(conn, intakes)
         if any((site_id, new.article_id) not in articles for site_id, new, _ in intakes):
             return None

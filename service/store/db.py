@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -66,6 +68,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _writers_lock_path(engine: Engine) -> str | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return f"{database}-writers.lock"
+
+
 # Where a transaction notes the thread versions it bumped (records.note_thread_versions).
 THREAD_VERSIONS = "duyet.thread_versions"
 
@@ -81,6 +90,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self._writers_lock = _writers_lock_path(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.on_thread_versions: Callable[[dict[int, int]], None] | None = None
 
@@ -97,6 +107,27 @@ class Database:
             bumped = session.info.pop(THREAD_VERSIONS, None)
         if bumped and self.on_thread_versions:
             self.on_thread_versions(bumped)
+
+    @contextmanager
+    def hot_writer(self) -> Iterator[None]:
+        """Take SQLite's one write turn in arrival order, across processes; no-op elsewhere.
+
+        SQLite lets one transaction write at a time, and a writer that finds the lock taken
+        sleeps in its busy handler for 1, 2, 5 ... up to 100 ms before it looks again, while
+        the lock may have been free for most of that. The hot writers (the intake batch,
+        the workers' decisions) queue on a file lock instead: the kernel wakes the next one
+        the moment the current one closes it. PostgreSQL's writers lock rows, not the
+        database, so there it holds nothing.
+        """
+        if self._writers_lock is None:
+            yield
+            return
+        fd = os.open(self._writers_lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # blocks without the GIL
+            yield
+        finally:
+            os.close(fd)  # closing the file releases the lock
 
     def dispose(self) -> None:
         self.engine.dispose()
