@@ -25,7 +25,12 @@ def table(backend: str, f: dict[str, float], rss: dict[str, float], large: int) 
     intake_growth = _ratio(g("large_intake_rps"), g("intake_rps"))
     decide_growth = _ratio(g("large_dps"), g("small_dps"))
     rows = [
-        ("bare Flask ping, req/s (same gunicorn 2x8)", _n(g("ping_rps")), "reference", ""),
+        (
+            "bare Flask ping, req/s (same gunicorn 2x8): before / after intake, mean",
+            f"{_n(g('ping_before_rps'))} / {_n(g('ping_after_rps'))}, {_n(g('ping_rps'))}",
+            "reference",
+            "",
+        ),
         (
             "intake: accepted comments/s (32 conn)",
             _n(g("intake_rps")),
@@ -56,6 +61,12 @@ def table(backend: str, f: dict[str, float], rss: dict[str, float], large: int) 
             f"{_n(g('read_rps'))}, {_n(g('read_p99'), 1)}",
             ">= 3,000, <= 30",
             _ok(g("read_rps") >= 3000 and g("read_p99") <= 30),
+        ),
+        (
+            "read path / ping (the issue's machine: 3,000 of 8,100 = 0.37)",
+            _n(_ratio(g("read_rps"), g("ping_rps")), 2),
+            "context",
+            "",
         ),
         (
             f"intake at {_n(g('large_stored'))} vs {_n(g('small_stored'))} stored",
