@@ -68,6 +68,23 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+HOT_WRITER_WAIT_SECONDS = 1.0  # a hot transaction holds the lock for milliseconds
+
+
+def _lock_for_a_while(fd: int, seconds: float) -> bool:
+    """flock fd, trying every 0.1-1 ms for up to seconds; whether it was taken."""
+    deadline, pause = time.monotonic() + seconds, 0.0001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.001)
+
+
 def _writers_lock_path(engine: Engine) -> str | None:
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
@@ -110,24 +127,26 @@ class Database:
 
     @contextmanager
     def hot_writer(self) -> Iterator[None]:
-        """Take SQLite's one write turn in arrival order, across processes; no-op elsewhere.
+        """Take SQLite's one write turn across processes, looking often; no-op elsewhere.
 
         SQLite lets one transaction write at a time, and a writer that finds the lock taken
         sleeps in its busy handler for 1, 2, 5 ... up to 100 ms before it looks again, while
         the lock may have been free for most of that. The hot writers (the intake batch,
-        the workers' decisions) queue on a file lock instead: the kernel wakes the next one
-        the moment the current one closes it. PostgreSQL's writers lock rows, not the
-        database, so there it holds nothing.
+        the workers' decisions) first queue on a file lock, looking again within a
+        millisecond. After HOT_WRITER_WAIT_SECONDS they go ahead without it: someone else
+        (a backup, an operator's shell) holds SQLite's lock, and SQLite's own busy timeout
+        then answers, as it always did, instead of every writer queueing behind the one
+        that waits for it. PostgreSQL's writers lock rows, not the database: no-op there.
         """
         if self._writers_lock is None:
             yield
             return
         fd = os.open(self._writers_lock, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # blocks without the GIL
+            _lock_for_a_while(fd, HOT_WRITER_WAIT_SECONDS)
             yield
         finally:
-            os.close(fd)  # closing the file releases the lock
+            os.close(fd)  # closing the file releases the lock, if it was taken
 
     def dispose(self) -> None:
         self.engine.dispose()
