@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from service.store import Database
+from service.store import db as db_module
 
 FULL = 2  # PRAGMA synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
 
@@ -60,3 +61,29 @@ def test_postgresql_writers_do_not_queue(postgres_ready: str) -> None:
             pass
     finally:
         database.dispose()
+
+
+def test_a_hot_writer_goes_ahead_when_the_lock_is_held_too_long(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # Whoever holds SQLite's own lock meanwhile is then met by SQLite's busy timeout (a 503),
+    # rather than every writer queueing behind one that waits for it.
+    monkeypatch.setattr(db_module, "HOT_WRITER_WAIT_SECONDS", 0.2)
+    url = f"sqlite:///{tmp_path / 'duyet.db'}"
+    first, second = Database(url), Database(url)
+    order: list[str] = []
+    holding, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with first.hot_writer():
+            holding.set()
+            done.wait(10)
+            order.append("first out")
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(5)
+    _enter(second, order)  # returns after ~0.2 s, the lock still held
+    done.set()
+    holder.join(5)
+    assert order == ["second in", "first out"]
