@@ -12,6 +12,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
+from service.heap import freeze_startup_objects
 from service.metrics import mark_process_dead
 
 worker_class = "gthread"
@@ -78,3 +79,8 @@ logconfig_dict: dict[str, Any] = {
 def child_exit(server: Any, worker: Any) -> None:
     """Drop an exited worker's live gauges from the Prometheus multiprocess directory."""
     mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker: Any) -> None:
+    """The app is built: keep its objects out of the collector's full passes (service/heap.py)."""
+    freeze_startup_objects()

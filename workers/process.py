@@ -12,6 +12,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue, SimpleWorker
 
 from service import metrics
+from service.heap import freeze_startup_objects
 from service.logging import configure_logging
 from service.settings import Settings
 from service.store import Database
@@ -39,6 +40,7 @@ def run_worker(burst: bool = False) -> int:
     configure_logging(settings)
     redis = Redis.from_url(settings.redis_url_or_local)
     _warm_up_engine()
+    freeze_startup_objects()  # the model's arrays and vocabulary, walked by every full pass
     # Order is priority: a flood waiting on the bulk queue never delays a normal comment.
     names = (settings.queue_name, settings.webhook_queue_name, settings.bulk_queue_name)
     queues = [Queue(name, connection=redis) for name in names]
