@@ -3,7 +3,7 @@
     python -m bench.perf [--quick] [--postgres postgresql://postgres@127.0.0.1:5432]
 
 Starts an embedded Redis, a fresh database (SQLite file, or a `duyet_bench` PostgreSQL
-database created and dropped here), gunicorn gthread 2x8 and two `duyet worker`s, drives
+database created and dropped here), gunicorn gthread 2x16 and two `duyet worker`s, drives
 them with wrk and a paced sender, and prints one table. See docs/performance.md.
 """
 
@@ -77,7 +77,9 @@ class Bench:
         self.api = procs.gunicorn(
             "api", "workers.wsgi:create()", self.port, self.env, self.work, conf=True
         )
-        self.rss.watch("api", self.api.children())
+        workers = self.api.children()
+        self.rss.watch("api", workers)
+        self.rss.watch("intake_writer", [w for pid in workers for w in procs.children_of(pid)])
 
     @contextmanager
     def workers(self) -> Iterator[list[procs.Proc]]:
@@ -105,17 +107,29 @@ class Bench:
         additions between runs minutes apart; one ping taken 15 s before intake could
         flatter or wrong the ratio by a quarter.
         """
-        port = free_port()
-        proc = procs.gunicorn("ping", "bench.ping_app:app", port, self.env, self.work, conf=False)
-        try:
-            url = f"http://127.0.0.1:{port}/ping"
-            self.figures[label] = load.wrk(url, self.plan.wrk_seconds).ok_per_second
-        finally:
-            proc.stop()
+        self.figures[label] = self.ping_rate(procs.GUNICORN_FLAGS)
         taken = [
             self.figures[k] for k in ("ping_before_rps", "ping_after_rps") if k in self.figures
         ]
         self.figures["ping_rps"] = sum(taken) / len(taken)
+
+    def ping_at_issue_settings(self) -> None:
+        """The ping under gthread 2x8, where issue 6 measured its bare limits: context only.
+
+        The service runs 16 threads a worker (service/gunicorn_conf.py); this shows the
+        reference the ratio divides by is not one that more threads slowed down.
+        """
+        self.figures["ping_issue_rps"] = self.ping_rate(procs.ISSUE_FLAGS)
+
+    def ping_rate(self, flags: list[str]) -> float:
+        port = free_port()
+        proc = procs.gunicorn(
+            "ping", "bench.ping_app:app", port, self.env, self.work, conf=False, flags=flags
+        )
+        try:
+            return load.wrk(f"http://127.0.0.1:{port}/ping", self.plan.wrk_seconds).ok_per_second
+        finally:
+            proc.stop()
 
     def intake(self, label: str) -> int:
         """Post as fast as 32 connections go, workers stopped; return the last id before."""
@@ -289,6 +303,8 @@ def run(plan: Plan, database_url: str, work: Path, phases: tuple[str, ...] = PHA
             if "ping" in phases:
                 step("ping reference again")
                 bench.ping("ping_after_rps")
+                step("ping under the issue's gthread 2x8, for context")
+                bench.ping_at_issue_settings()
         if "decisions" in phases:
             step("decisions")
             bench.decisions("small", since)

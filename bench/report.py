@@ -20,14 +20,23 @@ def _ratio(a: float, b: float) -> float:
 def table(backend: str, f: dict[str, float], rss: dict[str, float], large: int) -> str:
     """Render the figures as a Markdown table."""
     g = lambda key: f.get(key, float("nan"))  # noqa: E731
-    ping_ratio = _ratio(g("intake_rps"), g("ping_rps"))
+    # The ratio divides by the faster of the two pings: the service's 16 threads a worker
+    # must not earn a better ratio by slowing the reference down.
+    reference = max(g("ping_rps"), g("ping_issue_rps")) if "ping_issue_rps" in f else g("ping_rps")
+    ping_ratio = _ratio(g("intake_rps"), reference)
     rq_ratio = _ratio(g("small_dps"), g("reference_dps"))
     intake_growth = _ratio(g("large_intake_rps"), g("intake_rps"))
     decide_growth = _ratio(g("large_dps"), g("small_dps"))
     rows = [
         (
-            "bare Flask ping, req/s (same gunicorn 2x8): before / after intake, mean",
+            "bare Flask ping, req/s (same gunicorn 2x16): before / after intake, mean",
             f"{_n(g('ping_before_rps'))} / {_n(g('ping_after_rps'))}, {_n(g('ping_rps'))}",
+            "reference",
+            "",
+        ),
+        (
+            "bare Flask ping under the issue's gthread 2x8, req/s",
+            _n(g("ping_issue_rps")),
             "reference",
             "",
         ),
@@ -37,7 +46,12 @@ def table(backend: str, f: dict[str, float], rss: dict[str, float], large: int) 
             ">= 2,000",
             _ok(g("intake_rps") >= 2000),
         ),
-        ("intake / ping", _n(ping_ratio, 2), ">= 0.25", _ok(ping_ratio >= 0.25)),
+        (
+            "intake / ping (the faster of the two)",
+            _n(ping_ratio, 2),
+            ">= 0.25",
+            _ok(ping_ratio >= 0.25),
+        ),
         (
             "intake latency p50 / p99, ms",
             f"{_n(g('intake_p50'), 1)} / {_n(g('intake_p99'), 1)}",
@@ -82,6 +96,9 @@ def table(backend: str, f: dict[str, float], rss: dict[str, float], large: int) 
         ),
         ("peak RSS per API process, MB", _n(rss.get("api", float("nan"))), "<= 150",
          _ok(rss.get("api", 1e9) <= 150)),
+        ("peak RSS per intake writer process (one beside each API process), MB",
+         _n(rss.get("intake_writer", float("nan"))), "<= 150",
+         _ok(rss.get("intake_writer", 1e9) <= 150)),
         ("peak RSS per worker process, MB", _n(rss.get("worker", float("nan"))), "<= 300",
          _ok(rss.get("worker", 1e9) <= 300)),
     ]  # fmt: skip

@@ -8,6 +8,7 @@ from flask import current_app
 from redis import Redis
 
 from service.intake import Intake
+from service.intake_writer import WriterProcess
 from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database
@@ -32,7 +33,8 @@ class Services:
         db, queue = Database(settings.database_url), JobQueue(redis, settings)
         versions = ThreadVersions(redis)
         db.on_thread_versions = versions.publish
-        return cls(settings, db, redis, queue, Intake(db, queue), versions)
+        process = WriterProcess(settings) if settings.intake_writer_process else None
+        return cls(settings, db, redis, queue, Intake(db, queue, process), versions)
 
 
 def services() -> Services:

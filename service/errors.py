@@ -25,6 +25,18 @@ class DuyetError(Exception):
         self.message = message
         self.errors = errors
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross from the intake writer process whole, whatever a subclass's __init__
+        # takes (TooManyRequests' retry_after): pickle's default calls it with args alone.
+        return (_rebuilt, (type(self), self.__dict__))
+
+
+def _rebuilt(kind: type[DuyetError], state: dict[str, Any]) -> DuyetError:
+    error = kind.__new__(kind)
+    error.args = (state["message"],)
+    error.__dict__.update(state)
+    return error
+
 
 class NotFound(DuyetError):
     status = 404

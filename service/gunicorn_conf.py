@@ -19,13 +19,17 @@ worker_class = "gthread"
 # Load the app in each worker, after the fork: prometheus-client's multiprocess files
 # and the model are per process.
 preload_app = False
-# A worker keeps at most twice its threads' connections (8 threads by default; `duyet serve`
+# 16 threads per worker: with the intake writer in its own process (service/intake_writer.py)
+# a request thread mostly waits for its batch's commit, and 16 waiting threads make batches
+# big enough to keep both cores busy (8 left the machine ~20% idle in a storm; see
+# docs/performance.md). A worker keeps at most twice its threads' connections (`duyet serve`
 # passes 2 x --threads). gunicorn's default of 1,000 let whichever worker woke first take
 # every keep-alive connection of a busy client, leaving the other process idle: the thread
 # read measured 1,000 req/s with one process busy and 3,600-3,900 with both. More
 # connections than threads only queue inside the worker anyway; past the cap they wait
 # in the kernel's backlog, and gunicorn closes idle keep-alive ones first.
-worker_connections = 16
+threads = 16
+worker_connections = 32
 accesslog = "-"
 ACCESS_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s ua="%(a)s"'
 access_log_format = ACCESS_FORMAT
@@ -82,5 +86,12 @@ def child_exit(server: Any, worker: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
-    """The app is built: keep its objects out of the collector's full passes (service/heap.py)."""
+    """The app is built: start its intake writer process, and freeze what start-up made.
+
+    Started here so that the first comment does not wait for it; frozen so that the
+    collector's full passes skip the app's objects (service/heap.py).
+    """
+    services = getattr(worker, "wsgi", None) and worker.wsgi.extensions.get("duyet")
+    if services is not None:
+        services.intake.start()
     freeze_startup_objects()

@@ -10,6 +10,11 @@ lookup, the commit and the job script are paid once per batch instead of once pe
 and only one thread per process contends for the database's write lock. The guarantee is
 unchanged: a request answers 202 only after the transaction holding its comment committed
 and its job was handed to Redis (or Redis refused it, and the sweep will queue it).
+
+Who stores a batch: under `duyet serve`, the API process's intake writer process
+(service/intake_writer.py), so that the commit and the round trips do not wait for this
+process's GIL; without one (Settings.intake_writer_process off: the tests' in-process apps),
+the writer thread here, with a queuer thread beside it.
 """
 
 from __future__ import annotations
@@ -18,11 +23,15 @@ import os
 import queue
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from service.limit_counts import Deferred, count_deferred, too_many
 from service.queue import JobQueue
 from service.store import Database
 from service.store.comments import NewComment, Submitted, submit_many
+
+if TYPE_CHECKING:
+    from service.intake_writer import WriterProcess
 
 MAX_BATCH = 64
 # A writer with nothing to do exits after this long; the next submission starts another.
@@ -58,9 +67,12 @@ class Submission:
 class Intake:
     """The per-process intake writer; `submit` is what the API's POST /v1/comments calls."""
 
-    def __init__(self, db: Database, jobs: JobQueue) -> None:
+    def __init__(self, db: Database, jobs: JobQueue, process: WriterProcess | None = None) -> None:
         self.db = db
         self.jobs = jobs
+        # Where batches are stored and queued: the intake writer process when there is one
+        # (service/intake_writer.py: production), else this process's writer and queuer.
+        self.process = process
         self._waiting: queue.SimpleQueue[Submission] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
@@ -88,6 +100,11 @@ class Intake:
         assert submission.outcome is not None
         return submission.outcome
 
+    def start(self) -> None:
+        """Start the writer process now, so that the first comment does not wait for it."""
+        if self.process is not None:
+            self.process.start()
+
     def _ensure_writer(self) -> None:
         with self._lock:
             # After a fork the parent's thread does not exist in the child: start our own.
@@ -100,6 +117,20 @@ class Intake:
             self._writer.start()
 
     def _write_forever(self) -> None:
+        if self.process is not None:
+            self._hand_over_forever(self.process)
+        else:
+            self._write_here_forever()
+
+    def _hand_over_forever(self, process: WriterProcess) -> None:
+        while (batch := self._next_batch()) is not None:
+            try:
+                process.store_and_queue(batch)
+            finally:
+                for sub in batch:
+                    sub.done.release()
+
+    def _write_here_forever(self) -> None:
         # Two stages: while this thread stores batch k+1 (the commit waits on the disk),
         # the queuer sends batch k's jobs to Redis and wakes its requests.
         stored: queue.SimpleQueue[list[Submission] | None] = queue.SimpleQueue()
@@ -108,7 +139,7 @@ class Intake:
         queuer.start()
         try:
             while (batch := self._next_batch()) is not None:
-                self._write(batch)
+                self.store(batch)
                 stored.put(batch)
         finally:
             stored.put(None)  # the queuer finishes what it was handed, then exits
@@ -116,7 +147,7 @@ class Intake:
     def _queue_forever(self, stored: queue.SimpleQueue[list[Submission] | None]) -> None:
         while (batch := stored.get()) is not None:
             try:
-                self._queue_jobs(batch)
+                self.queue_jobs(batch)
             finally:
                 for sub in batch:
                     sub.done.release()
@@ -146,7 +177,7 @@ class Intake:
                     break
         return batch
 
-    def _write(self, batch: list[Submission]) -> None:
+    def store(self, batch: list[Submission]) -> None:
         """Count the batch's limits and store what is within them; each gets its outcome."""
         try:
             self._store(self._within_limits(batch))
@@ -170,7 +201,8 @@ class Intake:
         for sub, outcome in zip(batch, submit_many(self.db, intakes), strict=True):
             sub.outcome = outcome
 
-    def _queue_jobs(self, batch: list[Submission]) -> None:
+    def queue_jobs(self, batch: list[Submission]) -> None:
+        """Queue the moderation jobs of the batch's new comments (after store)."""
         # Only comments created now get a job: an idempotent replay has one already, and a
         # refused or failed comment has none. Redis refusing is logged, never raised: the
         # comments are stored, and the sweep queues them.

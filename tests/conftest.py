@@ -91,6 +91,10 @@ def settings(
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.setenv("DUYET_SWEEP_MIN_AGE", "0")
+    # In-process apps store comments in a thread: an intake writer process per app would
+    # be hundreds of processes. Its own tests (test_intake_writer.py) and every suite that
+    # runs `duyet serve` (faults, e2e) use the process.
+    monkeypatch.setenv("DUYET_INTAKE_WRITER_PROCESS", "false")
     runtime.reset()
     yield Settings.from_env()
     runtime.reset()

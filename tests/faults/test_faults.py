@@ -4,18 +4,20 @@ restarted from its append-only file, a webhook receiver that is down or slow."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from redis import Redis
 from rq import Queue
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
-from service.models import AuditEntry
+from service.models import AuditEntry, Comment
 from service.store import accounts
 from tests.faults.conftest import Cluster, Figures
 
@@ -87,6 +89,38 @@ def test_intake_while_the_database_is_down_answers_503_and_writes_nothing(cluste
     figures.notes["rows in the database"] = sum(1 for st, _, _ in rows.values() if st != "missing")
     _assert_nothing_lost(figures)
     assert figures.notes["rows in the database"] == figures.accepted  # nothing half-written
+
+
+def _stored(cluster: Cluster) -> int:
+    with cluster.db.transaction() as s:
+        return int(s.scalar(select(func.count()).select_from(Comment)) or 0)
+
+
+def _children(pid: int) -> list[int]:
+    """The process's children, whichever of its threads started them."""
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    return sorted(int(child) for task in tasks for child in (task / "children").read_text().split())
+
+
+def test_an_intake_writer_killed_mid_storm_is_replaced_and_loses_nothing(cluster):
+    figures = Figures("intake writer killed with SIGKILL during submission", _db_name(cluster))
+    cluster.start_api()
+    cluster.start_worker()
+    assert cluster.api is not None
+    (api_worker,) = _children(cluster.api.pid)  # gunicorn's master, then its one worker
+    (writer,) = _children(api_worker)
+    with ThreadPoolExecutor(4) as pool:
+        sending = [pool.submit(cluster.submit, 60, figures, f"[storm {n}] ") for n in range(4)]
+        while _stored(cluster) < 40 and not all(f.done() for f in sending):
+            time.sleep(0.01)
+        assert not all(f.done() for f in sending), "the storm ended before the kill"
+        os.kill(writer, signal.SIGKILL)  # the API process starts another for its next batch
+        ids = [i for part in sending for i in part.result()]
+    figures.notes["503 for the batch in flight"] = figures.refused_503
+    cluster.wait_decided(ids, figures, timeout=45)
+    _assert_nothing_lost(figures)
+    assert figures.accepted + figures.refused_503 == figures.sent == 240
+    assert _children(api_worker) and _children(api_worker) != [writer]
 
 
 class _database_outage:

@@ -1,0 +1,158 @@
+"""The intake writer process (service/intake_writer.py): the same answers, from another process.
+
+These apps store comments as `duyet serve` does, through a writer process of their own
+(the other in-process tests use the writer thread). The fault suite covers the same road
+under gunicorn.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from redis import Redis
+from sqlalchemy import func, select, text
+
+from service.models import Comment
+from service.queue import moderation_job_id
+from service.settings import Settings
+from tests.integration.conftest import SiteFixture, submit
+from workers.wsgi import create
+
+
+def _with_process(settings: Settings, **changes: Any) -> Flask:
+    app = create(settings.with_overrides(intake_writer_process=True, **changes))
+    app.extensions["duyet"].intake.start()
+    return app
+
+
+def _stop(app: Flask) -> None:
+    app.extensions["duyet"].intake.process.stop()
+    app.extensions["duyet"].db.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:  # the conftest's app, with the writer process
+    app = _with_process(settings)
+    yield app
+    _stop(app)
+
+
+def _writer_pid(app: Flask) -> int:
+    pid = app.extensions["duyet"].intake.process.pid
+    assert pid is not None and pid != os.getpid()
+    return int(pid)
+
+
+def _post(app: Flask, site: SiteFixture, body: str, **fields: Any) -> Any:
+    payload = {"article_id": "bai-1", "body": body, "author_name": "Lan", **fields}
+    headers = dict(site.headers)
+    if key := fields.pop("idempotency_key", None):
+        payload.pop("idempotency_key")
+        headers["Idempotency-Key"] = key
+    return app.test_client().post("/v1/comments", json=payload, headers=headers)
+
+
+def test_concurrent_comments_are_stored_and_queued_once_by_the_process(
+    app: Flask, site: SiteFixture, redis: Redis, settings: Settings
+):
+    writer = _writer_pid(app)
+    answers: list[tuple[int, dict]] = []
+
+    def post(n: int) -> None:
+        response = _post(app, site, f"Ý kiến số {n}.", idempotency_key=f"key-{n % 30}")
+        answers.append((response.status_code, response.json))
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert {status for status, _ in answers} == {202}
+    by_id = {body["id"]: body["body"] for _, body in answers}
+    assert len(by_id) == 30  # every key twice: the second answer names the first comment
+    with app.extensions["duyet"].db.transaction() as s:
+        stored = {c.id: c.body for c in s.scalars(select(Comment))}
+    assert stored == by_id  # each answer names its own stored comment
+    for comment_id in by_id:
+        assert redis.exists(f"rq:job:{moderation_job_id(comment_id)}")
+    assert redis.llen(f"rq:queue:{settings.queue_name}") == 30
+    assert _writer_pid(app) == writer  # one process did it all
+
+
+def test_an_idempotent_replay_answers_the_first_comment(app: Flask, site: SiteFixture):
+    first = _post(app, site, "Gửi một lần thôi.", idempotency_key="lan-42")
+    again = _post(app, site, "Gửi một lần thôi.", idempotency_key="lan-42")
+    assert first.status_code == again.status_code == 202
+    assert again.json == first.json
+
+
+def test_the_stores_refusals_come_back_as_their_own_answers(app: Flask, site: SiteFixture):
+    client = app.test_client()
+    closed = client.put("/v1/articles/da-dong", json={"closed": True}, headers=site.headers)
+    assert closed.status_code == 200
+    refused = _post(app, site, "Bình luận bài đã khóa.", article_id="da-dong")
+    assert refused.status_code == 409 and refused.json["code"] == "article_closed"
+    orphan = _post(app, site, "Trả lời ai?", parent_id=987654)
+    assert orphan.status_code == 422, orphan.json
+    assert submit(client, site, "Vẫn nhận bình luận khác.")["status"] == "pending"
+
+
+def test_the_rate_limit_answers_429_with_retry_after(site: SiteFixture, settings: Settings):
+    strict = _with_process(settings, rate_limit_author=1, rate_limit_window=86400)
+    try:
+        assert _post(strict, site, "Lần một.", author_email="lan@example.vn").status_code == 202
+        again = _post(strict, site, "Lần hai.", author_email="lan@example.vn")
+        assert again.status_code == 429 and again.json["code"] == "rate_limited"
+        assert int(again.headers["Retry-After"]) >= 1
+    finally:
+        _stop(strict)
+
+
+def test_a_killed_process_is_replaced_by_the_next_batch(app: Flask, site: SiteFixture):
+    before = _writer_pid(app)
+    os.kill(before, signal.SIGKILL)
+    os.waitpid(before, 0)
+    answer = _post(app, site, "Sau khi tiến trình ghi bị tắt.")
+    assert answer.status_code == 202, answer.json
+    assert _writer_pid(app) != before
+
+
+def _hold_the_write_lock(app: Flask) -> Any:
+    """Block every insert into comments from another connection; close it to let them go."""
+    conn = app.extensions["duyet"].db.engine.connect()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.begin()
+        conn.execute(text("LOCK TABLE comments IN EXCLUSIVE MODE"))
+    return conn
+
+
+def test_a_batch_in_flight_when_the_process_dies_is_answered_503(app: Flask, site: SiteFixture):
+    writer = _writer_pid(app)
+    answers: list[Any] = []
+    lock = _hold_the_write_lock(app)
+    try:
+        sender = threading.Thread(target=lambda: answers.append(_post(app, site, "Kẹt lại.")))
+        sender.start()
+        time.sleep(0.5)  # the process is now waiting for the lock with the comment
+        assert not answers
+        os.kill(writer, signal.SIGKILL)
+        sender.join(timeout=10)
+    finally:
+        lock.rollback()
+        lock.close()
+    (answer,) = answers
+    assert answer.status_code == 503 and answer.json["code"] == "unavailable"
+    assert answer.headers["Retry-After"]
+    with app.extensions["duyet"].db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Comment)) == 0  # never committed
+    assert _post(app, site, "Gửi lại sau đó.").status_code == 202
