@@ -86,12 +86,14 @@ def child_exit(server: Any, worker: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
-    """The app is built: start its intake writer process, and freeze what start-up made.
+    """The app is built: make ready what its first requests would otherwise wait for.
 
-    Started here so that the first comment does not wait for it; frozen so that the
-    collector's full passes skip the app's objects (service/heap.py).
+    Its intake writer process and a database connection per thread are opened now, so
+    that the first storm does not start them all at once; then what start-up made is
+    frozen, so that the collector's full passes skip it (service/heap.py).
     """
     services = getattr(worker, "wsgi", None) and worker.wsgi.extensions.get("duyet")
     if services is not None:
         services.intake.start()
+        services.db.open_connections(worker.cfg.threads)
     freeze_startup_objects()

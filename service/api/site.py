@@ -162,9 +162,7 @@ class Thread(MethodView):
             response = Response(status=304)
             response.set_etag(etag)
             return response
-        page = threads.cached_page(svc.redis, etag)
-        if page is None:
-            page = threads.cache_page(svc.redis, etag, _render_thread(article_id, args))
+        page = threads.page_of(svc.redis, etag, lambda: _render_thread(article_id, args))
         headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
         return Response(page, 200, headers, mimetype="application/json")
 

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -31,6 +32,8 @@ _SCHEMA = ThreadArgs()
 # a change that bumps the version makes every cached page of the article unreachable.
 PAGE_TTL = 300
 MEMO_BYTES = 16 * 1024 * 1024
+# A thread waiting for another's render of the same page gives up after this and renders.
+RENDER_WAIT_SECONDS = 5.0
 
 
 def thread_args() -> dict[str, Any]:
@@ -79,6 +82,7 @@ class PageMemo:
         self.budget, self.ttl, self.size = budget, ttl, 0
         self._pages: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
+        self._rendering: dict[str, threading.Event] = {}
 
     def get(self, etag: str) -> bytes | None:
         with self._lock:
@@ -96,6 +100,33 @@ class PageMemo:
             while self.size > self.budget:
                 _, (_, evicted) = self._pages.popitem(last=False)
                 self.size -= len(evicted)
+
+    @contextlib.contextmanager
+    def rendering(self, etag: str) -> Iterator[bool]:
+        """Let one thread render a page: yield True to it; others wait, then get False.
+
+        A publish gives the hot article a new ETag, and every thread that reads it next
+        would miss the memo together and render the same page (16 renders of a 5,000-comment
+        thread at once, each waiting for the others' GIL). Threads that get False find the
+        page in the memo, or, if the renderer failed, render it themselves.
+        """
+        with self._lock:
+            running = self._rendering.get(etag)
+            if running is None:
+                running = self._rendering[etag] = threading.Event()
+                leader = True
+            else:
+                leader = False
+        if not leader:
+            running.wait(RENDER_WAIT_SECONDS)
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with self._lock:
+                del self._rendering[etag]
+            running.set()
 
 
 def init_app(app: Flask) -> None:
@@ -115,6 +146,18 @@ def cached_page(redis: Redis, etag: str) -> bytes | None:
         if page is not None:
             memo.put(etag, page)
     return page
+
+
+def page_of(redis: Redis, etag: str, render: Callable[[], str]) -> bytes:
+    """Return the page of an ETag from the caches, or render it, once per process at a time."""
+    page = cached_page(redis, etag)
+    if page is not None:
+        return page
+    memo: PageMemo = current_app.extensions["duyet.pages"]
+    with memo.rendering(etag) as first:
+        if not first and (page := memo.get(etag)) is not None:
+            return page
+        return cache_page(redis, etag, render())
 
 
 def cache_page(redis: Redis, etag: str, rendered: str) -> bytes:

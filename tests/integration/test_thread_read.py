@@ -3,6 +3,9 @@ answer."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -88,3 +91,35 @@ def test_a_bad_query_gets_the_error_envelope(client, site):
     assert response.status_code == 422
     assert response.json["code"] == "validation_failed"
     assert list(response.json["errors"]) == ["limit"]
+
+
+def test_threads_missing_the_same_page_together_render_it_once(app: Flask, redis):
+    renders: list[int] = []
+    pages: list[bytes] = []
+
+    def render() -> str:
+        renders.append(1)
+        time.sleep(0.2)  # long enough for every other reader to arrive and wait
+        return '{"comments": []}'
+
+    def read() -> None:
+        with app.app_context():
+            pages.append(threads.page_of(redis, "etag-hot", render))
+
+    readers = [threading.Thread(target=read) for _ in range(8)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert len(renders) == 1
+    assert pages == [b'{"comments": []}'] * 8
+
+
+def test_a_failed_render_leaves_the_next_reader_to_render(app: Flask, redis):
+    def broken() -> str:
+        raise RuntimeError("the database went away")
+
+    with app.app_context():
+        with pytest.raises(RuntimeError):
+            threads.page_of(redis, "etag-cold", broken)
+        assert threads.page_of(redis, "etag-cold", lambda: "{}") == b"{}"
