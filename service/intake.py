@@ -19,6 +19,7 @@ the writer thread here, with a queuer thread beside it.
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import threading
@@ -32,6 +33,8 @@ from service.store.comments import NewComment, Submitted, submit_many
 
 if TYPE_CHECKING:
     from service.intake_writer import WriterProcess
+
+log = logging.getLogger("duyet.intake")
 
 MAX_BATCH = 64
 # A writer with nothing to do exits after this long; the next submission starts another.
@@ -101,9 +104,17 @@ class Intake:
         return submission.outcome
 
     def start(self) -> None:
-        """Start the writer process now, so that the first comment does not wait for it."""
-        if self.process is not None:
+        """Start the writer process now, so that the first comment does not wait for it.
+
+        A process that cannot start now is not fatal: the first batch tries again, and
+        answers 503 if it still cannot.
+        """
+        if self.process is None:
+            return
+        try:
             self.process.start()
+        except Exception as exc:
+            log.warning("intake writer process did not start yet: %s", exc)
 
     def _ensure_writer(self) -> None:
         with self._lock:

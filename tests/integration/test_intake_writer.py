@@ -156,3 +156,24 @@ def test_a_batch_in_flight_when_the_process_dies_is_answered_503(app: Flask, sit
     with app.extensions["duyet"].db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(Comment)) == 0  # never committed
     assert _post(app, site, "Gửi lại sau đó.").status_code == 202
+
+
+def test_a_writer_that_cannot_start_yet_answers_503_then_recovers(
+    settings: Settings, site: SiteFixture, monkeypatch: pytest.MonkeyPatch
+):
+    app = create(settings.with_overrides(intake_writer_process=True))
+    process = app.extensions["duyet"].intake.process
+    real_start = process.start
+
+    def refuse() -> None:
+        raise RuntimeError("the intake writer process did not start")
+
+    monkeypatch.setattr(process, "start", refuse)
+    try:
+        app.extensions["duyet"].intake.start()  # as gunicorn's post_worker_init: no crash
+        refused = _post(app, site, "Chưa có tiến trình ghi.")
+        assert refused.status_code == 503 and refused.json["code"] == "unavailable"
+        monkeypatch.setattr(process, "start", real_start)
+        assert _post(app, site, "Đã có tiến trình ghi.").status_code == 202
+    finally:
+        _stop(app)
