@@ -43,7 +43,9 @@ from service.store.comments import StoredComment
 
 if TYPE_CHECKING:
     from service.intake import Submission
+    from service.queue import JobQueue
     from service.settings import Settings
+    from service.store import Database
 
 log = logging.getLogger("duyet.intake")
 
@@ -95,19 +97,21 @@ class WriterProcess:
             answers: list[Answer] = self._conn.recv()
         except Exception as exc:  # gone, stuck or never started: replace it next batch
             log.error("intake writer process failed (%s: %s); restarting", type(exc).__name__, exc)
-            self.stop()
+            self.stop(kill=True)  # a stuck one would not notice its connection closing
             for sub in batch:
                 sub.outcome = Unavailable(RESTARTING)
             return
         for sub, (outcome, bulk) in zip(batch, answers, strict=True):
             sub.outcome, sub.bulk = outcome, bulk
 
-    def stop(self) -> None:
+    def stop(self, kill: bool = False) -> None:
         """Close the connection (the process exits at its end) and reap the process."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
         if self._process is not None and self._pid == os.getpid():
+            if kill:
+                self._process.kill()
             try:
                 self._process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -148,7 +152,7 @@ def serve(conn: Connection) -> None:
         conn.send([(_portable(sub.outcome), sub.bulk) for sub in batch])
 
 
-def _store_and_queue_services(settings: Settings) -> tuple[Any, Any]:
+def _store_and_queue_services(settings: Settings) -> tuple[Database, JobQueue]:
     from redis import Redis
 
     from service.queue import JobQueue

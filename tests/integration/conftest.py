@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 from flask import Flask
@@ -15,6 +17,8 @@ from service.auth import clear_caches
 from service.settings import Settings
 from service.store import accounts
 from workers.wsgi import create
+
+T = TypeVar("T")
 
 MOD_PASSWORD = "mật-khẩu-thử-123"
 
@@ -81,3 +85,18 @@ def submit(client: FlaskClient, site: SiteFixture, body: str, **fields: object) 
     response = client.post("/v1/comments", json=payload, headers=site.headers)
     assert response.status_code == 202, response.json
     return response.json
+
+
+def in_parallel(task: Callable[[int], T], count: int) -> list[T]:
+    """Run task(0) ... task(count - 1) on as many threads at once; return their results."""
+    results: list[T | None] = [None] * count
+
+    def run(n: int) -> None:
+        results[n] = task(n)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [result for result in results if result is not None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,7 +17,7 @@ from service.queue import moderation_job_id
 from service.settings import Settings
 from service.store import comments as store_comments
 from service.store.comments import ArticleClosed, InvalidParent, NewComment, submit_many
-from tests.integration.conftest import SiteFixture, make_site, submit
+from tests.integration.conftest import SiteFixture, in_parallel, make_site, submit
 
 
 def _new(body: str, article: str = "bai-1", **fields: object) -> NewComment:
@@ -94,21 +95,14 @@ def test_a_repeated_key_inside_one_batch_stores_one_comment(app: Flask, site: Si
 def test_concurrent_submissions_are_all_stored_and_queued_once(
     app: Flask, site: SiteFixture, redis: Redis, settings: Settings
 ):
-    answers: list[tuple[int, dict]] = []
-
-    def post(n: int) -> None:
+    def post(n: int) -> tuple[int, Any]:
         client = app.test_client()
         payload = {"article_id": f"bai-{n % 3}", "body": f"Ý kiến số {n}.", "author_name": "An"}
         headers = {**site.headers, "Idempotency-Key": f"key-{n % 30}"}
         response = client.post("/v1/comments", json=payload, headers=headers)
-        answers.append((response.status_code, response.json))
+        return response.status_code, response.json
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(60)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    answers = in_parallel(post, 60)
     assert {status for status, _ in answers} == {202}
     ids = {body["id"] for _, body in answers}
     assert len(ids) == 30  # every key twice: the second answer names the first comment

@@ -19,10 +19,11 @@ from flask import Flask
 from redis import Redis
 from sqlalchemy import func, select, text
 
+from service import intake_writer
 from service.models import Comment
 from service.queue import moderation_job_id
 from service.settings import Settings
-from tests.integration.conftest import SiteFixture, submit
+from tests.integration.conftest import SiteFixture, in_parallel, submit
 from workers.wsgi import create
 
 
@@ -63,18 +64,12 @@ def test_concurrent_comments_are_stored_and_queued_once_by_the_process(
     app: Flask, site: SiteFixture, redis: Redis, settings: Settings
 ):
     writer = _writer_pid(app)
-    answers: list[tuple[int, dict]] = []
 
-    def post(n: int) -> None:
+    def post(n: int) -> tuple[int, Any]:
         response = _post(app, site, f"Ý kiến số {n}.", idempotency_key=f"key-{n % 30}")
-        answers.append((response.status_code, response.json))
+        return response.status_code, response.json
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(60)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    answers = in_parallel(post, 60)
     assert {status for status, _ in answers} == {202}
     by_id = {body["id"]: body["body"] for _, body in answers}
     assert len(by_id) == 30  # every key twice: the second answer names the first comment
@@ -177,3 +172,17 @@ def test_a_writer_that_cannot_start_yet_answers_503_then_recovers(
         assert _post(app, site, "Đã có tiến trình ghi.").status_code == 202
     finally:
         _stop(app)
+
+
+def test_a_stuck_process_is_killed_after_the_answer_timeout_and_replaced(
+    app: Flask, site: SiteFixture, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(intake_writer, "ANSWER_TIMEOUT_SECONDS", 1.0)
+    stuck = _writer_pid(app)
+    os.kill(stuck, signal.SIGSTOP)  # alive, holding its connection, answering nothing
+    late = _post(app, site, "Tiến trình ghi bị treo.")
+    assert late.status_code == 503 and late.json["code"] == "unavailable"
+    with pytest.raises(ProcessLookupError):
+        os.kill(stuck, 0)  # killed and reaped, not left behind
+    assert _post(app, site, "Tiến trình ghi mới.").status_code == 202
+    assert _writer_pid(app) != stuck
