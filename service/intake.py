@@ -46,6 +46,12 @@ IDLE_SECONDS = 2.0
 LINGER_SECONDS = 0.002
 
 
+def _wake(batch: list[Submission]) -> None:
+    """Let each request of the batch go on with its outcome (set, or an error)."""
+    for sub in batch:
+        sub.done.release()
+
+
 def _held_lock() -> threading.Lock:
     lock = threading.Lock()
     lock.acquire()
@@ -138,8 +144,7 @@ class Intake:
             try:
                 process.store_and_queue(batch)
             finally:
-                for sub in batch:
-                    sub.done.release()
+                _wake(batch)
 
     def _write_here_forever(self) -> None:
         # Two stages: while this thread stores batch k+1 (the commit waits on the disk),
@@ -160,8 +165,7 @@ class Intake:
             try:
                 self.queue_jobs(batch)
             finally:
-                for sub in batch:
-                    sub.done.release()
+                _wake(batch)
 
     def _next_batch(self) -> list[Submission] | None:
         while True:
