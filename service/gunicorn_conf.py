@@ -7,12 +7,18 @@ Prometheus bookkeeping for workers that exit (multiprocess mode).
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+import logging
+import time
+import traceback
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from gunicorn.glogging import Logger
 
 from service.heap import freeze_startup_objects
+from service.logging import JsonFormatter
 from service.metrics import mark_process_dead
 
 worker_class = "gthread"
@@ -36,11 +42,39 @@ access_log_format = ACCESS_FORMAT
 
 
 class AccessLogger(Logger):
-    """gunicorn's logger; for ACCESS_FORMAT it computes only the atoms the line shows.
+    """gunicorn's logger, with a short road for ACCESS_FORMAT lines to our JSON handler.
 
     gunicorn builds an atom for every request and response header and environ entry, on
-    every request; that was a tenth of a cached thread read's cost.
+    every request; for ACCESS_FORMAT only the atoms the line shows are computed (that was a
+    tenth of a cached thread read's cost). And when the access logger's one handler is the
+    JSON stream handler of `logconfig_dict` below, the line is formatted here and written to
+    that handler's stream: the same bytes as through `logging`, without a LogRecord, the
+    logger's and handler's checks, and formatting under the handler's lock, which 16 request
+    threads queued for (27 us a line through `logging` on a slow day, 10 us here).
     """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        self.__dict__.pop("json_access_handler", None)  # a reload may have changed it
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> None:
+        handler = self.json_access_handler
+        if handler is None or not self.access_log_enabled:
+            super().access(resp, req, environ, request_time)
+            return
+        atoms = self.atoms(resp, req, environ, request_time)
+        message = ACCESS_FORMAT % {k: _escaped(v) for k, v in atoms.items()}
+        # json.dumps of JsonFormatter's dict, written out: only the message needs escaping.
+        line = (
+            f'{{"ts": "{_now()}", "level": "INFO", "logger": "gunicorn.access", '
+            f'"message": {json.dumps(message, ensure_ascii=False)}}}{handler.terminator}'
+        )
+        try:
+            with handler.lock:  # type: ignore[union-attr]
+                handler.stream.write(line)
+                handler.stream.flush()
+        except Exception:  # as gunicorn's own access(): a log line never fails a request
+            self.error(traceback.format_exc())
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> Any:
         if self.cfg.access_log_format != ACCESS_FORMAT:
@@ -56,6 +90,34 @@ class AccessLogger(Logger):
             "{x-request-id}o": request_id[-1] if request_id else "-",
             "a": environ.get("HTTP_USER_AGENT", "-"),
         }
+
+    @cached_property
+    def json_access_handler(self) -> logging.StreamHandler[Any] | None:
+        """The JSON stream handler the short road writes to, if it alone takes access lines."""
+        return _sole_json_stream(self.access_log, self.cfg)
+
+
+def _sole_json_stream(access_log: logging.Logger, cfg: Any) -> logging.StreamHandler[Any] | None:
+    """The access logger's handler when it is one plain JSON stream handler, else None."""
+    if cfg.access_log_format != ACCESS_FORMAT or not access_log.isEnabledFor(logging.INFO):
+        return None
+    if access_log.filters or access_log.propagate or len(access_log.handlers) != 1:
+        return None
+    (handler,) = access_log.handlers
+    plain = type(handler) is logging.StreamHandler and not handler.filters
+    if not plain or type(handler.formatter) is not JsonFormatter or handler.level > logging.INFO:
+        return None
+    return handler  # type: ignore[return-value]
+
+
+def _escaped(value: Any) -> Any:
+    """An atom as gunicorn's SafeAtoms puts it into the line."""
+    return value.replace('"', '\\"') if isinstance(value, str) else value
+
+
+def _now() -> str:
+    """The time as JsonFormatter writes it."""
+    return datetime.fromtimestamp(time.time(), UTC).isoformat(timespec="milliseconds")
 
 
 logger_class = AccessLogger
