@@ -23,12 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, g
+from flask import Flask
 from marshmallow import ValidationError
 
+from service.api.short_road import ShortRoad
 from service.api.site import COMMENT_IN, IDEMPOTENCY_KEY_LENGTH, comment_body
-from service.auth import site_for_key
-from service.context import Services
 from service.headers import common_headers
 from service.headers import request_id as new_request_id
 from service.limits import INTAKE_PATH, Caller, bearer_token, check
@@ -50,28 +49,17 @@ class _Submission:
     fields: dict[str, Any]  # what CommentIn loaded from it
 
 
-class FastIntake:
-    """WSGI middleware: answers the common POST /v1/comments itself, the rest goes to Flask."""
+class FastIntake(ShortRoad[_Submission]):
+    """Answers the common POST /v1/comments itself; the rest goes on to Flask."""
 
-    def __init__(self, app: Flask, flask_wsgi_app: WSGIApplication) -> None:
-        self.app = app
-        self.flask_wsgi_app = flask_wsgi_app
+    def __init__(self, app: Flask, next_app: WSGIApplication) -> None:
+        super().__init__(app, next_app)
         self.max_body = app.config["MAX_CONTENT_LENGTH"]
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") != INTAKE_PATH or environ.get("REQUEST_METHOD") != "POST":
-            return self.flask_wsgi_app(environ, start_response)
-        submission = self._takeable(environ)
-        if submission is None:
-            return self.flask_wsgi_app(environ, start_response)
-        return self._accept(environ, start_response, submission)
-
-    @property
-    def _services(self) -> Services:
-        return self.app.extensions["duyet"]  # type: ignore[no-any-return]
-
-    def _takeable(self, environ: WSGIEnvironment) -> _Submission | None:
+    def takeable(self, environ: WSGIEnvironment) -> _Submission | None:
         """Read the body; return the submission if this road can take it, else None."""
+        if environ.get("PATH_INFO") != INTAKE_PATH or environ.get("REQUEST_METHOD") != "POST":
+            return None
         mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
         length = environ.get("CONTENT_LENGTH", "")
         if mimetype != "application/json" or not length.isdigit():
@@ -91,19 +79,16 @@ class FastIntake:
             fields = COMMENT_IN.load(sent)
         except (ValueError, RecursionError, ValidationError):  # JSON or schema errors
             return None
-        try:
-            site_id = site_for_key(self._services.db, api_key)
-        except Exception:  # the database is down, say: Flask tries again and answers it
-            return None
+        site_id = self.site_of(api_key)
         if site_id is None:
             return None
         return _Submission(site_id, api_key, key, sent, fields)
 
-    def _accept(
+    def answer(
         self, environ: WSGIEnvironment, start_response: StartResponse, submission: _Submission
     ) -> Iterable[bytes]:
         request_id = new_request_id(environ.get("HTTP_X_REQUEST_ID", ""))
-        svc = self._services
+        svc = self.services
         caller = Caller(environ.get("REMOTE_ADDR") or "-", submission.api_key, submission.sent)
         try:
             over, deferred = check(svc, self.app.extensions["duyet.limits"], caller)
@@ -114,7 +99,8 @@ class FastIntake:
                 submission.site_id, new, submission.idempotency_key, request_id, deferred
             )
         except Exception as exc:
-            return self._error(environ, start_response, exc, request_id, submission.site_id)
+            site_id = submission.site_id
+            return self.answer_error(environ, start_response, exc, request_id, site_id)
         count_accepted(submission.site_id)
         body = self.app.json.dumps(comment_body(comment, new.article_id), separators=(",", ":"))
         payload = f"{body}\n".encode()
@@ -122,19 +108,3 @@ class FastIntake:
         secure = environ.get("wsgi.url_scheme") == "https"
         start_response("202 ACCEPTED", [*headers, *common_headers(request_id, headers, secure)])
         return [payload]
-
-    def _error(
-        self,
-        environ: WSGIEnvironment,
-        start_response: StartResponse,
-        exc: Exception,
-        request_id: str,
-        site_id: int,
-    ) -> Iterable[bytes]:
-        """Answer an error as the Flask view would have: its handler, its hooks, its headers."""
-        app = self.app
-        with app.request_context(environ):
-            g.request_id, g.site_id = request_id, site_id
-            response = app.make_response(app.handle_user_exception(exc))
-            response = app.process_response(response)
-            return response(environ, start_response)

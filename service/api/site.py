@@ -162,12 +162,13 @@ class Thread(MethodView):
             response = Response(status=304)
             response.set_etag(etag)
             return response
-        page = threads.page_of(svc.redis, etag, lambda: _render_thread(article_id, args))
+        page = threads.page_of(svc.redis, etag, lambda: render_thread(article_id, args))
         headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
         return Response(page, 200, headers, mimetype="application/json")
 
 
-def _render_thread(article_id: str, args: dict[str, Any]) -> str:
+def render_thread(article_id: str, args: dict[str, Any]) -> str:
+    """Render one page of an article's thread as JSON (g.site_id names the site)."""
     db = services().db
     article = store.get_article(db, g.site_id, article_id)
     page = published_thread(db, article, args["order"] == "newest", args["limit"], args["cursor"])

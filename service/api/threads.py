@@ -41,14 +41,15 @@ def thread_args() -> dict[str, Any]:
     query = request.args
     if not query:
         return dict(DEFAULTS)
-    args = _plain_args(query)
+    args = plain_args(query)
     if args is None:
         # The schema's own parse, as @blp.arguments would run it: same values, same errors.
         args = Blueprint.ARGUMENTS_PARSER.parse(_SCHEMA, location="query")
     return args
 
 
-def _plain_args(query: Any) -> dict[str, Any] | None:
+def plain_args(query: Any) -> dict[str, Any] | None:
+    """The query's order, limit and cursor when they are plain and valid, else None."""
     args = dict(DEFAULTS)
     for name, values in query.lists():
         if name not in args or len(values) != 1:
@@ -134,9 +135,16 @@ def init_app(app: Flask) -> None:
     app.extensions["duyet.pages"] = PageMemo()
 
 
-def cached_page(redis: Redis, etag: str) -> bytes | None:
-    """Return the rendered page of an ETag from this process's memo or from Redis."""
-    memo: PageMemo = current_app.extensions["duyet.pages"]
+def _memo() -> PageMemo:
+    return current_app.extensions["duyet.pages"]  # type: ignore[no-any-return]
+
+
+def cached_page(redis: Redis, etag: str, memo: PageMemo | None = None) -> bytes | None:
+    """Return the rendered page of an ETag from this process's memo or from Redis.
+
+    `memo` is the app's (threads.init_app); without it, the current app's is used.
+    """
+    memo = memo or _memo()
     page = memo.get(etag)
     if page is None:
         try:
@@ -148,22 +156,24 @@ def cached_page(redis: Redis, etag: str) -> bytes | None:
     return page
 
 
-def page_of(redis: Redis, etag: str, render: Callable[[], str]) -> bytes:
+def page_of(
+    redis: Redis, etag: str, render: Callable[[], str], memo: PageMemo | None = None
+) -> bytes:
     """Return the page of an ETag from the caches, or render it, once per process at a time."""
-    page = cached_page(redis, etag)
+    memo = memo or _memo()
+    page = cached_page(redis, etag, memo)
     if page is not None:
         return page
-    memo: PageMemo = current_app.extensions["duyet.pages"]
     with memo.rendering(etag) as first:
         if not first and (page := memo.get(etag)) is not None:
             return page
-        return cache_page(redis, etag, render())
+        return _cache_page(memo, redis, etag, render())
 
 
-def cache_page(redis: Redis, etag: str, rendered: str) -> bytes:
+def _cache_page(memo: PageMemo, redis: Redis, etag: str, rendered: str) -> bytes:
     """Store a rendered page under its ETag for a while; return its bytes."""
     data = rendered.encode()
     with contextlib.suppress(RedisError):
         redis.set(f"duyet:page:{etag}", data, ex=PAGE_TTL)
-    current_app.extensions["duyet.pages"].put(etag, data)
+    memo.put(etag, data)
     return data

@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
-from flask import Flask
+from flask import Flask, request, request_started
 from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue, SimpleWorker
+from werkzeug.test import Client
 
 from service.auth import clear_caches
 from service.settings import Settings
@@ -100,3 +101,21 @@ def in_parallel(task: Callable[[int], T], count: int) -> list[T]:
     for thread in threads:
         thread.join()
     return [result for result in results if result is not None]
+
+
+def flask_only(app: Flask) -> Client:
+    """A client straight into Flask: none of the short roads in front of it (service/api)."""
+    return Client(lambda environ, start_response: Flask.wsgi_app(app, environ, start_response))
+
+
+@pytest.fixture
+def flask_requests(app: Flask) -> Iterator[list[str]]:
+    """The paths Flask itself handled (a short road never starts a Flask request)."""
+    seen: list[str] = []
+
+    def note(sender: Flask, **_: Any) -> None:
+        seen.append(request.path)
+
+    request_started.connect(note, app)
+    yield seen
+    request_started.disconnect(note, app)

@@ -1,20 +1,19 @@
 """Intake's fast road (service/api/fast_intake.py) answers exactly as the Flask view does.
 
 Each test sends the same request down both roads: through the app as gunicorn serves it
-(the fast road takes what it can) and straight into Flask (app.wsgi_app.flask_wsgi_app).
+(the fast road takes what it can) and straight into Flask (conftest's flask_only).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask, request_started
+from flask import Flask
 from werkzeug.test import Client, TestResponse
 
 from service.settings import Settings
-from tests.integration.conftest import SiteFixture
+from tests.integration.conftest import SiteFixture, flask_only
 from workers.wsgi import create
 
 VARYING = {"Date", "X-Request-Id", "Content-Length"}
@@ -22,22 +21,7 @@ VARYING = {"Date", "X-Request-Id", "Content-Length"}
 
 @pytest.fixture
 def flask_road(app: Flask) -> Client:
-    return Client(app.wsgi_app.flask_wsgi_app)  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def flask_requests(app: Flask) -> Iterator[list[str]]:
-    """The paths Flask itself handled (the fast road never starts a Flask request)."""
-    seen: list[str] = []
-
-    def note(sender: Flask, **_: Any) -> None:
-        from flask import request
-
-        seen.append(request.path)
-
-    request_started.connect(note, app)
-    yield seen
-    request_started.disconnect(note, app)
+    return flask_only(app)
 
 
 def _post(client: Any, site: SiteFixture, payload: dict[str, Any], **headers: str) -> TestResponse:
@@ -115,7 +99,7 @@ def test_the_rate_limit_answers_429_with_retry_after_on_both_roads(
     # A day-long window: the test never straddles two fixed windows (counts would restart).
     strict = settings.with_overrides(rate_limit_author=1, rate_limit_window=86400)
     app = create(strict)
-    client, flask_road = app.test_client(), Client(app.wsgi_app.flask_wsgi_app)  # type: ignore[attr-defined]
+    client, flask_road = app.test_client(), flask_only(app)
     payload = _comment("Lần một.", author_email="lan@example.vn")
     assert _post(client, site, payload).status_code == 202
     fast = _post(client, site, payload)
