@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, g, jsonify
-from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+
+# Flask, werkzeug and marshmallow are imported where a response is built: the intake writer
+# process and the workers raise these errors but never answer HTTP, and need not load them.
+if TYPE_CHECKING:
+    from flask import Flask, Response
+    from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("duyet.errors")
 
@@ -69,6 +72,8 @@ def envelope(
     status: int, code: str, message: str, errors: dict[str, Any] | None = None
 ) -> Response:
     """Build the JSON error response every failure uses."""
+    from flask import jsonify
+
     body: dict[str, Any] = {"code": code, "status": status, "message": message}
     if errors:
         body["errors"] = errors
@@ -95,6 +100,9 @@ def _messages(exc: HTTPException) -> dict[str, Any] | None:
 
 def register_error_handlers(app: Flask) -> None:
     """Answer every error, expected or not, in the one envelope."""
+    from flask import g
+    from marshmallow import ValidationError
+    from werkzeug.exceptions import HTTPException
 
     @app.errorhandler(DuyetError)
     def _domain(exc: DuyetError) -> Response:

@@ -11,12 +11,15 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from flask import Response
 from redis import Redis
 from redis.exceptions import NoScriptError, RedisError
 
 from service.errors import DuyetError, envelope
+
+if TYPE_CHECKING:
+    from flask import Response
 
 log = logging.getLogger("duyet.limits")
 # After Redis fails, skip limiting this long so intake does not pay a timeout per request.

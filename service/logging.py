@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import g, has_app_context
 from rq import get_current_job
 
 from service.settings import Settings
@@ -22,8 +22,9 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "reque
 
 def current_request_id() -> str | None:
     """Return the id of the HTTP request or the job being handled, if any."""
-    if has_app_context():
-        request_id = g.get("request_id")
+    flask = sys.modules.get("flask")  # a process that never loaded Flask has no request
+    if flask is not None and flask.has_app_context():
+        request_id = flask.g.get("request_id")
         if request_id:
             return str(request_id)
     job = get_current_job()

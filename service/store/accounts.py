@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -10,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.errors import Conflict, NotFound
 from service.models import ApiKey, Moderator, Site, utcnow
@@ -133,9 +133,7 @@ def create_moderator(
     with db.transaction() as s:
         if s.scalar(select(Moderator.id).where(Moderator.username == username)) is not None:
             raise Conflict(f"moderator '{username}' already exists")
-        moderator = Moderator(
-            username=username, password_hash=generate_password_hash(password), role=role
-        )
+        moderator = Moderator(username=username, password_hash=_password_hash(password), role=role)
         s.add(moderator)
         s.flush()
         return moderator
@@ -146,11 +144,11 @@ def verify_moderator(db: Database, username: str, password: str) -> Moderator | 
     with db.transaction() as s:
         moderator = s.scalar(select(Moderator).where(Moderator.username == username))
         if moderator is None:
-            check_password_hash(_DUMMY_HASH, password)  # same cost whether or not the user exists
+            _password_matches(_dummy_hash(), password)  # same cost whether or not the user exists
             return None
         if moderator.locked_until and moderator.locked_until > datetime.now(UTC):
             return None
-        if check_password_hash(moderator.password_hash, password):
+        if _password_matches(moderator.password_hash, password):
             moderator.failed_logins = 0
             return moderator
         moderator.failed_logins += 1
@@ -160,4 +158,21 @@ def verify_moderator(db: Database, username: str, password: str) -> Moderator | 
         return None
 
 
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# werkzeug's hashing is imported on first use: the intake writer process and the workers
+# import this module for sites and keys, and need neither werkzeug nor the dummy hash (whose
+# scrypt briefly takes 32 MB).
+def _password_hash(password: str) -> str:
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(password)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    from werkzeug.security import check_password_hash
+
+    return check_password_hash(password_hash, password)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _password_hash("not-a-real-password")
