@@ -11,14 +11,14 @@ import json
 import logging
 import time
 import traceback
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
 from gunicorn.glogging import Logger
 
 from service.heap import freeze_startup_objects
-from service.logging import JsonFormatter
+from service.logging import JsonFormatter, log_time
 from service.metrics import mark_process_dead
 
 worker_class = "gthread"
@@ -66,7 +66,7 @@ class AccessLogger(Logger):
         message = ACCESS_FORMAT % {k: _escaped(v) for k, v in atoms.items()}
         # json.dumps of JsonFormatter's dict, written out: only the message needs escaping.
         line = (
-            f'{{"ts": "{_now()}", "level": "INFO", "logger": "gunicorn.access", '
+            f'{{"ts": "{log_time(time.time())}", "level": "INFO", "logger": "gunicorn.access", '
             f'"message": {json.dumps(message, ensure_ascii=False)}}}{handler.terminator}'
         )
         try:
@@ -113,11 +113,6 @@ def _sole_json_stream(access_log: logging.Logger, cfg: Any) -> logging.StreamHan
 def _escaped(value: Any) -> Any:
     """An atom as gunicorn's SafeAtoms puts it into the line."""
     return value.replace('"', '\\"') if isinstance(value, str) else value
-
-
-def _now() -> str:
-    """The time as JsonFormatter writes it."""
-    return datetime.fromtimestamp(time.time(), UTC).isoformat(timespec="milliseconds")
 
 
 logger_class = AccessLogger

@@ -43,12 +43,17 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def log_time(seconds: float) -> str:
+    """A log line's time: ISO 8601 in UTC, to the millisecond."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
+
+
 class JsonFormatter(logging.Formatter):
     """Format a record as one JSON object: time, level, logger, message, request id, extras."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "ts": log_time(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

@@ -144,7 +144,8 @@ def cached_page(redis: Redis, etag: str, memo: PageMemo | None = None) -> bytes 
 
     `memo` is the app's (threads.init_app); without it, the current app's is used.
     """
-    memo = memo or _memo()
+    if memo is None:
+        memo = _memo()
     page = memo.get(etag)
     if page is None:
         try:
@@ -160,7 +161,8 @@ def page_of(
     redis: Redis, etag: str, render: Callable[[], str], memo: PageMemo | None = None
 ) -> bytes:
     """Return the page of an ETag from the caches, or render it, once per process at a time."""
-    memo = memo or _memo()
+    if memo is None:
+        memo = _memo()
     page = cached_page(redis, etag, memo)
     if page is not None:
         return page
