@@ -2,9 +2,10 @@
 
     python -m bench.perf [--quick] [--postgres postgresql://postgres@127.0.0.1:5432]
 
-Starts an embedded Redis, a fresh database (SQLite file, or a `duyet_bench` PostgreSQL
+Starts an embedded Redis, a fresh database (SQLite file, or a `duyet_bench_*` PostgreSQL
 database created and dropped here), gunicorn gthread 2x16 and two `duyet worker`s, drives
-them with wrk and a paced sender, and prints one table. See docs/performance.md.
+them with wrk and a paced sender, and prints one table. The growth phase measures two more
+stores of the same kind, small and large, in turns. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,13 +57,17 @@ class Plan:
 class Bench:
     """One run: the environment, the service's processes, and the figures gathered."""
 
-    def __init__(self, plan: Plan, database_url: str, work: Path) -> None:
+    def __init__(
+        self, plan: Plan, database_url: str, work: Path, rss: procs.RssSampler | None = None
+    ) -> None:
         self.plan = plan
         self.work = work
+        work.mkdir(parents=True, exist_ok=True)
         self.db = Database(database_url)
         self.redis = EmbeddedRedis(work / "redis").start()
         self.env = procs.child_env(database_url, self.redis.url)
-        self.rss = procs.RssSampler()
+        self._owns_rss = rss is None  # a store of the growth phase shares the run's sampler
+        self.rss = rss or procs.RssSampler()
         self.figures: dict[str, float] = {}
         self.notes: dict[str, str] = {}
         migrate.upgrade(database_url)
@@ -70,10 +76,11 @@ class Bench:
         seed.hot_thread(self.db, self.site_id)
         self.bodies = corpus.write_bodies(work / "bodies.jsonl", 20_000, seed=6)
         self.api: procs.Proc | None = None
-        self.port = free_port()
+        self.port = 0  # chosen at each start of the API
 
     # ----- service processes ----------------------------------------------------------
     def start_api(self) -> None:
+        self.port = free_port()
         self.api = procs.gunicorn(
             "api", "workers.wsgi:create()", self.port, self.env, self.work, conf=True
         )
@@ -91,10 +98,15 @@ class Bench:
             for proc in started:
                 proc.stop()
 
-    def close(self) -> None:
+    def stop_api(self) -> None:
         if self.api:
             self.api.stop()
-        self.rss.close()
+            self.api = None
+
+    def close(self) -> None:
+        self.stop_api()
+        if self._owns_rss:
+            self.rss.close()
         self.redis.stop()
         self.db.dispose()
 
@@ -237,16 +249,35 @@ class Bench:
             return 0.0
         return (pending - left) / max(at - t0, 1e-3)
 
-    def growth(self) -> None:
-        """Fill the store up to the large size and measure intake and decisions again."""
-        missing = self.plan.large - seed.stored(self.db)
+    def growth(self, small: Bench, large: Bench) -> None:
+        """Intake and decisions with the small and with the large store, taken in turns.
+
+        Each size has a store of its own (database and Redis), seeded as this one was. This
+        VM's speed drifts by a quarter within minutes (docs/performance.md), and one
+        measurement of each size minutes apart read that drift as growth: 1.48 in one run,
+        0.70 in the next. The rounds go small, large, large, small, so a drift that is
+        steady over the four cancels out of the two means.
+        """
+        self.stop_api()  # nothing of the earlier phases runs beside the rounds
         started = time.monotonic()
-        if missing > 0:
-            seed.filler(self.db, self.site_id, missing)
+        for store, size in ((small, self.plan.small), (large, self.plan.large)):
+            seed.filler(store.db, store.site_id, size - seed.stored(store.db))
         self.notes["seed_seconds"] = f"{time.monotonic() - started:.0f}"
-        self.figures["large_stored"] = seed.stored(self.db)
-        since = self.intake("large_intake")
-        self.decisions("large", since)
+        self.figures["growth_small_stored"] = seed.stored(small.db)
+        self.figures["large_stored"] = seed.stored(large.db)
+        rounds: dict[str, list[tuple[float, float]]] = {"small": [], "large": []}
+        for turn, size in enumerate(("small", "large", "large", "small"), 1):
+            store, label = small if size == "small" else large, f"growth_{turn}"
+            store.start_api()
+            since = store.intake(label)
+            store.decisions(label, since)
+            store.stop_api()
+            rounds[size].append((store.figures[f"{label}_rps"], store.figures[f"{label}_dps"]))
+        for size, taken in rounds.items():
+            self.figures[f"growth_{size}_intake_rps"] = statistics.mean(r for r, _ in taken)
+            self.figures[f"growth_{size}_dps"] = statistics.mean(d for _, d in taken)
+            listed = ", ".join(f"{r:,.0f} / {d:,.0f}" for r, d in taken)
+            self.notes[f"growth_rounds_{size}"] = f"intake / decisions per second: {listed}"
 
     # ----- database probes ------------------------------------------------------------
     def redis_client(self):  # type: ignore[no-untyped-def]
@@ -283,9 +314,28 @@ class Bench:
 PHASES = ("ping", "intake", "decisions", "read", "latency", "reference", "growth")
 
 
-def run(plan: Plan, database_url: str, work: Path, phases: tuple[str, ...] = PHASES) -> Bench:
-    """Run the phases asked for (all by default) in their fixed order."""
-    bench = Bench(plan, database_url, work)
+@contextmanager
+def growth_stores(
+    plan: Plan, urls: dict[str, str], work: Path, rss: procs.RssSampler
+) -> Iterator[tuple[Bench, Bench]]:
+    """The growth phase's two stores, each with its own database, Redis and seeded site."""
+    small = Bench(plan, urls["small"], work / "small", rss)
+    try:
+        large = Bench(plan, urls["large"], work / "large", rss)
+        try:
+            yield small, large
+        finally:
+            large.close()
+    finally:
+        small.close()
+
+
+def run(plan: Plan, urls: dict[str, str], work: Path, phases: tuple[str, ...] = PHASES) -> Bench:
+    """Run the phases asked for (all by default) in their fixed order.
+
+    urls names a database for each of STORES: the run's own, and the growth phase's two.
+    """
+    bench = Bench(plan, urls["main"], work)
     bench.notes["load_average_at_start"] = load_average()
     bench.notes["cpu_speed"] = cpu_speed()
     stolen_before = cpu_ticks()
@@ -318,8 +368,9 @@ def run(plan: Plan, database_url: str, work: Path, phases: tuple[str, ...] = PHA
             step("RQ forking worker reference")
             bench.reference()
         if "growth" in phases:
-            step(f"growth to {plan.large:,} comments")
-            bench.growth()
+            step(f"growth: {plan.small:,} and {plan.large:,} stored, in turns")
+            with growth_stores(plan, urls, work, bench.rss) as (small, large):
+                bench.growth(small, large)
     finally:
         bench.notes["load_average_at_end"] = load_average()
         bench.notes["cpu_stolen"] = stolen_share(stolen_before, cpu_ticks())
@@ -361,10 +412,13 @@ def step(what: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {what} ...", file=sys.stderr, flush=True)
 
 
-def postgres_database(url: str) -> tuple[str, list[str], list[str]]:
-    """Return this run's database URL and the commands that create and drop it."""
+STORES = ("main", "small", "large")  # the run's store, and the growth phase's two
+
+
+def postgres_database(url: str, store: str) -> tuple[str, list[str], list[str]]:
+    """Return a store's database URL for this run and the commands that create and drop it."""
     parts = urlsplit(url)
-    name = f"duyet_bench_{os.getpid()}"  # two runs side by side never share a database
+    name = f"duyet_bench_{os.getpid()}_{store}"  # two runs side by side never share one
     target = urlunsplit(parts._replace(path=f"/{name}"))
     conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
     conn += ["-U", parts.username or "postgres"]
@@ -373,6 +427,23 @@ def postgres_database(url: str) -> tuple[str, list[str], list[str]]:
         ["createdb", *conn, name],
         ["dropdb", "--if-exists", *conn, name],
     )
+
+
+@contextmanager
+def databases(postgres: str | None, work: Path) -> Iterator[dict[str, str]]:
+    """A database for each of STORES: SQLite files in work, or PostgreSQL databases made here."""
+    if not postgres:
+        yield {store: f"sqlite:///{work / store}.db" for store in STORES}
+        return
+    made = {store: postgres_database(postgres, store) for store in STORES}
+    for _, create, drop in made.values():
+        subprocess.run(drop, check=True)
+        subprocess.run(create, check=True)
+    try:
+        yield {store: url for store, (url, _, _) in made.items()}
+    finally:
+        for _, _, drop in made.values():
+            subprocess.run(drop, check=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -394,17 +465,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="duyet-bench-") as tmp:
         work = Path(tmp)
-        if args.postgres:
-            url, create, drop = postgres_database(args.postgres)
-            subprocess.run(drop, check=True)
-            subprocess.run(create, check=True)
-        else:
-            url, drop = f"sqlite:///{work / 'bench.db'}", []
-        try:
-            bench = run(plan, url, work, phases)
-        finally:
-            if drop:
-                subprocess.run(drop, check=False)
+        with databases(args.postgres, work) as urls:
+            bench = run(plan, urls, work, phases)
     backend = "PostgreSQL" if args.postgres else "SQLite"
     print(table(backend, bench.figures, bench.rss.peak, plan.large))
     for name, value in bench.notes.items():
