@@ -42,6 +42,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from workers.engine.normalize import normalize, strip_diacritics
+from workers.engine.trees import (
+    BoostedTrees,
+    TreeOptions,
+    choose_columns,
+    dense_inputs,
+    fit_sklearn,
+)
 
 FORMAT = 1
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "default.joblib"
@@ -154,6 +161,10 @@ class TrainOptions:
     # > 0 (two labels only): also fit an NB-LR (features scaled by naive-Bayes log-count
     # ratios) and keep the weighted average of both models' weights: still one linear model.
     nb_blend: float = 0.0
+    # > 0 (two labels only): also train boosted trees over the strongest n-grams and the
+    # shape values; probabilities are (1 - w) * linear + w * trees (workers/engine/trees.py).
+    tree_blend: float = 0.0
+    trees: TreeOptions = TreeOptions()
     max_iter: int = 2000
 
     def to_dict(self) -> dict[str, Any]:
@@ -323,6 +334,23 @@ def _blend_nb(
     estimator.intercept_ = (1 - share) * estimator.intercept_ + share * nb.intercept_
 
 
+def _train_trees(
+    matrix: sparse.csr_matrix,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    classes: np.ndarray,
+    opts: TrainOptions,
+) -> BoostedTrees:
+    """Fit the boosted trees on the training rows' strongest columns and shape values."""
+    if len(classes) != 2:
+        raise ValueError("tree_blend needs exactly two labels")
+    y = np.array(labels) == classes[1]  # the trees give P(second label), as sklearn's LR does
+    columns = choose_columns(matrix, y, opts.trees.columns)
+    shapes = np.array([shape_values(t) for t in texts])
+    fitted = fit_sklearn(dense_inputs(matrix, columns, shapes), y, opts.trees)
+    return BoostedTrees.from_sklearn(fitted, columns, shapes.shape[1], opts.tree_blend)
+
+
 def _softmax_rows(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=-1, keepdims=True)
     np.exp(shifted, out=shifted)
@@ -339,9 +367,11 @@ class TextModel:
         estimator: LogisticRegression,
         version: str,
         meta: dict[str, Any] | None = None,
+        trees: BoostedTrees | None = None,
     ) -> None:
         self._blocks = blocks
         self._estimator = estimator
+        self._trees = trees
         self.version = version
         self.meta: dict[str, Any] = dict(meta or {})
         self.labels: tuple[str, ...] = tuple(str(c) for c in estimator.classes_)
@@ -389,9 +419,12 @@ class TextModel:
         estimator.fit(matrix, y)
         if opts.nb_blend > 0:
             _blend_nb(estimator, matrix, y, _nb_ratios(blocks, matrix, y), opts)
+        trees = None
+        if opts.tree_blend > 0:  # the original rows lead the matrix, their copies follow
+            trees = _train_trees(matrix[: len(texts)], texts, labels, estimator.classes_, opts)
         version = f"{version_prefix}-{data_hash(texts, labels, opts)}"
         meta = {"options": opts.to_dict(), "rows": len(texts), "updates": 0}
-        return cls(blocks, estimator, version, meta)
+        return cls(blocks, estimator, version, meta, trees)
 
     # ----- scoring --------------------------------------------------------------------
     def _row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -400,7 +433,8 @@ class TextModel:
         parts = [b.sparse_row(forms, memo) for b in self._blocks]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
-    def _proba_from_row(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    def _linear_proba(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """The logistic regression's probabilities: what moderator updates and explanations move."""
         est = self._estimator
         logits = est.coef_[:, idx] @ vals + est.intercept_
         if len(self.labels) == 2:  # sklearn's binary model has one row: P(second class)
@@ -409,7 +443,11 @@ class TextModel:
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Return the probability of each label for one comment."""
-        proba = self._proba_from_row(*self._row(text))
+        idx, vals = self._row(text)
+        proba = self._linear_proba(idx, vals)
+        if self._trees is not None:
+            inputs = self._trees.inputs(idx, vals, np.array(shape_values(text)))
+            proba = self._trees.blend(proba, self._trees.raw(inputs))
         return {label: float(p) for label, p in zip(self.labels, proba, strict=True)}
 
     def transform(self, texts: Iterable[str]) -> sparse.csr_matrix:
@@ -424,7 +462,12 @@ class TextModel:
         """Return an (n, labels) probability array, computed by sklearn in one batch."""
         if not texts:
             return np.zeros((0, len(self.labels)))
-        return self._estimator.predict_proba(self.transform(texts))
+        matrix = self.transform(texts)
+        proba = self._estimator.predict_proba(matrix)
+        if self._trees is not None:
+            shapes = np.array([shape_values(t) for t in texts])
+            proba = self._trees.blend(proba, self._trees.raw_many(matrix, shapes))
+        return proba
 
     def probabilities_many(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Return per-label probabilities of many comments, vectorized."""
@@ -483,7 +526,7 @@ class TextModel:
         base = self.meta.setdefault("base_coef", est.coef_.copy())
         for _ in range(epochs):
             for idx, vals, target in rows:
-                proba = self._proba_from_row(idx, vals)
+                proba = self._linear_proba(idx, vals)
                 grad = proba.copy()
                 grad[target] -= 1.0
                 if len(self.labels) == 2:
@@ -511,6 +554,7 @@ class TextModel:
             "meta": self.meta,
             "blocks": [(b.form, b.vectorizer) for b in self._blocks],
             "estimator": self._estimator,
+            "trees": self._trees,
         }
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         joblib.dump(payload, path, compress=3)
@@ -522,7 +566,8 @@ class TextModel:
         if payload.get("format") != FORMAT:
             raise ValueError(f"{path}: unsupported model format {payload.get('format')!r}")
         blocks = [_Block(form, vec) for form, vec in payload["blocks"]]
-        return cls(blocks, payload["estimator"], payload["version"], payload["meta"])
+        trees = payload.get("trees")  # absent from models saved before the trees existed
+        return cls(blocks, payload["estimator"], payload["version"], payload["meta"], trees)
 
 
 @lru_cache(maxsize=1)

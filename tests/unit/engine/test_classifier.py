@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from workers.engine.classifier import (
     TextModel,
@@ -17,6 +18,7 @@ from workers.engine.classifier import (
     load_default_model,
 )
 from workers.engine.training import strip_diacritics
+from workers.engine.trees import BoostedTrees, TreeOptions, fit_sklearn
 
 # Written for these tests, not taken from the seed corpus.
 SPAM = [
@@ -266,4 +268,54 @@ def test_nb_blend_needs_two_labels() -> None:
     with pytest.raises(ValueError, match="two labels"):
         TextModel.train(
             SPAM[:3] + CIVIL[:3] + ABUSE, ["spam"] * 3 + ["ham"] * 3 + ["abuse"] * 3, nb_blend=0.5
+        )
+
+
+SMALL_TREES = TreeOptions(columns=300, iterations=40, learning_rate=0.2, max_leaf_nodes=7)
+
+
+def test_tree_walk_equals_sklearn() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.random((400, 12)) * (rng.random((400, 12)) < 0.3)  # sparse-ish, zeros common
+    y = (x[:, 0] + x[:, 3] * x[:, 5] > 0.2) ^ (rng.random(400) < 0.1)
+    fitted = fit_sklearn(x, y, SMALL_TREES)
+    trees = BoostedTrees.from_sklearn(fitted, np.arange(10), extra=2, weight=0.5)
+    expected = fitted.decision_function(x)
+    walked = trees.raw_many(sparse.csr_matrix(x[:, :10]), x[:, 10:])
+    assert np.abs(walked - expected).max() < 1e-9
+    for row in x[:50]:
+        idx = np.flatnonzero(row[:10])
+        one = trees.raw(trees.inputs(idx, row[idx], row[10:]))
+        assert one == pytest.approx(fitted.decision_function(row[None])[0], abs=1e-9)
+
+
+def test_tree_blend_scores_one_comment_as_the_batch_does(tmp_path: Path) -> None:
+    texts = [*RAW_PROBE[:5], *SPAM[:8], *CIVIL[:10]]
+    labels = ["spam"] * 13 + ["ham"] * 10
+    plain = TextModel.train(texts * 2, labels * 2, C=10.0)
+    blended = TextModel.train(texts * 2, labels * 2, C=10.0, tree_blend=0.4, trees=SMALL_TREES)
+    assert blended.version != plain.version
+    probe = [*texts, *(strip_diacritics(t) for t in texts), "", "Check out my channel!!!"]
+    fast = np.array([[blended.probabilities(t)[label] for label in blended.labels] for t in probe])
+    assert np.abs(fast - blended.predict_proba_many(probe)).max() < 1e-9
+    assert np.abs(fast - plain.predict_proba_many(probe)).max() > 1e-3  # the trees count
+    assert np.allclose(fast.sum(axis=1), 1.0)
+    blended.save(tmp_path / "m.joblib")
+    loaded = TextModel.load(tmp_path / "m.joblib")
+    assert loaded.probabilities(probe[0]) == blended.probabilities(probe[0])
+
+
+def test_moderator_updates_still_move_a_tree_blended_score() -> None:
+    texts, labels = [*SPAM[:8], *CIVIL[:10]], ["spam"] * 8 + ["ham"] * 10
+    model = TextModel.train(texts * 2, labels * 2, C=10.0, tree_blend=0.4, trees=SMALL_TREES)
+    text = "Mua hàng ở đây giao nhanh lắm, mọi người ghé shop nhé"
+    before = model.probabilities(text)["spam"]
+    model.partial_update([text], ["spam"])
+    assert model.probabilities(text)["spam"] > before + 0.1
+
+
+def test_tree_blend_needs_two_labels() -> None:
+    with pytest.raises(ValueError, match="two labels"):
+        TextModel.train(
+            SPAM[:3] + CIVIL[:3] + ABUSE, ["spam"] * 3 + ["ham"] * 3 + ["abuse"] * 3, tree_blend=0.5
         )
