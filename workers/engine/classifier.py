@@ -300,17 +300,23 @@ def data_hash(texts: Sequence[str], labels: Sequence[str], opts: TrainOptions) -
     return digest.hexdigest()[:10]
 
 
-def _nb_ratios(blocks: list[_Block], matrix: sparse.csr_matrix, y: list[str]) -> np.ndarray:
-    """Return the naive-Bayes log-count ratio of each column (1 on dense shape columns)."""
-    positive = np.array(y) == sorted(set(y))[1]  # sklearn's classes_[1]: the positive side
-    p = np.asarray(matrix[positive].sum(axis=0)).ravel() + 1.0
-    q = np.asarray(matrix[~positive].sum(axis=0)).ravel() + 1.0
-    shape = np.zeros(matrix.shape[1], dtype=bool)  # signed values: no count ratio there
+def _shape_columns(blocks: list[_Block], n_columns: int) -> np.ndarray:
+    """Which columns of the feature matrix hold shape values (signed, dense), not n-grams."""
+    shape = np.zeros(n_columns, dtype=bool)
     offset = 0
     for block in blocks:
         size = len(block.vectorizer.vocabulary_)
         shape[offset : offset + size] = isinstance(block.vectorizer, ShapeVectorizer)
         offset += size
+    return shape
+
+
+def _nb_ratios(blocks: list[_Block], matrix: sparse.csr_matrix, y: list[str]) -> np.ndarray:
+    """Return the naive-Bayes log-count ratio of each column (1 on dense shape columns)."""
+    positive = np.array(y) == sorted(set(y))[1]  # sklearn's classes_[1]: the positive side
+    p = np.asarray(matrix[positive].sum(axis=0)).ravel() + 1.0
+    q = np.asarray(matrix[~positive].sum(axis=0)).ravel() + 1.0
+    shape = _shape_columns(blocks, matrix.shape[1])  # signed values: no count ratio there
     p[shape] = q[shape] = 1.0
     ratios = np.log(p / p[~shape].sum()) - np.log(q / q[~shape].sum())
     ratios[shape] = 1.0
@@ -335,17 +341,21 @@ def _blend_nb(
 
 
 def _train_trees(
+    blocks: list[_Block],
     matrix: sparse.csr_matrix,
     texts: Sequence[str],
     labels: Sequence[str],
     classes: np.ndarray,
     opts: TrainOptions,
 ) -> BoostedTrees:
-    """Fit the boosted trees on the training rows' strongest columns and shape values."""
+    """Fit the boosted trees on the training rows' strongest n-grams and shape values."""
     if len(classes) != 2:
         raise ValueError("tree_blend needs exactly two labels")
     y = np.array(labels) == classes[1]  # the trees give P(second label), as sklearn's LR does
-    columns = choose_columns(matrix, y, opts.trees.columns)
+    # The n-gram columns compete for the trees' inputs (chi2 needs counts, not the signed
+    # shape block); the raw shape values are always inputs.
+    ngrams = np.flatnonzero(~_shape_columns(blocks, matrix.shape[1]))
+    columns = ngrams[choose_columns(matrix[:, ngrams], y, opts.trees.columns)]
     shapes = np.array([shape_values(t) for t in texts])
     fitted = fit_sklearn(dense_inputs(matrix, columns, shapes), y, opts.trees)
     return BoostedTrees.from_sklearn(fitted, columns, shapes.shape[1], opts.tree_blend)
@@ -421,7 +431,8 @@ class TextModel:
             _blend_nb(estimator, matrix, y, _nb_ratios(blocks, matrix, y), opts)
         trees = None
         if opts.tree_blend > 0:  # the original rows lead the matrix, their copies follow
-            trees = _train_trees(matrix[: len(texts)], texts, labels, estimator.classes_, opts)
+            originals = matrix[: len(texts)]
+            trees = _train_trees(blocks, originals, texts, labels, estimator.classes_, opts)
         version = f"{version_prefix}-{data_hash(texts, labels, opts)}"
         meta = {"options": opts.to_dict(), "rows": len(texts), "updates": 0}
         return cls(blocks, estimator, version, meta, trees)

@@ -305,6 +305,15 @@ def test_tree_blend_scores_one_comment_as_the_batch_does(tmp_path: Path) -> None
     assert loaded.probabilities(probe[0]) == blended.probabilities(probe[0])
 
 
+def test_tree_blend_beside_shape_features() -> None:
+    texts, labels = [*SPAM[:8], *CIVIL[:10]], ["spam"] * 8 + ["ham"] * 10
+    model = TextModel.train(
+        texts * 2, labels * 2, shape_weight=0.5, tree_blend=0.4, trees=SMALL_TREES
+    )
+    fast = np.array([[model.probabilities(t)[label] for label in model.labels] for t in texts])
+    assert np.abs(fast - model.predict_proba_many(texts)).max() < 1e-9
+
+
 def test_moderator_updates_still_move_a_tree_blended_score() -> None:
     texts, labels = [*SPAM[:8], *CIVIL[:10]], ["spam"] * 8 + ["ham"] * 10
     model = TextModel.train(texts * 2, labels * 2, C=10.0, tree_blend=0.4, trees=SMALL_TREES)
