@@ -12,6 +12,7 @@ from workers.engine.training import (
     build_default_model,
     evaluate_model,
     parse_label_map,
+    parse_train_options,
     read_labeled_csv,
     strip_diacritics,
     train_from_csv,
@@ -25,6 +26,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     train.add_argument("--out", required=True, type=Path, help="where to write the model")
     train.add_argument("--dev-csv", type=Path, help="score on this CSV instead of a split")
     train.add_argument("--holdout", type=float, default=0.2, help="held-out share (0: none)")
+    train.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a training option, repeatable: tree_blend=0.4, nb_blend=0.75, C=3, "
+        "raw_char_ngrams=1,5, trees.columns=3000 ... (docs/engine.md)",
+    )
     train.set_defaults(func=train_command)
 
     evaluate = subparsers.add_parser("evaluate", help="score a model on a labeled CSV")
@@ -50,6 +59,11 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
 
 def train_command(args: argparse.Namespace) -> int:
     """Train from a CSV, print held-out scores and write the model."""
+    try:
+        options = parse_train_options(args.option)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     model, report = train_from_csv(
         args.csv,
         args.text_column,
@@ -57,6 +71,7 @@ def train_command(args: argparse.Namespace) -> int:
         label_map=parse_label_map(args.label_map),
         dev_path=args.dev_csv,
         holdout=args.holdout,
+        options=options,
     )
     if report is not None:
         print(report.format())

@@ -11,6 +11,7 @@ import random
 import statistics
 import sys
 import time
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from workers.engine.classifier import DEFAULT_MODEL_PATH, TextModel, TrainOptions
+from workers.engine.trees import TreeOptions
 
 SEED_CORPUS = Path(__file__).resolve().parent / "data" / "seed_corpus.csv"
 
@@ -67,6 +69,49 @@ def parse_label_map(spec: str | None) -> dict[str, str] | None:
     if any(len(p) != 2 for p in pairs):
         raise ValueError(f"bad label map {spec!r}; expected like 0=ham,1=spam")
     return {k.strip(): v.strip() for k, v in pairs}
+
+
+def parse_train_options(pairs: Sequence[str]) -> TrainOptions:
+    """Build TrainOptions from NAME=VALUE pairs ("tree_blend=0.4", "raw_char_ngrams=1,5").
+
+    NAME is a TrainOptions field, or trees.NAME for a TreeOptions field; a value is read as
+    the field's type: a number, true/false, text, a pair "LOW,HIGH", or "none".
+    """
+    top: dict[str, Any] = {}
+    trees: dict[str, Any] = {}
+    known = {n: h for n, h in typing.get_type_hints(TrainOptions).items() if n != "trees"}
+    known |= {f"trees.{n}": h for n, h in typing.get_type_hints(TreeOptions).items()}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or name not in known:
+            names = ", ".join(known)
+            raise ValueError(f"unknown option {pair!r}; expected NAME=VALUE, NAME one of {names}")
+        target, field_name = (trees, name[6:]) if name.startswith("trees.") else (top, name)
+        try:
+            target[field_name] = _option_value(raw.strip(), known[name])
+        except ValueError as exc:
+            raise ValueError(f"option {name}: {exc}") from None
+    return TrainOptions(**top, trees=TreeOptions(**trees))
+
+
+def _option_value(raw: str, hint: Any) -> Any:
+    """Read raw as a value of the type hint (int, float, bool, str, a pair, or optional)."""
+    kinds = [k for k in typing.get_args(hint) if k is not type(None)] or [hint]
+    if raw.lower() == "none" and type(None) in typing.get_args(hint):
+        return None
+    kind = kinds[0]
+    if typing.get_origin(kind) is tuple:
+        parts = [int(x) for x in raw.split(",")]
+        if len(parts) != 2:
+            raise ValueError(f"expected two numbers like 1,5, got {raw!r}")
+        return tuple(parts)
+    if kind is bool:
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ValueError(f"expected true or false, got {raw!r}")
+        return raw.lower() in ("true", "1")
+    if kind in (int, float):
+        return kind(raw)  # ValueError names the bad text
+    return raw
 
 
 @dataclass

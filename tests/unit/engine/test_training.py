@@ -15,6 +15,7 @@ from workers.engine.training import (
     SEED_CORPUS,
     evaluate_model,
     parse_label_map,
+    parse_train_options,
     read_labeled_csv,
     stratified_split,
     train_from_csv,
@@ -162,3 +163,36 @@ def test_cli_model_build_writes_a_loadable_model(tmp_path: Path) -> None:
     model = TextModel.load(out)
     assert model.version.startswith("seed-") and model.labels == ("abuse", "ham", "spam")
     assert out.stat().st_size < 5_000_000
+
+
+def test_parse_train_options() -> None:
+    opts = parse_train_options(
+        ["tree_blend=0.4", "raw_char_ngrams=1,5", "class_weight=none", "augment_plain=false",
+         "min_df=2", "trees.columns=500", "word_form=folded"]
+    )  # fmt: skip
+    assert opts.tree_blend == 0.4 and opts.raw_char_ngrams == (1, 5)
+    assert opts.class_weight is None and opts.augment_plain is False and opts.min_df == 2
+    assert opts.trees.columns == 500 and opts.trees.iterations == 600
+    assert opts.word_form == "folded" and opts.raw_token_ngrams is None
+    assert parse_train_options([]) == parse_train_options([]).__class__()
+    for bad in (
+        "tree_blend",
+        "colour=red",
+        "trees=1",
+        "min_df=two",
+        "raw_char_ngrams=1",
+        "augment_plain=maybe",
+    ):
+        with pytest.raises(ValueError):
+            parse_train_options([bad])
+
+
+def test_cli_train_with_options(labeled_csv: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "model.joblib"
+    common = ["--csv", str(labeled_csv), "--text-column", "body", "--label-column", "verdict"]
+    trees = ["--option", "tree_blend=0.3", "--option", "trees.iterations=20"]
+    assert run_cli(["train", *common, "--out", str(out), "--holdout", "0", *trees]) == 0
+    model = TextModel.load(out)
+    assert model.meta["options"]["tree_blend"] == 0.3 and model._trees is not None
+    assert run_cli(["train", *common, "--out", str(out), "--option", "nope=1"]) == 2
+    assert "unknown option 'nope=1'" in capsys.readouterr().err
