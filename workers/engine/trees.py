@@ -11,8 +11,8 @@ Training uses scikit-learn's ``HistGradientBoostingClassifier`` on a dense matri
 ``columns`` chosen by chi-squared (the trees need no more, and a dense matrix of all 600,000
 n-grams would not fit). Scoring does not call scikit-learn: its per-call overhead is about a
 millisecond for one row. The fitted trees are copied into flat arrays and walked for all
-trees at once in numpy, one level of depth per step (``BoostedTrees.raw``); a test checks
-the walk against scikit-learn's ``decision_function``.
+trees at once in numpy (``BoostedTrees.raw``); a test checks the walk against
+scikit-learn's ``decision_function``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sklearn.feature_selection import chi2
 
 @dataclass(frozen=True)
 class TreeOptions:
-    """How the trees are trained; the defaults were chosen by 3-fold CV on ViSpamReviews train."""
+    """How the trees are trained; defaults chosen on ViSpamReviews train (docs/engine.md)."""
 
     columns: int = 3000  # the model's feature columns the trees may read, best chi2 first
     iterations: int = 600
