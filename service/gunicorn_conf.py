@@ -36,6 +36,7 @@ preload_app = False
 # in the kernel's backlog, and gunicorn closes idle keep-alive ones first.
 threads = 16
 worker_connections = 32
+WORKER_READY = "worker ready to serve:"  # logged by each worker once post_worker_init is done
 accesslog = "-"
 ACCESS_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s ua="%(a)s"'
 access_log_format = ACCESS_FORMAT
@@ -154,3 +155,5 @@ def post_worker_init(worker: Any) -> None:
         services.intake.start()
         services.db.open_connections(worker.cfg.threads)
     freeze_startup_objects()
+    # Until now this worker accepted no connection: the other workers took them all.
+    worker.log.info("%s %s", WORKER_READY, worker.pid)

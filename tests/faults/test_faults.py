@@ -17,6 +17,7 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import create_engine, func, select, text
 
+from service.gunicorn_conf import WORKER_READY
 from service.models import AuditEntry, Comment
 from service.store import accounts
 from tests.faults.conftest import Cluster, Figures
@@ -54,6 +55,8 @@ def test_a_worker_killed_mid_job_leaves_every_comment_decided_exactly_once(clust
     cluster.wait_decided(ids, figures, timeout=45)
     _assert_nothing_lost(figures)
     assert figures.notes["jobs in progress at the kill"] >= 1
+    # The line the benchmark waits for before a phase: the worker finished its start-up.
+    assert WORKER_READY in (cluster.tmp / "api.log").read_text(encoding="utf-8")
 
 
 def test_intake_while_redis_is_down_answers_202_or_503_and_everything_is_decided(cluster):
