@@ -156,4 +156,5 @@ def post_worker_init(worker: Any) -> None:
         services.db.open_connections(worker.cfg.threads)
     freeze_startup_objects()
     # Until now this worker accepted no connection: the other workers took them all.
-    worker.log.info("%s %s", WORKER_READY, worker.pid)
+    if getattr(worker, "log", None) is not None:
+        worker.log.info("%s %s", WORKER_READY, worker.pid)
