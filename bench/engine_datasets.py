@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from workers.engine import evaluate  # noqa: E402
 from workers.engine.classifier import TextModel, TrainOptions, load_default_model  # noqa: E402
+from workers.engine.rules.links import drop_page_links  # noqa: E402
 from workers.engine.training import (  # noqa: E402
     evaluate_model,
     measure_latency,
@@ -97,6 +98,23 @@ def youtube_text(text: str) -> str:
     return re.sub(r"<[^>]+>", " ", html.unescape(text)).replace("\ufeff", "")
 
 
+def video_page_urls(video: str) -> tuple[str, str]:
+    """The two addresses of a video's page ("04-CevxZvSJLk8": long and share-button form)."""
+    video_id = video.split("-", 1)[1]
+    return f"https://www.youtube.com/watch?v={video_id}", f"https://youtu.be/{video_id}"
+
+
+def read_video(root: Path, video: str) -> tuple[list[str], list[str]]:
+    """One video's comments as the engine scores them: unescaped, links to the video blanked.
+
+    The engine blanks links back to the page a comment sits on (``Context.page_urls``)
+    before the classifier sees the text; training text gets the same treatment here.
+    """
+    texts, labels = read_labeled_csv(root / "youtube-spam" / f"{video}.csv", "CONTENT", "CLASS")
+    pages = video_page_urls(video)
+    return [drop_page_links(youtube_text(t), pages) for t in texts], labels
+
+
 def youtube_options(raw: bool, shape_weight: float, c: float) -> dict[str, Any]:
     """Return the TrainOptions overrides of one grid point."""
     return {"C": c, "shape_weight": shape_weight, **(RAW if raw else {})}
@@ -119,10 +137,7 @@ def choose_options(
 
 
 def bench_youtube(root: Path) -> tuple[list[dict], TextModel]:
-    videos = {}
-    for v in YOUTUBE:
-        texts, labels = read_labeled_csv(root / "youtube-spam" / f"{v}.csv", "CONTENT", "CLASS")
-        videos[v] = ([youtube_text(t) for t in texts], labels)
+    videos = {v: read_video(root, v) for v in YOUTUBE}
     rows = []
     for test in YOUTUBE:
         train = [v for v in YOUTUBE if v != test]

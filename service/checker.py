@@ -32,6 +32,7 @@ class CheckRequest:
     user_agent: str | None = None
     is_reply: bool = False
     article_id: str | None = None  # the site's article id, if the caller knows one
+    page_url: str | None = None  # where the comment was posted (permalink), if known
     # False for test traffic: the check must not count toward rates or duplicates.
     remember: bool = True
 

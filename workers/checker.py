@@ -63,13 +63,15 @@ class EngineChecker:
 
     def _context(self, svc: Services, request: CheckRequest, comment: CommentInput) -> Context:
         site = accounts.get_site(svc.db, request.site_id)
-        closed, premoderated = self._article(svc, request)
+        closed, premoderated, stored_url = self._article(svc, request)
+        page_url = request.page_url or stored_url
         approved, rejected, banned = self._standing(svc, request)
         fp = fingerprint(comment.body)
         return Context(
             rules=site_rules(site_config(site.config)),
             article_closed=closed,
             article_premoderated=premoderated,
+            page_urls=(page_url,) if page_url else (),
             behaviour=Behaviour(
                 **self._rates(svc, request, comment, fp),
                 author_approved=approved,
@@ -80,14 +82,15 @@ class EngineChecker:
         )
 
     @staticmethod
-    def _article(svc: Services, request: CheckRequest) -> tuple[bool, bool]:
+    def _article(svc: Services, request: CheckRequest) -> tuple[bool, bool, str]:
+        """The stored article's closed and pre-moderated flags and its URL, if it is known."""
         if not request.article_id:
-            return False, False
+            return False, False, ""
         try:
             article = get_article(svc.db, request.site_id, request.article_id)
         except NotFound:
-            return False, False
-        return article.closed, article.premoderated
+            return False, False, ""
+        return article.closed, article.premoderated, article.url or ""
 
     @staticmethod
     def _standing(svc: Services, request: CheckRequest) -> tuple[int, int, tuple[str, ...]]:

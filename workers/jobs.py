@@ -212,6 +212,7 @@ def _context(loaded: ModerationInput, seen: behaviour.Observed) -> Context:
         rules=site_rules(loaded.config),
         article_closed=loaded.article.closed,
         article_premoderated=loaded.article.premoderated,
+        page_urls=(loaded.article.url,) if loaded.article.url else (),
         behaviour=Behaviour(
             ip_rate=seen.rates.get("ip", 0),
             email_rate=seen.rates.get("email", 0),

@@ -128,6 +128,7 @@ def _check_request(site_id: int, form: dict[str, Any]) -> CheckRequest:
         user_agent=str(form.get("user_agent") or "") or None,
         is_reply=parent not in {"", "0"},
         article_id=article,
+        page_url=permalink or None,
         remember=not _truthy(form.get("is_test")),
     )
 

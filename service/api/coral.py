@@ -207,6 +207,7 @@ def _check_request(data: dict[str, Any]) -> CheckRequest:
         author_id=data["author"]["id"],
         is_reply=bool(data["comment"].get("parentID")),
         article_id=data["story"]["id"],
+        page_url=data["story"]["url"] or None,
     )
 
 

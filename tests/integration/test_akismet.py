@@ -75,6 +75,21 @@ def test_spam_is_caught_and_ham_passes(ak: akismet.SyncClient) -> None:
     assert ham == akismet.CheckResponse.HAM
 
 
+def test_links_to_the_permalink_itself_are_not_promotion(app: Flask, site: SiteFixture) -> None:
+    permalink = BLOG + "giao-thong/duong-xa"
+    body = f"{HAM} Chia sẻ: {permalink} {permalink}?utm_source=zalo {permalink}#binh-luan"
+    form = {"api_key": site.key, "blog": BLOG, "user_ip": "198.51.100.23", "is_test": "1"}
+    client = app.test_client()
+
+    def reasons(**more: str) -> str:
+        answer = client.post("/1.1/comment-check", data={**form, "comment_content": body, **more})
+        assert answer.status_code == 200
+        return answer.headers["X-duyet-reasons"]
+
+    assert "too_many_links" not in reasons(permalink=permalink)
+    assert "too_many_links" in reasons()
+
+
 def test_submit_spam_changes_the_next_verdict(ak: akismet.SyncClient) -> None:
     comment = {
         "user_ip": "198.51.100.40",

@@ -55,6 +55,16 @@ def test_comment_with_four_links_is_held_with_a_reason(client, site, work, moder
     assert any("link" in code for code in codes), codes
 
 
+def test_links_back_to_the_article_itself_are_not_counted(client, site, work):
+    page = "https://baotinh.example.vn/thoi-su/duong-xa-123.html"
+    body = f"Bài viết rất đúng, mọi người đọc kỹ: {page} (bản in {page}?print=1, {page}#ý-kiến)"
+    shared = submit(client, site, body, article_id="duong-xa", article_url=page)
+    elsewhere = submit(client, site, body, article_id="bai-khac")
+    work()
+    assert _status(client, site, shared["id"]) == "approved"
+    assert _status(client, site, elsewhere["id"]) == "held"
+
+
 def test_moderator_approval_publishes_and_is_audited(client, site, work, moderator):
     held = submit(client, site, FOUR_LINKS)
     work()

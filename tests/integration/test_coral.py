@@ -96,6 +96,15 @@ def test_a_suspicious_comment_goes_to_premoderation(
     assert answer.json["actions"][0]["actionType"] == "FLAG"
 
 
+def test_links_to_the_story_itself_are_not_counted(client: FlaskClient) -> None:
+    story = "https://baotinh.example.vn/thoi-su/bai-81.html"
+    body = f"<p>Cảm ơn tòa soạn, đọc lại: {story} {story}?utm_source=fb {story}#binh-luan</p>"
+    request = coral_request(body)
+    assert post(client, request, SECRET).status_code == 204
+    request["story"]["url"] = ""
+    assert post(client, request, SECRET).json["status"] == "PREMOD"
+
+
 @pytest.mark.parametrize("role", ["STAFF", "MODERATOR", "ADMIN"])
 def test_staff_are_approved(client: FlaskClient, role: str) -> None:
     answer = post(client, coral_request("<p>Liên hệ Zalo 0912 345 678</p>", role=role), SECRET)

@@ -15,6 +15,7 @@ from workers.engine.fingerprint import fingerprint
 from workers.engine.normalize import normalize
 from workers.engine.policy import decide
 from workers.engine.rules import RULES_VERSION, run_checks
+from workers.engine.rules.links import drop_page_links
 from workers.engine.types import CommentInput, Context, Decision, Reason
 
 log = logging.getLogger("duyet.engine")
@@ -67,7 +68,8 @@ def evaluate(
     scorer = model if model is not None else default_model()
     norm = normalize(comment.body)
     reasons = [*run_checks(comment, norm, context), *outside]
-    verdict, scores, all_reasons = decide(reasons, _probabilities(scorer, comment.body), context)
+    scored_text = drop_page_links(comment.body, context.page_urls)
+    verdict, scores, all_reasons = decide(reasons, _probabilities(scorer, scored_text), context)
     return Decision(verdict, scores, all_reasons, engine_version(scorer))
 
 

@@ -116,6 +116,9 @@ class Context:
     rules: SiteRules = field(default_factory=SiteRules)
     article_closed: bool = False
     article_premoderated: bool = False
+    # Where the comment was posted (the article's URL; Akismet's permalink): links back to
+    # it are a reader sharing the article, not promotion (rules/links.py).
+    page_urls: tuple[str, ...] = ()
     behaviour: Behaviour = field(default_factory=Behaviour)
     feedback: tuple[Feedback, ...] = ()
 

@@ -45,9 +45,18 @@ def test_clean_and_confident_is_approved_with_version_and_scores() -> None:
     decision = evaluate(CIVIL, Context(), model)
     assert decision.verdict is Verdict.APPROVE
     assert decision.reasons == ()
-    assert decision.engine_version == "rules-1+fixed-1" == engine_version(model)
+    assert decision.engine_version == "rules-2+fixed-1" == engine_version(model)
     assert decision.scores["spam"] == pytest.approx(0.02)
     assert model.seen == [CIVIL.body]
+
+
+def test_the_classifier_reads_the_text_without_links_back_to_the_page() -> None:
+    model = FixedModel()
+    page = "https://baotinh.example.vn/thoi-su/duong-xa-123.html"
+    comment = CommentInput(f"Chia sẻ cho mọi người: {page}?utm_source=zalo, còn https://x.vn/a")
+    evaluate(comment, Context(page_urls=(page,)), model)
+    evaluate(comment, Context(), model)
+    assert model.seen == ["Chia sẻ cho mọi người:  , còn https://x.vn/a", comment.body]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 
 from tests.unit.engine.helpers import check, codes, spans_of
 from workers.engine.normalize import normalize
-from workers.engine.rules.links import find_links
+from workers.engine.rules.links import drop_page_links, find_links
 from workers.engine.types import Context, SiteRules
 
 
@@ -66,3 +66,46 @@ def test_chat_app_links_are_spam() -> None:
 
 def test_prose_with_periods_is_not_a_link() -> None:
     assert check("Tôi đồng ý. Com lê thì đắt. TP.HCM mưa to, v.v.") == []
+
+
+PAGE = "https://baotinh.example.vn/thoi-su/duong-xa-123.html"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        PAGE,
+        "http://www.baotinh.example.vn/thoi-su/duong-xa-123.html/",
+        "https://m.baotinh.example.vn/thoi-su/duong-xa-123.html?utm_source=facebook",
+        "HTTPS://BAOTINH.EXAMPLE.VN/thoi-su/duong-xa-123.html#binh-luan",
+    ],
+)
+def test_links_back_to_the_page_are_blanked_for_the_classifier(link: str) -> None:
+    assert drop_page_links(f"Bài này: {link}. Đọc đi", (PAGE,)) == "Bài này:  . Đọc đi"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://baotinh.example.vn/thoi-su/bai-khac-456.html",
+        "https://nhacai88.com/thoi-su/duong-xa-123.html",
+        "https://www.youtube.com/watch?v=other",
+    ],
+)
+def test_links_elsewhere_are_kept(link: str) -> None:
+    pages = (PAGE, "https://www.youtube.com/watch?v=CevxZvSJLk8")
+    assert drop_page_links(f"xem {link} nhé", pages) == f"xem {link} nhé"
+
+
+def test_a_page_named_by_its_query_matches_with_extra_parameters() -> None:
+    page = ("https://www.youtube.com/watch?v=CevxZvSJLk8",)
+    text = "Roar: https://youtube.com/watch?feature=share&v=CevxZvSJLk8 and http://[bad"
+    assert drop_page_links(text, page) == "Roar:   and http://[bad"
+
+
+def test_links_to_the_page_do_not_count_toward_the_limit() -> None:
+    body = f"{PAGE} {PAGE}?utm_medium=zalo và {PAGE}"
+    context = Context(rules=SiteRules(max_links=2), page_urls=(PAGE,))
+    assert check(body, context) == []
+    assert codes(check(body, Context(rules=SiteRules(max_links=2)))) == {"too_many_links": "hold"}
+    assert codes(check(body + " a.com b.net c.org", context)) == {"too_many_links": "hold"}

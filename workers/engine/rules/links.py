@@ -3,6 +3,11 @@
 Read on the ``clean`` form (case-folded, look-alikes folded, nothing rejoined), so
 "WWW.NHACAI88.COM" and full-width dots are links too.
 
+A link back to the page the comment sits on (``Context.page_urls``: the article's URL,
+Akismet's permalink, Coral's story URL) is not promotion: readers paste it when they share
+or quote the article, so it neither counts toward the limit nor reaches the classifier
+(``drop_page_links``).
+
 Verdicts: a blocked domain or a domain spelled to dodge detection ("nhacai88 . com",
 "nhacai88[.]com", "nhacai88 chấm com") is spam: nobody does that by accident. A link to a
 chat app (zalo.me, t.me, ...) is contact bait, also spam. A shortener hides where it
@@ -13,7 +18,9 @@ from a tweet, so it holds for a human instead of deciding spam.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
 
 from workers.engine.normalize import Normalized
 from workers.engine.rules.base import reason
@@ -32,6 +39,7 @@ _TLD = (
 )
 _STRONG_TLD = r"com|net|org|info|vn|xyz|top|club|bet|vip|win|cc|me|io|co|site|online|live"
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+")
+_URL_ANY_CASE_RE = re.compile(_URL_RE.pattern, re.IGNORECASE)  # for text not yet case-folded
 _BARE_RE = re.compile(
     rf"(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLD})(?![\w-])(?:/[^\s<>\"']*)?"
 )
@@ -43,6 +51,7 @@ _OBFUSCATED_RE = re.compile(
     rf"(?<![\w.])([a-z0-9][a-z0-9-]{{2,}}){_HIDDEN_DOT}({_STRONG_TLD})(?![\w])"
 )
 _TRAILING = ".,;:!?)]}>"
+_TRACKING_PARAMS = ("utm_", "fbclid", "gclid")
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,55 @@ def _host(url: str) -> str:
     rest = url.split("://", 1)[-1]
     host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
     return host.removeprefix("www.").rstrip(".")
+
+
+@dataclass(frozen=True)
+class PageAddress:
+    """A URL reduced to what names a page: host (no www./m.), path, non-tracking query."""
+
+    host: str
+    path: str
+    query: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, url: str) -> PageAddress:
+        try:
+            parts = urlsplit(url if "://" in url else "http://" + url)
+            host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+        except ValueError:  # a malformed host ("http://[x"): no page matches it
+            return cls(url.casefold(), "", frozenset())
+        query = frozenset(
+            (k.casefold(), v.casefold())
+            for k, v in parse_qsl(parts.query)
+            if not k.casefold().startswith(_TRACKING_PARAMS)
+        )
+        return cls(host.casefold(), parts.path.rstrip("/").casefold(), query)
+
+    def is_linked_by(self, url: str) -> bool:
+        """True if url opens this page; extra query parameters (share=, t=) do not matter."""
+        other = PageAddress.of(url)
+        return (other.host, other.path) == (self.host, self.path) and self.query <= other.query
+
+
+def page_addresses(page_urls: Sequence[str]) -> tuple[PageAddress, ...]:
+    return tuple(PageAddress.of(url) for url in page_urls if url.strip())
+
+
+def _links_to_page(url: str, pages: Sequence[PageAddress]) -> bool:
+    return any(page.is_linked_by(url) for page in pages)
+
+
+def drop_page_links(text: str, page_urls: Sequence[str]) -> str:
+    """Blank out the explicit URLs in text that point back to one of page_urls."""
+    pages = page_addresses(page_urls)
+    if not pages:
+        return text
+
+    def blank(m: re.Match[str]) -> str:
+        url = m.group().rstrip(_TRAILING)
+        return " " + m.group()[len(url) :] if _links_to_page(url, pages) else m.group()
+
+    return _URL_ANY_CASE_RE.sub(blank, text)
 
 
 def find_links(clean: str) -> list[Link]:
@@ -83,7 +141,12 @@ def _under(host: str, domains: frozenset[str] | tuple[str, ...]) -> bool:
 
 def check_links(comment: CommentInput, norm: Normalized, context: Context) -> list[Reason]:
     """Hold on too many links or shorteners; spam on blocked, chat-app or dodged domains."""
-    links = find_links(norm.clean)
+    pages = page_addresses(context.page_urls)
+    links = [
+        link
+        for link in find_links(norm.clean)
+        if link.kind == "obfuscated" or not _links_to_page(norm.clean[link.start : link.end], pages)
+    ]
     if not links:
         return []
     blocked = tuple(d.strip().lower().removeprefix("www.") for d in context.rules.blocked_domains)
