@@ -24,7 +24,7 @@ from service.store.decisions import (
 from service.store.decisions import record_system_decisions as record_many
 from service.store.delivery import load_target
 from workers import batch, behaviour, runtime, webhooks
-from workers.engine import ScoringModel, evaluate
+from workers.engine import ScoringModel, classifier_text, evaluate
 from workers.engine.fingerprint import fingerprint
 from workers.engine.types import (
     Behaviour,
@@ -97,10 +97,12 @@ def decide_many(
     observed = behaviour.observe_many(
         runtime.redis(), [_observation(item, c) for item, c in zip(loaded, inputs, strict=True)]
     )
-    model = _scored_at_once(runtime.model(), [c.body for c in inputs])
+    contexts = [_context(item, o) for item, o in zip(loaded, observed, strict=True)]
+    texts = [classifier_text(c, context) for c, context in zip(inputs, contexts, strict=True)]
+    model = _scored_at_once(runtime.model(), texts)
     decided = [
-        (item, evaluate(c, _context(item, o), model, outside=_outside_opinion(c)))
-        for item, c, o in zip(loaded, inputs, observed, strict=True)
+        (item, evaluate(c, context, model, outside=_outside_opinion(c)))
+        for item, c, context in zip(loaded, inputs, contexts, strict=True)
     ]
     outcomes = record_many(
         runtime.database(),

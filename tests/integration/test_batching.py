@@ -12,6 +12,8 @@ from tests.integration.conftest import submit
 from workers import batch, runtime
 from workers.sweep import sweep_once
 
+PAGE = "https://baotinh.example.vn/thoi-su/bai-1.html"
+
 
 def _decisions_per_comment(app) -> dict[int, int]:
     with app.extensions["duyet"].db.transaction() as s:
@@ -80,15 +82,16 @@ def test_a_batch_scored_at_once_gets_the_scores_of_each_comment_alone(app, clien
         "Nhà cái uy tín nạp tiền nhận thưởng 100% truy cập ngay",
         "Vay tiền nhanh không thế chấp liên hệ zalo 0912 345 678",
         "Tôi không đồng ý, chính quyền cần minh bạch hơn về dự án này.",
+        f"Mọi người đọc kỹ bài này: {PAGE}?utm_source=zalo rồi hãy bình luận.",
     ]
-    for body in bodies * 13:  # one batch, large enough to be scored in one call
-        submit(client, site, body)
+    for body in bodies * 11:  # one batch, large enough to be scored in one call
+        submit(client, site, body, article_url=PAGE)
     work()
     with app.extensions["duyet"].db.transaction() as s:
         rows = s.execute(select(Comment.body, Decision.scores).join(Decision)).all()
-    assert len(rows) == 52
+    assert len(rows) == 55
     model = runtime.model()
     assert model is not None
     for body, scores in rows:
-        alone = model.probabilities(body)
+        alone = model.probabilities(body.replace(f"{PAGE}?utm_source=zalo", " "))
         assert {k: scores[f"model_{k}"] for k in alone} == pytest.approx(alone, abs=1e-9)

@@ -57,6 +57,11 @@ def _probabilities(model: ScoringModel | None, text: str) -> dict[str, float] | 
         return None
 
 
+def classifier_text(comment: CommentInput, context: Context) -> str:
+    """The text the classifier scores: the body without links back to its own page."""
+    return drop_page_links(comment.body, context.page_urls)
+
+
 def evaluate(
     comment: CommentInput,
     context: Context,
@@ -68,14 +73,15 @@ def evaluate(
     scorer = model if model is not None else default_model()
     norm = normalize(comment.body)
     reasons = [*run_checks(comment, norm, context), *outside]
-    scored_text = drop_page_links(comment.body, context.page_urls)
-    verdict, scores, all_reasons = decide(reasons, _probabilities(scorer, scored_text), context)
+    probabilities = _probabilities(scorer, classifier_text(comment, context))
+    verdict, scores, all_reasons = decide(reasons, probabilities, context)
     return Decision(verdict, scores, all_reasons, engine_version(scorer))
 
 
 __all__ = [
     "ENGINE_VERSION",
     "ScoringModel",
+    "classifier_text",
     "default_model",
     "engine_version",
     "evaluate",
