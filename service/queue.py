@@ -27,7 +27,29 @@ LEARN_JOB = "workers.jobs.learn_from_decision"
 WEBHOOK_BACKOFF = [10, 60, 300, 1800, 7200]
 
 
-LIVE_JOB_STATES = {b"queued", b"started", b"deferred", b"scheduled"}
+# KEYS: the queues a moderation job can wait on; ARGV: job ids. Returns the ids without a
+# live job. A "queued" hash counts only while its id is still on a queue: a worker pops the
+# id (BLPOP) a moment before it deletes or marks the hash, and one killed in that moment
+# leaves a "queued" hash that nothing will ever run. The queues are read once, and only
+# when a candidate needs it.
+_WITHOUT_LIVE_JOB = """
+local live = {queued = true, started = true, deferred = true, scheduled = true}
+local waiting = nil
+local gone = {}
+for _, id in ipairs(ARGV) do
+  local state = redis.call('HGET', 'rq:job:' .. id, 'status')
+  if state == 'queued' and not waiting then
+    waiting = {}
+    for _, key in ipairs(KEYS) do
+      for _, queued in ipairs(redis.call('LRANGE', key, 0, -1)) do waiting[queued] = true end
+    end
+  end
+  if not state or not live[state] or (state == 'queued' and not waiting[id]) then
+    table.insert(gone, id)
+  end
+end
+return gone
+"""
 
 
 JOB_PREFIX = "moderate-"
@@ -134,6 +156,7 @@ class JobQueue:
         self._job_hashes = {
             q.name: ModerationJobHashes(q, settings) for q in (self.moderation, self.bulk)
         }
+        self._without_live_job = redis.register_script(_WITHOUT_LIVE_JOB)
         self._enqueue = {
             name: redis.register_script(jobs.script) for name, jobs in self._job_hashes.items()
         }
@@ -222,13 +245,8 @@ class JobQueue:
         return True
 
     def without_live_job(self, comment_ids: list[int]) -> list[int]:
-        """Keep the ids whose moderation job is gone, finished or failed."""
-        pipe = self.redis.pipeline(transaction=False)
-        for comment_id in comment_ids:
-            pipe.hget(f"rq:job:{moderation_job_id(comment_id)}", "status")
-        states = pipe.execute()
-        return [
-            cid
-            for cid, state in zip(comment_ids, states, strict=True)
-            if state not in LIVE_JOB_STATES
-        ]
+        """Keep the ids whose moderation job is gone, finished, failed, or lost in a worker."""
+        keys = [self.moderation.key, self.bulk.key]
+        job_ids = [moderation_job_id(comment_id) for comment_id in comment_ids]
+        gone: list[bytes] = self._without_live_job(keys=keys, args=job_ids)  # type: ignore[assignment]
+        return [int(job_id.decode().removeprefix(JOB_PREFIX)) for job_id in gone]

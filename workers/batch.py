@@ -19,7 +19,6 @@ from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import get_current_job
 from rq.serializers import resolve_serializer
 
 from service.queue import JOB_PREFIX
@@ -45,18 +44,20 @@ return claimed
 """
 
 
-def claim_neighbours(redis: Redis, count: int | None = None) -> dict[int, str | None]:
+def claim_neighbours(
+    redis: Redis, queue_name: str | None, count: int | None = None
+) -> dict[int, str | None]:
     """Take up to count (default: a batch's worth beside the current job) moderation jobs from
-    the head of the current job's queue; return comment id -> request id.
+    the head of queue_name, the queue the current job came from; return comment id ->
+    request id.
 
-    Outside an RQ job (a direct call, a test) nothing is claimed.
+    Without a queue (a direct call outside any job, a test) nothing is claimed.
     """
-    job = get_current_job()
-    if job is None or BATCH_SIZE <= 1:
+    if queue_name is None or BATCH_SIZE <= 1:
         return {}
     try:
         size = BATCH_SIZE - 1 if count is None else count
-        raw = redis.eval(_CLAIM, 1, f"rq:queue:{job.origin}", size, JOB_PREFIX)
+        raw = redis.eval(_CLAIM, 1, f"rq:queue:{queue_name}", size, JOB_PREFIX)
     except RedisError as exc:
         log.warning("could not claim queued neighbours: %s", exc)
         return {}

@@ -47,13 +47,20 @@ def moderate_comment(comment_id: int) -> str:
     are queued again before RQ retries this job. While more jobs keep queuing up behind it,
     the job goes on deciding them (see workers/batch.py).
     """
-    redis = runtime.redis()
-    claimed = batch.claim_neighbours(redis)
-    claimed.pop(comment_id, None)
     job = get_current_job()
-    request_ids = {comment_id: job.meta.get("request_id") if job else None, **claimed}
-    statuses = _decide_claimed(request_ids, claimed)
-    _drain(redis)
+    if job is None:  # called directly, outside any queue: decide this one alone
+        return moderate(comment_id, None, None)
+    return moderate(comment_id, job.meta.get("request_id"), job.origin)
+
+
+def moderate(comment_id: int, request_id: str | None, queue_name: str | None) -> str:
+    """moderate_comment's work, also called by the worker's short road (workers/process.py):
+    decide the comment with the jobs queued behind it on queue_name, then drain that queue."""
+    redis = runtime.redis()
+    claimed = batch.claim_neighbours(redis, queue_name)
+    claimed.pop(comment_id, None)
+    statuses = _decide_claimed({comment_id: request_id, **claimed}, claimed)
+    _drain(redis, queue_name)
     return statuses.get(comment_id, "skipped")
 
 
@@ -68,7 +75,7 @@ def _decide_claimed(
         raise
 
 
-def _drain(redis: Redis) -> None:
+def _drain(redis: Redis, queue_name: str | None) -> None:
     """Decide what queues up meanwhile, batch after batch, until empty or DRAIN_SECONDS.
 
     The job's own comment is decided by then, so a failing later batch does not fail it:
@@ -76,7 +83,7 @@ def _drain(redis: Redis) -> None:
     """
     deadline = time.monotonic() + batch.DRAIN_SECONDS
     while time.monotonic() < deadline:
-        claimed = batch.claim_neighbours(redis, batch.BATCH_SIZE)
+        claimed = batch.claim_neighbours(redis, queue_name, batch.BATCH_SIZE)
         if not claimed:
             return
         try:

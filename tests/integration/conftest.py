@@ -11,12 +11,13 @@ import pytest
 from flask import Flask, request, request_started
 from flask.testing import FlaskClient
 from redis import Redis
-from rq import Queue, SimpleWorker
+from rq import Queue
 from werkzeug.test import Client
 
 from service.auth import clear_caches
 from service.settings import Settings
 from service.store import accounts
+from workers.process import ModerationWorker
 from workers.wsgi import create
 
 T = TypeVar("T")
@@ -75,7 +76,7 @@ def work(redis: Redis, settings: Settings) -> Callable[[], None]:
         queues = [
             Queue(n, connection=redis) for n in (settings.queue_name, settings.webhook_queue_name)
         ]
-        SimpleWorker(queues, connection=redis).work(burst=True)
+        ModerationWorker(queues, connection=redis).work(burst=True)
 
     return run
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from redis import Redis
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import func, select
 
 from service.models import AuditEntry, Comment, Decision
 from tests.integration.conftest import submit
 from workers import batch, runtime
+from workers.process import ModerationWorker
 from workers.sweep import sweep_once
 
 PAGE = "https://baotinh.example.vn/thoi-su/bai-1.html"
@@ -45,7 +46,7 @@ def test_a_busy_job_drains_what_queues_behind_its_batch(
     monkeypatch.setattr(batch, "BATCH_SIZE", 4)
     ids = [submit(client, site, f"Góp ý số {n} về giờ họp chợ.")["id"] for n in range(10)]
     queue = Queue(settings.queue_name, connection=redis)
-    SimpleWorker([queue], connection=redis).work(burst=True, max_jobs=1)
+    ModerationWorker([queue], connection=redis).work(burst=True, max_jobs=1)
     assert queue.count == 0
     assert _decisions_per_comment(app) == {comment_id: 1 for comment_id in ids}
 
@@ -56,7 +57,7 @@ def test_draining_stops_at_its_deadline(app, client, site, redis: Redis, setting
     for n in range(10):
         submit(client, site, f"Góp ý số {n} về giờ họp chợ.")
     queue = Queue(settings.queue_name, connection=redis)
-    SimpleWorker([queue], connection=redis).work(burst=True, max_jobs=1)
+    ModerationWorker([queue], connection=redis).work(burst=True, max_jobs=1)
     assert queue.count == 6  # its own batch only
     assert _statuses(app).count("pending") == 6
 

@@ -10,14 +10,16 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from redis import Redis
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from service import create_app
 from service.auth import clear_caches
+from service.queue import moderation_job_id
 from service.store import accounts
 from tests.integration.conftest import make_site, submit
 from workers import runtime
 from workers.embedded_redis import EmbeddedRedis
+from workers.process import ModerationWorker
 from workers.sweep import sweep_once
 
 CLEAN = "Cảm ơn báo đã đưa tin kịp thời."
@@ -44,7 +46,9 @@ def test_comment_accepted_while_redis_is_down_is_decided_after_it_returns(
     redis = Redis.from_url(own_redis.url)
     assert sweep_once(app.extensions["duyet"].db, redis, settings) == 1
     assert sweep_once(app.extensions["duyet"].db, redis, settings) == 0  # lock: one sweeper
-    SimpleWorker([Queue(settings.queue_name, connection=redis)], connection=redis).work(burst=True)
+    ModerationWorker([Queue(settings.queue_name, connection=redis)], connection=redis).work(
+        burst=True
+    )
     status = client.get(f"/v1/comments/{accepted['id']}", headers=site.headers).json["status"]
     assert status == "approved"
     own_redis.stop()
@@ -54,6 +58,20 @@ def test_sweep_leaves_comments_whose_job_is_still_queued(app, client, site, redi
     submit(client, site, CLEAN)
     assert sweep_once(app.extensions["duyet"].db, redis, settings) == 0
     assert Queue(settings.queue_name, connection=redis).count == 1
+
+
+def test_sweep_requeues_a_job_popped_by_a_worker_that_died_before_deciding(
+    app, client, site, redis, settings
+):
+    accepted = submit(client, site, CLEAN)
+    queue = Queue(settings.queue_name, connection=redis)
+    assert redis.lpop(queue.key) is not None  # a worker's BLPOP; then SIGKILL, hash untouched
+    job = queue.fetch_job(moderation_job_id(accepted["id"]))
+    assert job is not None and job.get_status() == "queued"
+    assert sweep_once(app.extensions["duyet"].db, redis, settings) == 1
+    ModerationWorker([queue], connection=redis).work(burst=True)
+    status = client.get(f"/v1/comments/{accepted['id']}", headers=site.headers).json["status"]
+    assert status == "approved"
 
 
 class _Receiver(BaseHTTPRequestHandler):
