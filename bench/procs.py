@@ -17,9 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def gunicorn_flags(threads: int) -> list[str]:
-    """2 gthread workers; the connection cap as `duyet serve` sets it (2 x threads)."""
-    return ["--workers", "2", "--worker-class", "gthread", "--threads", str(threads),
-            "--worker-connections", str(2 * threads)]  # fmt: skip
+    """2 gthread workers as `duyet serve` runs them: each taking its share of new
+    connections (service/fair_worker.py), at most 2 x threads."""
+    return ["--workers", "2", "--worker-class", "service.fair_worker.FairThreadWorker",
+            "--threads", str(threads), "--worker-connections", str(2 * threads)]  # fmt: skip
 
 
 # As `duyet serve` runs by default: the API, and the ping reference beside it.

@@ -21,7 +21,8 @@ from service.heap import freeze_startup_objects
 from service.logging import JsonFormatter, log_time
 from service.metrics import mark_process_dead
 
-worker_class = "gthread"
+# gthread, taking only its share of new connections (service/fair_worker.py).
+worker_class = "service.fair_worker.FairThreadWorker"
 # Load the app in each worker, after the fork: prometheus-client's multiprocess files
 # and the model are per process.
 preload_app = False

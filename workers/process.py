@@ -130,7 +130,7 @@ def run_api(host: str, port: int, workers: int, threads: int) -> int:
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
+        "service.fair_worker.FairThreadWorker",  # gthread that takes its share of clients
         "--threads",
         str(threads),
         "--worker-connections",  # see service/gunicorn_conf.py: spreads clients over workers
