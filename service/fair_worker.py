@@ -23,7 +23,10 @@ from typing import Any
 from gunicorn.workers.gthread import ThreadWorker
 
 SLOTS = 16  # a worker's slot is its age (gunicorn numbers the workers it forks) modulo this
-STALE_SECONDS = 1.0
+# An idle worker's loop waits up to 1 s for events; capped here, it publishes 4 times a
+# second, and STALE_SECONDS is well past that, so an idle worker is never taken for dead.
+PUBLISH_SECONDS = 0.25
+STALE_SECONDS = 2.0
 HOLD_BACK_SECONDS = 0.005
 
 # Per slot: open connections and the monotonic time they were published. Created at
@@ -81,4 +84,5 @@ class FairThreadWorker(ThreadWorker):
 
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
         publish(self.slot, self.nr_conns)
-        super().wait_for_and_dispatch_events(HOLD_BACK_SECONDS if self.held_back else timeout)
+        wait = HOLD_BACK_SECONDS if self.held_back else min(timeout, PUBLISH_SECONDS)
+        super().wait_for_and_dispatch_events(wait)
