@@ -66,8 +66,15 @@ class ModerationWorker(SimpleWorker):
                 moderate(comment_id, job.meta.get("request_id"), queue.name)
         except Exception:
             log.exception("moderation of comment %s failed; handing it to RQ", comment_id)
+            self._hand_to_rq(job, queue)
+
+    def _hand_to_rq(self, job: Job, queue: Queue) -> None:
+        try:
             job.save()
-            super().execute_job(job, queue)
+        except RedisError:  # Redis is away: the comment stays pending with no job, for the sweep
+            log.warning("could not hand job %s back to RQ; the sweep will find it", job.id)
+            return
+        super().execute_job(job, queue)
 
 
 def run_worker(burst: bool = False) -> int:
