@@ -31,7 +31,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +48,11 @@ from workers.engine.trees import (
     dense_inputs,
     fit_sklearn,
 )
+from workers.engine.vocabulary import CompactVocabulary, compact_if_large, lookup_columns
 
-FORMAT = 1
+# 2: vocabularies pickled as CompactVocabulary; files of format 1 (sklearn's dicts) still load.
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "default.joblib"
 WORD_PATTERN = r"(?u)\b\w+\b"
 
@@ -180,6 +182,8 @@ class _Block:
 
     def prepare(self) -> None:
         vec = self.vectorizer
+        # sklearn's dict of n-grams is most of a large model's memory (workers/engine/vocabulary.py)
+        vec.vocabulary_ = compact_if_large(vec.vocabulary_)
         if isinstance(vec, ShapeVectorizer):
             self.analyzer = None
         elif vec.analyzer == "char_wb" and vec.preprocessor is None and not vec.lowercase:
@@ -190,6 +194,39 @@ class _Block:
             self.analyzer = partial(char_ngrams, low=low, high=high)
         else:
             self.analyzer = vec.build_analyzer()
+
+    def feature_name(self, column: int) -> str:
+        """The n-gram (or shape value) of one of this block's columns."""
+        vocabulary = self.vectorizer.vocabulary_
+        if isinstance(vocabulary, CompactVocabulary):
+            return vocabulary.term(column)
+        return str(self.vectorizer.get_feature_names_out()[column])
+
+    def transform(self, rows: Sequence[Forms]) -> sparse.csr_matrix:
+        """This block's columns for many comments.
+
+        sklearn's own ``transform`` where the vocabulary is its dict; over a compact
+        vocabulary, which sklearn would query one n-gram at a time, every n-gram of the
+        batch is looked up in one call and weighed as ``sparse_row`` weighs it (the same
+        values: tests compare both with sklearn).
+        """
+        vec = self.vectorizer
+        texts = [forms[self.form] for forms in rows]
+        if isinstance(vec, ShapeVectorizer) or not isinstance(vec.vocabulary_, CompactVocabulary):
+            return vec.transform(texts)
+        assert self.analyzer is not None
+        counts = [Counter(self.analyzer(text)) for text in texts]
+        grams = [gram for row in counts for gram in row]
+        cols = vec.vocabulary_.columns(grams)
+        tfs = np.fromiter((n for row in counts for n in row.values()), np.float64, len(grams))
+        row_of = np.repeat(np.arange(len(texts)), [len(row) for row in counts])
+        known = cols >= 0
+        cols, row_of = cols[known], row_of[known]
+        vals = (np.log(tfs[known]) + 1.0) * vec.idf_[cols]
+        norms = np.sqrt(np.bincount(row_of, weights=vals * vals, minlength=len(texts)))
+        vals /= np.where(norms > 0, norms, 1.0)[row_of]
+        shape = (len(texts), len(vec.vocabulary_))
+        return sparse.csr_matrix((vals, (row_of, cols)), shape=shape)
 
     def sparse_row(
         self, forms: Forms, memo: dict[tuple[Any, ...], Counter[str]] | None = None
@@ -207,9 +244,8 @@ class _Block:
             counts = Counter(self.analyzer(text))
             if memo is not None:  # unaccented text: both char blocks read the same string
                 memo[key] = counts
-        n = len(counts)
-        cols = np.fromiter(map(self.vectorizer.vocabulary_.get, counts, repeat(-1, n)), np.intp, n)
-        tfs = np.fromiter(counts.values(), np.float64, n)
+        cols = lookup_columns(self.vectorizer.vocabulary_, counts)
+        tfs = np.fromiter(counts.values(), np.float64, len(counts))
         known = cols >= 0
         idx = cols[known]
         vals = np.log(tfs[known]) + 1.0
@@ -462,12 +498,9 @@ class TextModel:
         return {label: float(p) for label, p in zip(self.labels, proba, strict=True)}
 
     def transform(self, texts: Iterable[str]) -> sparse.csr_matrix:
-        """Return the feature matrix of texts, through sklearn's own vectorizers."""
+        """Return the feature matrix of texts (each block as ``_Block.transform`` builds it)."""
         forms = [feature_forms(t) for t in texts]
-        return sparse.hstack(
-            [b.vectorizer.transform([f[b.form] for f in forms]) for b in self._blocks],
-            format="csr",
-        )
+        return sparse.hstack([b.transform(forms) for b in self._blocks], format="csr")
 
     def predict_proba_many(self, texts: Sequence[str]) -> np.ndarray:
         """Return an (n, labels) probability array, computed by sklearn in one batch."""
@@ -514,7 +547,7 @@ class TextModel:
         out = []
         for col in idx:
             block = next(b for b in reversed(self._blocks) if b.offset <= col)
-            out.append(block.vectorizer.get_feature_names_out()[col - block.offset])
+            out.append(block.feature_name(int(col) - block.offset))
         return out
 
     # ----- learning from moderators ---------------------------------------------------
@@ -574,7 +607,7 @@ class TextModel:
     def load(cls, path: str | Path) -> TextModel:
         """Read a model written by ``save`` (a pickle: load only files you trust)."""
         payload = joblib.load(path)
-        if payload.get("format") != FORMAT:
+        if payload.get("format") not in READABLE_FORMATS:
             raise ValueError(f"{path}: unsupported model format {payload.get('format')!r}")
         blocks = [_Block(form, vec) for form, vec in payload["blocks"]]
         trees = payload.get("trees")  # absent from models saved before the trees existed

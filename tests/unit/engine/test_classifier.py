@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
+from workers.engine import vocabulary as vocabulary_module
 from workers.engine.classifier import (
     TextModel,
     TrainOptions,
@@ -16,9 +18,11 @@ from workers.engine.classifier import (
     char_wb_ngrams,
     feature_forms,
     load_default_model,
+    shape_values,
 )
 from workers.engine.training import strip_diacritics
 from workers.engine.trees import BoostedTrees, TreeOptions, fit_sklearn
+from workers.engine.vocabulary import CompactVocabulary
 
 # Written for these tests, not taken from the seed corpus.
 SPAM = [
@@ -57,6 +61,26 @@ ABUSE = [
     "thằng này óc chó thật, câm mồm đi",
     "Shut up you idiot, nobody cares what you think",
 ]
+
+
+def sklearn_proba(model: TextModel, texts: list[str]) -> np.ndarray:
+    """What predict_proba_many answers, with the matrix built by sklearn's own vectorizers.
+
+    The model's transform reuses the fast scorer's rows; this reference does not: each
+    block is a copy of its vectorizer given back a plain dict vocabulary, as sklearn fitted.
+    """
+    forms = [feature_forms(t) for t in texts]
+    parts = []
+    for block in model._blocks:
+        vectorizer = copy.copy(block.vectorizer)
+        vectorizer.vocabulary_ = dict(block.vectorizer.vocabulary_.items())
+        parts.append(vectorizer.transform([f[block.form] for f in forms]))
+    matrix = sparse.hstack(parts, format="csr")
+    proba = model._estimator.predict_proba(matrix)
+    if model._trees is not None:
+        shapes = np.array([shape_values(t) for t in texts])
+        proba = model._trees.blend(proba, model._trees.raw_many(matrix, shapes))
+    return proba  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +136,9 @@ def test_default_model_metadata(model: TextModel) -> None:
 def test_fast_scorer_equals_sklearn(model: TextModel) -> None:
     texts = SPAM + CIVIL + ABUSE + ["", "!!!", "ok", "a\nb\tc  d", "😀😀", "x" * 300]
     fast = np.array([[model.probabilities(t)[label] for label in model.labels] for t in texts])
-    reference = model.predict_proba_many(texts)  # sklearn transform + predict_proba
+    reference = sklearn_proba(model, texts)  # sklearn transform + predict_proba
     assert np.abs(fast - reference).max() < 1e-6
+    assert np.abs(model.predict_proba_many(texts) - reference).max() < 1e-9
 
 
 def test_fast_ngrams_equal_sklearn_analyzer(model: TextModel) -> None:
@@ -127,7 +152,7 @@ def test_fast_ngrams_equal_sklearn_analyzer(model: TextModel) -> None:
 def test_binary_model_fast_scorer_equals_sklearn(small_model: TextModel) -> None:
     texts = ["vay tiền", "bài viết hay quá", "nha cai", "zzz"]
     fast = [small_model.probabilities(t)["spam"] for t in texts]
-    reference = small_model.predict_proba_many(texts)[:, 1]
+    reference = sklearn_proba(small_model, texts)[:, 1]
     assert np.allclose(fast, reference, atol=1e-6)
 
 
@@ -201,7 +226,7 @@ def test_shape_features_fast_scorer_equals_sklearn() -> None:
     assert model.n_features == sum(len(b.vectorizer.vocabulary_) for b in model._blocks)
     probe = [*texts, "", "!!!", "x" * 300, "ĐẸP QUÁ 123", "ca do bong da 0977123456"]
     fast = np.array([[model.probabilities(t)[label] for label in model.labels] for t in probe])
-    assert np.abs(fast - model.predict_proba_many(probe)).max() < 1e-6
+    assert np.abs(fast - sklearn_proba(model, probe)).max() < 1e-6
     names = [name for name, _ in model.top_features("CHECK http://a.com !!!", "spam", k=20)]
     assert "shape:urls" in names
 
@@ -238,7 +263,7 @@ def test_raw_blocks_fast_scorer_equals_sklearn() -> None:
     assert analyzers == ["char_wb", "char_wb", "word", "char", "word"]
     probe = [*RAW_PROBE, *(strip_diacritics(t) for t in RAW_PROBE), "NGON QUÁ!!!\n\n\nok"]
     fast = np.array([[model.probabilities(t)[label] for label in model.labels] for t in probe])
-    assert np.abs(fast - model.predict_proba_many(probe)).max() < 1e-6
+    assert np.abs(fast - sklearn_proba(model, probe)).max() < 1e-6
 
 
 def test_raw_blocks_are_optional() -> None:
@@ -259,8 +284,8 @@ def test_nb_blend_is_one_linear_model_scored_exactly() -> None:
     assert blended.version != plain.version
     probe = [*texts, *(strip_diacritics(t) for t in texts), "", "Check out my channel!!!"]
     fast = np.array([[blended.probabilities(t)[label] for label in blended.labels] for t in probe])
-    assert np.abs(fast - blended.predict_proba_many(probe)).max() < 1e-6
-    assert np.abs(fast - plain.predict_proba_many(probe)).max() > 1e-3
+    assert np.abs(fast - sklearn_proba(blended, probe)).max() < 1e-6
+    assert np.abs(fast - sklearn_proba(plain, probe)).max() > 1e-3
     assert blended.predict("Nhà cái uy tín, nạp 100k nhận 100k") == "spam"
 
 
@@ -297,8 +322,9 @@ def test_tree_blend_scores_one_comment_as_the_batch_does(tmp_path: Path) -> None
     assert blended.version != plain.version
     probe = [*texts, *(strip_diacritics(t) for t in texts), "", "Check out my channel!!!"]
     fast = np.array([[blended.probabilities(t)[label] for label in blended.labels] for t in probe])
-    assert np.abs(fast - blended.predict_proba_many(probe)).max() < 1e-9
-    assert np.abs(fast - plain.predict_proba_many(probe)).max() > 1e-3  # the trees count
+    assert np.abs(fast - sklearn_proba(blended, probe)).max() < 1e-9
+    assert np.abs(blended.predict_proba_many(probe) - fast).max() < 1e-9
+    assert np.abs(fast - sklearn_proba(plain, probe)).max() > 1e-3  # the trees count
     assert np.allclose(fast.sum(axis=1), 1.0)
     blended.save(tmp_path / "m.joblib")
     loaded = TextModel.load(tmp_path / "m.joblib")
@@ -311,7 +337,7 @@ def test_tree_blend_beside_shape_features() -> None:
         texts * 2, labels * 2, shape_weight=0.5, tree_blend=0.4, trees=SMALL_TREES
     )
     fast = np.array([[model.probabilities(t)[label] for label in model.labels] for t in texts])
-    assert np.abs(fast - model.predict_proba_many(texts)).max() < 1e-9
+    assert np.abs(fast - sklearn_proba(model, texts)).max() < 1e-9
 
 
 def test_moderator_updates_still_move_a_tree_blended_score() -> None:
@@ -328,3 +354,36 @@ def test_tree_blend_needs_two_labels() -> None:
         TextModel.train(
             SPAM[:3] + CIVIL[:3] + ABUSE, ["spam"] * 3 + ["ham"] * 3 + ["abuse"] * 3, tree_blend=0.5
         )
+
+
+def test_compact_vocabularies_score_exactly_as_sklearn(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Large models keep their vocabularies compact; here every block is made compact.
+    monkeypatch.setattr(vocabulary_module, "COMPACT_FROM", 0)
+    texts = [*RAW_PROBE[:5], *SPAM[:8], *CIVIL[:10]]
+    labels = ["spam"] * 13 + ["ham"] * 10
+    raw = {"raw_char_ngrams": (1, 5), "raw_token_ngrams": (1, 2)}
+    model = TextModel.train(
+        texts * 2, labels * 2, C=10.0, shape_weight=0.3, tree_blend=0.4, trees=SMALL_TREES, **raw
+    )
+    assert all(isinstance(b.vectorizer.vocabulary_, CompactVocabulary) for b in model._blocks)
+    probe = [*texts, *(strip_diacritics(t) for t in texts), "", "!!!", "NGON QUÁ!!!\n\nok"]
+    reference = sklearn_proba(model, probe)
+    fast = np.array([[model.probabilities(t)[label] for label in model.labels] for t in probe])
+    assert np.abs(fast - reference).max() < 1e-9
+    assert np.abs(model.predict_proba_many(probe) - reference).max() < 1e-9
+    assert model.transform([]).shape == (0, model.n_features)
+    names = [name for name, _ in model.top_features("Nhà cái uy tín!!!", "spam", k=50)]
+    assert "nha cai" in names  # the word block, named from its compact vocabulary
+
+    model.save(tmp_path / "m.joblib")
+    monkeypatch.setattr(vocabulary_module, "COMPACT_FROM", 10**9)  # loading keeps them compact
+    loaded = TextModel.load(tmp_path / "m.joblib")
+    assert all(isinstance(b.vectorizer.vocabulary_, CompactVocabulary) for b in loaded._blocks)
+    assert loaded.probabilities(probe[0]) == model.probabilities(probe[0])
+
+
+def test_small_vocabularies_stay_dicts(model: TextModel) -> None:
+    # The shipped model's blocks (5,000-18,000 n-grams) keep sklearn's faster dict lookups.
+    assert all(type(b.vectorizer.vocabulary_) is dict for b in model._blocks)
