@@ -1,4 +1,4 @@
-"""A vectorizer's n-gram -> column map in about 16 bytes an n-gram, where a dict takes ~120.
+"""A vectorizer's n-gram -> column map in about 25 bytes an n-gram, where a dict takes ~120.
 
 sklearn's TfidfVectorizer keeps its vocabulary as a dict of strings. A model trained on a
 large corpus with raw char n-grams holds 900,000 of them, and the dict alone is over 100 MB
