@@ -383,6 +383,11 @@ def test_compact_vocabularies_score_exactly_as_sklearn(
     assert all(isinstance(b.vectorizer.vocabulary_, CompactVocabulary) for b in loaded._blocks)
     assert loaded.probabilities(probe[0]) == model.probabilities(probe[0])
 
+    text = "Mua hàng ở đây giao nhanh lắm, mọi người ghé shop nhé"
+    before = loaded.probabilities(text)["spam"]
+    loaded.partial_update([text], ["spam"])  # moderators teach a compact model too
+    assert loaded.probabilities(text)["spam"] > before + 0.05
+
 
 def test_small_vocabularies_stay_dicts(model: TextModel) -> None:
     # The shipped model's blocks (5,000-18,000 n-grams) keep sklearn's faster dict lookups.
