@@ -220,9 +220,8 @@ class _Block:
         cols = vec.vocabulary_.columns(grams)
         tfs = np.fromiter((n for row in counts for n in row.values()), np.float64, len(grams))
         row_of = np.repeat(np.arange(len(texts)), [len(row) for row in counts])
-        known = cols >= 0
+        known, vals = self._tf_idf(cols, tfs)
         cols, row_of = cols[known], row_of[known]
-        vals = (np.log(tfs[known]) + 1.0) * vec.idf_[cols]
         norms = np.sqrt(np.bincount(row_of, weights=vals * vals, minlength=len(texts)))
         vals /= np.where(norms > 0, norms, 1.0)[row_of]
         shape = (len(texts), len(vec.vocabulary_))
@@ -246,14 +245,17 @@ class _Block:
                 memo[key] = counts
         cols = lookup_columns(self.vectorizer.vocabulary_, counts)
         tfs = np.fromiter(counts.values(), np.float64, len(counts))
-        known = cols >= 0
-        idx = cols[known]
-        vals = np.log(tfs[known]) + 1.0
-        vals *= self.vectorizer.idf_[idx]
+        known, vals = self._tf_idf(cols, tfs)
         norm = np.sqrt(vals @ vals)
         if norm > 0:
             vals /= norm
-        return idx + self.offset, vals
+        return cols[known] + self.offset, vals
+
+    def _tf_idf(self, cols: np.ndarray, tfs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which n-grams the vocabulary knows, and their sublinear tf times idf (before the
+        block's l2 norm), as sklearn weighs them."""
+        known = cols >= 0
+        return known, (np.log(tfs[known]) + 1.0) * self.vectorizer.idf_[cols[known]]
 
 
 def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
