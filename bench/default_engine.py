@@ -1,0 +1,118 @@
+"""What the shipped engine decides, untrained, on comments nobody on this project wrote.
+
+    python bench/default_engine.py [--datasets DIR] [--json]
+
+The whole ``evaluate()`` (rules, the default model trained on the seed corpus only, the
+policy at default thresholds) runs on every comment of the research datasets' dev splits
+and of the three YouTube videos, each comment alone: no flood, duplicate or author history,
+which in production catch more. The table shows, per true label, where the comments went:
+published at once (approve), held for a moderator, or kept out (spam, reject). Nothing is
+trained here; it is the figure a site gets on its first day, before any moderator decision.
+Datasets: ``--datasets``, ``$DUYET_DATASETS``, or ``../shared/datasets`` next to the
+repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.engine_datasets import (  # noqa: E402
+    DEFAULT_DATASETS,
+    YOUTUBE,
+    video_page_urls,
+    youtube_text,
+)
+from workers.engine import default_model, evaluate  # noqa: E402
+from workers.engine.training import read_labeled_csv  # noqa: E402
+from workers.engine.types import CommentInput, Context, Verdict  # noqa: E402
+
+VERDICTS = (Verdict.APPROVE, Verdict.HOLD, Verdict.SPAM, Verdict.REJECT)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Labeled comments of one source, with the page they were posted on (if known)."""
+
+    name: str
+    texts: list[str]
+    labels: list[str]
+    label_names: dict[str, str]  # the CSV's label -> what it means
+    page_urls: tuple[str, ...] = ()
+
+
+def corpora(root: Path) -> Iterator[Corpus]:
+    """The dev splits, then each YouTube video as a whole (none was trained on here)."""
+    texts, labels = read_labeled_csv(root / "vihsd" / "dev.csv", "free_text", "label_id")
+    yield Corpus("ViHSD dev", texts, labels, {"0": "clean", "1": "offensive", "2": "hate"})
+    texts, labels = read_labeled_csv(root / "vispamreviews" / "dev.csv", "Comment", "Label")
+    yield Corpus("ViSpamReviews dev", texts, labels, {"0": "not spam", "1": "spam"})
+    for video in YOUTUBE:
+        texts, labels = read_labeled_csv(root / "youtube-spam" / f"{video}.csv", "CONTENT", "CLASS")
+        texts = [youtube_text(t) for t in texts]
+        names = {"0": "ham", "1": "spam"}
+        yield Corpus(f"YouTube {video[:2]}", texts, labels, names, video_page_urls(video))
+
+
+def outcomes(corpus: Corpus) -> dict[str, Counter[str]]:
+    """Count the engine's verdicts per true label."""
+    model = default_model()
+    context = Context(page_urls=corpus.page_urls)
+    counts: dict[str, Counter[str]] = {label: Counter() for label in corpus.label_names}
+    for text, label in zip(corpus.texts, corpus.labels, strict=True):
+        decision = evaluate(CommentInput(body=text), context, model)
+        counts[label][decision.verdict.value] += 1
+    return counts
+
+
+def rows(corpus: Corpus, counts: dict[str, Counter[str]]) -> list[dict[str, object]]:
+    """One row per true label: how many, and the share of each verdict in percent."""
+    out = []
+    for label, meaning in corpus.label_names.items():
+        total = sum(counts[label].values())
+        shares = {v.value: round(100 * counts[label][v.value] / max(total, 1), 1) for v in VERDICTS}
+        out.append({"source": corpus.name, "label": meaning, "n": total, **shares})
+    return out
+
+
+def table(all_rows: list[dict[str, object]]) -> str:
+    head = "| source | true label | n | approve % | hold % | spam % | reject % |"
+    lines = [head, "|---|---|---:|---:|---:|---:|---:|"]
+    for r in all_rows:
+        shares = " | ".join(f"{r[v.value]:.1f}" for v in VERDICTS)
+        lines.append(f"| {r['source']} | {r['label']} | {r['n']:,} | {shares} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=Path, default=os.environ.get("DUYET_DATASETS"))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    root = Path(args.datasets) if args.datasets else DEFAULT_DATASETS
+    if not (root / "vihsd" / "dev.csv").exists():
+        print(f"datasets not found under {root}; pass --datasets DIR", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    all_rows = [row for corpus in corpora(root) for row in rows(corpus, outcomes(corpus))]
+    model = default_model()
+    print(f"engine: default model {model.version if model else 'none'}, default thresholds")
+    print(table(all_rows))
+    print(f"seconds: {time.perf_counter() - started:.1f}")
+    if args.json:
+        print(json.dumps(all_rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
