@@ -1,0 +1,68 @@
+"""bench/default_engine.py on a miniature copy of the datasets' layout (written here)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from bench import default_engine
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _datasets(root: Path) -> None:
+    _write(
+        root / "vihsd" / "dev.csv",
+        ["free_text", "label_id"],
+        [
+            ["Cảm ơn tòa soạn đã phản ánh kịp thời về con đường bị ngập.", "0"],
+            ["Mong huyện sớm sửa cây cầu cho bà con đi lại.", "0"],
+            ["Đồ ngu, óc chó, cút mẹ mày đi.", "1"],
+            ["Lũ súc vật, giết hết cho rồi.", "2"],
+        ],
+    )
+    _write(
+        root / "vispamreviews" / "dev.csv",
+        ["Rating", "Comment", "Label", "SpamLabel"],
+        [
+            ["5", "Áo đẹp, giao hàng nhanh.", "0", "0"],
+            ["1", "Vào nhacai88.vip nhận 500k", "1", "1"],
+        ],
+    )
+    for video in default_engine.YOUTUBE:
+        _write(
+            root / "youtube-spam" / f"{video}.csv",
+            ["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS"],
+            [
+                ["a", "x", "", "Love this song &#39;so much&#39;", "0"],
+                ["b", "y", "", "Check out my channel http://bit.ly/x, subscribe!", "1"],
+            ],
+        )
+
+
+def test_counts_every_comment_under_its_true_label(tmp_path: Path, capsys) -> None:
+    _datasets(tmp_path)
+    assert default_engine.main(["--datasets", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "| ViHSD dev | clean | 2 |" in out
+    assert "| ViHSD dev | hate | 1 |" in out
+    assert "| YouTube 07 | spam | 1 |" in out
+
+    hsd = next(c for c in default_engine.corpora(tmp_path) if c.name == "ViHSD dev")
+    counts = default_engine.outcomes(hsd)
+    assert counts["0"]["approve"] == 2  # civil comments go out at once
+    assert counts["1"]["approve"] == 0 and counts["2"]["approve"] == 0  # insults do not
+    shares = default_engine.rows(hsd, counts)
+    assert [r["label"] for r in shares] == ["clean", "offensive", "hate"]
+    assert all(sum(r[v.value] for v in default_engine.VERDICTS) == 100.0 for r in shares)
+
+
+def test_missing_datasets_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    assert default_engine.main(["--datasets", str(tmp_path)]) == 2
+    assert "datasets not found" in capsys.readouterr().err
