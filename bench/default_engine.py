@@ -14,9 +14,7 @@ repository.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 import time
 from collections import Counter
@@ -28,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.engine_datasets import (  # noqa: E402
-    DEFAULT_DATASETS,
     YOUTUBE,
+    parse_datasets_args,
     video_page_urls,
     youtube_text,
 )
@@ -95,13 +93,8 @@ def table(all_rows: list[dict[str, object]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", type=Path, default=os.environ.get("DUYET_DATASETS"))
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    root = Path(args.datasets) if args.datasets else DEFAULT_DATASETS
-    if not (root / "vihsd" / "dev.csv").exists():
-        print(f"datasets not found under {root}; pass --datasets DIR", file=sys.stderr)
+    root, args = parse_datasets_args(__doc__ or "", "vihsd/dev.csv", argv)
+    if root is None:
         return 2
     started = time.perf_counter()
     all_rows = [row for corpus in corpora(root) for row in rows(corpus, outcomes(corpus))]

@@ -213,14 +213,25 @@ def engine_latency(texts: list[str], model: TextModel | None) -> tuple[float, fl
     return statistics.median(timings), timings[int(len(timings) * 0.99)]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_datasets_args(
+    doc: str, needed: str, argv: list[str] | None
+) -> tuple[Path | None, argparse.Namespace]:
+    """Parse ``--datasets DIR`` and ``--json``; the root is None (said on stderr) if the
+    file ``needed`` (e.g. "vihsd/train.csv") is not under it."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--datasets", type=Path, default=os.environ.get("DUYET_DATASETS"))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     root = Path(args.datasets) if args.datasets else DEFAULT_DATASETS
-    if not (root / "vihsd" / "train.csv").exists():
+    if not (root / needed).exists():
         print(f"datasets not found under {root}; pass --datasets DIR", file=sys.stderr)
+        return None, args
+    return root, args
+
+
+def main(argv: list[str] | None = None) -> int:
+    root, args = parse_datasets_args(__doc__ or "", "vihsd/train.csv", argv)
+    if root is None:
         return 2
     started = time.perf_counter()
     spam_row, spam_model = bench_vispam(root)
