@@ -175,13 +175,14 @@ def test_save_load_round_trip(model: TextModel, tmp_path: Path) -> None:
 def test_partial_update_moves_near_identical_text(model: TextModel) -> None:
     site = model.copy()
     text = "Mua sim số đẹp giá rẻ tại cửa hàng Minh Phát đường Lê Lợi"
+    shared_before = model.probabilities(text)
     before = site.probabilities("Mua sim số đẹp giá rẻ tại cửa hàng Minh Phát, đường Lê Lợi!")
     site.partial_update([text], ["ham"])
     after = site.probabilities("Mua sim số đẹp giá rẻ tại cửa hàng Minh Phát, đường Lê Lợi!")
     assert after["ham"] > before["ham"] + 0.2
     assert site.version != model.version and site.version.startswith(model.version)
-    # the shared default is untouched, and unrelated comments barely move
-    assert model.probabilities(text) == pytest.approx(before, abs=0.2)
+    # the shared default is untouched, and unrelated comments keep their verdicts
+    assert model.probabilities(text) == shared_before
     for other in CIVIL[:3] + SPAM[:3]:
         assert site.predict(other) == model.predict(other)
 
