@@ -372,6 +372,364 @@ f*** off loser
 stfu retard
 """
 
+# Slurs and abbreviated profanity (session 10): insults aimed at regions, ethnic groups,
+# political camps, women, LGBT people and the disabled, threats, and the shortened swear
+# words readers type. Written from our own knowledge of the language, as everything here.
+ABUSE_VI_SLURS = """\
+dcm bọn quan tham, ăn cho lắm vào rồi chết
+dkm thằng tài xế láo toét
+vkl viết bài kiểu gì ngu thế
+đéo hiểu nổi bọn mày nghĩ cái gì
+đéo ai tin mấy thằng này nữa
+cmm im đi cho người khác nói
+clm toàn nói nhảm
+loz má thằng chủ thớt
+đm cái loại bình luận dạo
+vãi lồn thật sự, ngu hết phần thiên hạ
+cc gì mà cũng đòi lên tiếng
+đụ má bọn lừa đảo
+đcmm thằng đăng bài này
+dmm bọn cò đất
+địt cụ thằng nào nghĩ ra cái dự án này
+ăn l** à mà nói ngu thế
+Bọn bắc kỳ vào đây chiếm hết đất rồi còn lên mặt
+Lũ parky chỉ giỏi lừa đảo với ăn cắp
+Dân nam kỳ toàn lũ ăn hại lười biếng
+Thanh Hóa thì toàn trộm cướp, ai chả biết
+Dân Nghệ An toàn lũ mọi rợ
+Bọn miền Tây nghèo mà lười, đáng đời
+Về quê mà chăn trâu đi thằng nhà quê ngu dốt
+Lũ ba que phản động cút ra nước ngoài đi
+3 que lại lên đây sủa bậy
+Mấy con bò đỏ ngu muội, đọc gì cũng tin
+Dư luận viên ăn lương lại vào định hướng, đồ bò
+Bọn đu càng bán nước, không đáng làm người
+Lũ cờ vàng khốn nạn
+Bọn tàu khựa cút về nước
+Khựa nó sang đây mua hết đất rồi, giết hết đi
+Lũ chệt gian manh, đứa nào cũng như đứa nào
+Đồ mọi rợ trên núi, biết gì mà nói
+Bọn da đen hôi hám ở đâu cũng phá
+Lũ pê đê bệnh hoạn, cấm hết đi
+Bọn bóng lộ làm ô nhiễm xã hội
+Thằng bê đê này nói chuyện như con gái, kinh tởm
+Đàn bà biết gì mà bàn chuyện chính trị, về rửa bát đi
+Con mụ này chắc lại ngủ với sếp mới được lên chức
+Đồ thiểu năng, đọc không hiểu à
+Thằng tâm thần này lại lên cơn
+Não tôm thì đừng bình luận
+Đồ què còn đòi làm lãnh đạo
+Đồ bại não, nói như đúng rồi
+Thằng tài xế này phải bắn bỏ
+Loại này phải tử hình, chết không cần chôn
+Đánh cho nó chết đi, loại đấy sống làm gì
+Cả nhà nó chết hết cho rồi
+Biết nhà mày ở đâu rồi, tối nay chờ đấy
+Lũ ăn xin bẩn thỉu, dọn sạch khỏi thành phố đi
+"""
+
+ABUSE_EN_SLURS = """\
+Go back to your country, you filthy immigrant.
+Typical woman driver, too dumb to be on the road.
+These retards running the council should be shot.
+Kill them all, they are vermin.
+What a f*cking joke, you sh*t for brains.
+Disgusting f*ggots should be banned from the parade.
+"""
+
+# More adverts (session 10), so the spam side grows with the civil one; each is also kept
+# without accents, as spammers type them to slip past filters.
+SPAM_VI_MORE = """\
+Nhận làm bằng cấp 3, bằng đại học các trường, phôi thật, có số vào sổ.
+Làm giấy tờ nhanh: căn cước, hộ khẩu, giấy khai sinh, bằng lái, lấy trong ngày.
+Bán bằng đại học chính quy giá rẻ, bao kiểm tra, giao tận nhà.
+Hỗ trợ làm chứng chỉ tiếng Anh, tin học, không cần thi, nhận chứng chỉ sau 3 ngày.
+Vay tiền online duyệt hồ sơ 5 phút, không gọi người thân, không cần gặp mặt.
+Cho vay tín chấp theo lương, giải ngân trong ngày, lãi suất chỉ 1% tháng.
+Vay nóng trả góp theo ngày, có mặt sau 30 phút, bao nợ xấu.
+App vay tiền mới ra, hạn mức 20 triệu, chỉ cần chụp căn cước.
+Nạp 100k nhận ngay 300k, cá cược thể thao, nổ hũ, bắn cá, rút tiền 1 phút.
+Link vào nhà cái mới nhất không bị chặn, tặng 58k cho người chơi mới.
+Nhóm kéo tài xỉu thắng 10 ván liên tiếp, tham gia miễn phí trong hôm nay.
+Soi cầu lô đề chuẩn 100%, ai muốn đổi đời thì nhắn em lấy số.
+Đầu tư 5 triệu nhận lãi 1 triệu mỗi tuần, rút vốn bất cứ lúc nào.
+Cơ hội làm giàu từ đồng coin mới, x10 tài khoản trong một tháng, vào nhóm để được hướng dẫn.
+Sàn đầu tư vàng quốc tế, chuyên gia kèm 1 1, cam kết không lỗ.
+Thu nhập thụ động 30 triệu mỗi tháng chỉ với 2 giờ mỗi ngày, ai quan tâm để lại số điện thoại.
+Tuyển CTV đánh máy tại nhà, trả lương theo ngày, không cần cọc.
+Tuyển nhân viên xem video và like bài, mỗi nhiệm vụ 50k, thanh toán ngay.
+Việc làm thêm cho sinh viên, làm nhiệm vụ trên app, hoa hồng 20% mỗi đơn.
+Tuyển người đi xuất khẩu lao động Nhật Bản, bay nhanh, chi phí thấp, bao đậu.
+Bán acc Facebook cổ, tài khoản quảng cáo, via xác minh giá rẻ.
+Bán nick game vip giá rẻ, giao dịch uy tín qua trung gian.
+Tăng 10 nghìn follow thật chỉ 99k, tăng tương tác bài viết tự động.
+Cung cấp dữ liệu khách hàng theo ngành, số điện thoại chính chủ, giá rẻ.
+Thuốc giảm cân thảo dược, giảm 7kg trong 10 ngày, không tác dụng phụ.
+Kem trộn trắng da cấp tốc sau 7 ngày, bao hiệu quả, hoàn tiền nếu không trắng.
+Thuốc chữa dứt điểm tiểu đường, cao huyết áp, bài thuốc gia truyền, liên hệ ngay.
+Mua hàng trên app giá rẻ hơn 70%, đăng ký bằng mã giới thiệu của mình để nhận quà.
+Xả kho giày dép hàng hiệu giá chỉ 99k, số lượng có hạn, vào trang shop đặt ngay.
+Đất nền ven biển sổ đỏ trao tay, giá đầu tư chỉ 300 triệu, sắp tăng giá gấp đôi.
+Chỉ cần chia sẻ bài viết này là nhận thẻ cào 100k, thử ngay.
+Quay số trúng thưởng iPhone, bạn là người may mắn thứ 1000, bấm link nhận quà.
+Chat sex với hot girl, gọi video nóng, kết bạn Zalo ngay.
+Web phim sex mới không quảng cáo, vào là xem được ngay.
+Dịch vụ lấy lại tiền bị lừa đảo qua mạng, cam kết lấy lại 100%.
+Làm hồ sơ vay vốn ngân hàng bao đậu, không cần chứng minh thu nhập.
+Bán súng hơi, dao găm, hàng cấm giao kín đáo toàn quốc.
+Nhận chạy điểm, sửa điểm thi, xin học trường điểm, cam kết thành công.
+Cần người đứng tên mở tài khoản ngân hàng, trả 2 triệu mỗi tài khoản.
+Hàng xách tay chính hãng giá rẻ bằng nửa giá ngoài tiệm, inbox để nhận báo giá.
+"""
+
+# Civil comments on the same groups and topics, so that naming a region, a people, a camp or
+# an animal is not read as abuse by itself.
+HAM_VI_GROUPS = """\
+Người miền Bắc hay miền Nam thì cũng là đồng bào, cùng nhau giúp bà con vùng lũ.
+Tôi là người Thanh Hóa vào Nam lập nghiệp, thấy bà con ở đây rất tốt bụng.
+Bà con Nghệ An cần cù, chịu khó, mong tỉnh có thêm khu công nghiệp.
+Người dân miền Tây đang khổ vì hạn mặn, mong được hỗ trợ nước ngọt.
+Hàng Trung Quốc nhập lậu qua biên giới cần được kiểm soát chặt hơn.
+Nhà thầu Trung Quốc làm dự án đường sắt, cần giám sát chất lượng kỹ.
+Cộng đồng LGBT ở tỉnh vừa tổ chức ngày hội hiến máu, rất đáng khen.
+Người đồng tính cũng có quyền được tôn trọng như mọi người.
+Trung tâm bảo trợ người khuyết tật cần thêm kinh phí, mong các mạnh thường quân giúp đỡ.
+Em bé bị bại não ở xã tôi rất cần được hỗ trợ chữa trị.
+Bệnh viện tâm thần tỉnh đang quá tải bệnh nhân.
+Phụ nữ vùng cao học nghề may, thu nhập ổn định hơn trước.
+Nữ chủ tịch xã làm việc rất sát dân, bà con quý lắm.
+Con chó nhà tôi bị xe tông, mong mọi người lái xe chậm trong ngõ.
+Giá bò hơi tăng, người chăn nuôi ở huyện phấn khởi.
+Trâu bò thả rông trên quốc lộ rất nguy hiểm, cần xử lý.
+Dịch tả lợn châu Phi lại bùng phát, bà con cẩn thận.
+Đồng bào dân tộc thiểu số ở vùng cao còn nhiều khó khăn.
+Người Ê Đê giữ gìn văn hóa cồng chiêng rất đáng quý.
+Người Hoa ở Chợ Lớn đón Tết Nguyên tiêu rất vui.
+Tôi không đồng ý với bạn, nhưng bạn có quyền nói.
+Những người phản đối chính sách này cũng có lý do của họ, cần đối thoại.
+Kiều bào ở nước ngoài quyên góp giúp bà con vùng lũ, cảm động quá.
+Người nhập cư lên thành phố làm công nhân rất vất vả.
+Cán bộ này phải bị xử lý hình sự, tham nhũng quá nhiều.
+Kẻ gây tai nạn rồi bỏ chạy phải bị truy tố nghiêm.
+Bọn trộm chó ở xã tôi hoạt động ngang nhiên, công an cần vào cuộc.
+Bọn lừa đảo qua điện thoại giả danh công an, mọi người cảnh giác.
+Xử tù những kẻ buôn người là đúng, không khoan nhượng.
+Người da màu đến du lịch ở phố cổ ngày càng đông.
+"""
+
+# Casual civil chat (session 10): short, colloquial, teencode, no insult. Without it the
+# slurs above taught the model that any colloquial comment is abuse (docs/engine.md).
+HAM_VI_CHAT = """\
+anh ơi cho em hỏi cái này mua ở đâu vậy
+đi đâu mà vội thế bạn ơi, chạy chậm thôi
+nói gì thì nói chứ trận này đội mình đá hay thật
+biết rồi mà vẫn thấy buồn ghê
+lên đi anh ơi, cả làng ủng hộ anh
+hết rồi à, tiếc ghê, tuần sau mình ghé lại
+con nhà ai mà dễ thương thế này
+nó nói đúng mà, sao mọi người cứ cãi nhau vậy
+ăn gì chưa mọi người, trưa nay nóng quá
+nóng chết đi được, bao giờ mới có mưa
+xin chúc mừng thầy cô và các em nha
+cô giáo chủ nhiệm của mình hồi xưa cũng dạy ở trường này đó
+ba mẹ mình ở quê cũng trồng lúa, năm nay mất mùa rồi
+em là fan của anh từ hồi đầu, cố lên anh nhé
+ủa rồi sao nữa, ai biết kể mình nghe với
+k biết có ai đi cùng đường này không, cho mình đi ké với
+t thấy cũng bình thường mà, có gì đâu
+v là hết năm rồi đó mọi người, nhanh ghê
+đây là lần thứ ba mình thấy tin này rồi
+mà thôi kệ, miễn sao bà con đủ ăn là được
+trời ơi thương con bé quá, mong bé mau khỏe
+bạn nói chuẩn luôn, mình cũng nghĩ vậy
+nào rảnh về quê chơi với ông bà đi
+chứ còn gì nữa, năm nào chả thế
+à ra là vậy, giờ mình mới biết
+lại tăng giá nữa rồi, sống sao nổi đây
+hài thật chứ, xem mà cười đau cả bụng
+mình ở gần đó nè, tối qua mưa to mà không ngập đâu
+đọc xong thấy ấm lòng ghê, người tốt vẫn còn nhiều
+thằng em mình cũng học trường này, nó bảo thầy dạy hay lắm
+con bò nhà bác Tư đẻ được con bê rồi, vui quá
+thôi đừng cãi nhau nữa, ai cũng có lý cả
+hóng phần hai quá anh ơi
+ko ai nói cho mình biết lịch nghỉ Tết à
+đỉnh thật sự, xem đi xem lại mấy lần rồi
+nghe nói tuần sau có bão lên, mọi người chuẩn bị nha
+mấy đứa nhỏ nhà mình mê bài hát này lắm
+xin lỗi mọi người, mình đọc nhầm tin
+cảm ơn anh nhiều nha, nhờ anh mà mình tìm được đường
+chết thật, quên mất hôm nay là sinh nhật mẹ
+bọn nhỏ trong xóm hôm nay được phát quà Trung thu vui lắm
+đội mình hôm nay đá hay quá trời luôn
+pha ghi bàn phút cuối đỉnh thật sự =))
+thủ môn bắt hay ghê, cứu thua mấy quả liền
+tối nay có ai đi xem bóng đá ở sân tỉnh ko
+trọng tài bắt hơi ép đội mình nhưng thôi kệ, thắng là được
+mong mùa sau đội lên hạng, cố lên anh em
+xem xong trận này mất ngủ luôn kkk
+t nghĩ hiệp 2 đội mình ghi thêm bàn nữa
+tiền đạo số 9 chạy nhanh thật, bọn hậu vệ đuổi ko kịp
+hôm qua xem ở quán cà phê đông nghẹt người luôn
+u23 đá có tinh thần ghê, tự hào mấy đứa nhỏ
+ai có lịch thi đấu vòng tới không cho t xin với
+bài này nghe hoài không chán luôn á
+giọng ca sĩ này ấm ghê, nghe mà nổi da gà
+phim này coi khóc quá trời, ai coi chưa thì coi đi
+tập cuối hay ghê, hóng phần tiếp theo
+mv mới đẹp quá, quay ở quê mình đó mọi người
+nghe bài này nhớ hồi sinh viên ghê
+hôm bữa đi coi ca nhạc ở quảng trường vui quá trời
+diễn viên này đóng vai nào cũng hợp
+mấy bài nhạc xưa nghe vẫn hay nhất =))
+ca sĩ về tỉnh mình diễn hả, vé bao nhiêu vậy mọi người
+hôm nay con mình đi học ngày đầu, khóc quá trời
+mẹ t nấu món này ngon lắm, nhìn mà thèm ghê
+nhà t cũng nuôi một con mèo y chang vậy
+cuối tuần này cả nhà về quê ăn giỗ ông
+đứa nhỏ nhà hàng xóm dễ thương ghê, gặp ai cũng chào
+trưa nay ăn bún bò gần chợ, ngon mà rẻ
+sáng nay dậy trễ, chạy xe muốn bay luôn mà vẫn trễ làm
+tụi nó rủ đi cà phê mà t bận quá ko đi đc
+m về chưa, về thì ghé nhà t chơi
+hôm nay trời đẹp ghê, đi dạo bờ sông mát lắm
+bà ngoại t năm nay 90 tuổi mà vẫn còn khỏe lắm
+con gái t thi đậu cấp 3 rồi, vui quá mọi người ơi
+nhà mình mới sơn lại cổng, nhìn sáng sủa hẳn
+tối nay nấu canh chua cá lóc, ai ăn ghé nha
+đi chợ sáng nay thấy rau rẻ lại rồi
+ông xã t bảo cuối năm đi du lịch Đà Lạt
+mấy đứa cháu về chơi nhà cửa ồn ào mà vui
+mới sinh em bé được một tháng, mệt mà hạnh phúc ghê
+giá vàng tăng quá trời, tính mua mà thôi để sau
+xăng lên nữa rồi hả trời, đổ có 50k mà được có tí
+lương thì không tăng mà cái gì cũng tăng, chịu luôn
+tiền điện tháng này cao ghê, chắc tại nóng bật máy lạnh nhiều
+nghe nói sắp tăng học phí, phụ huynh lo quá
+lúa năm nay bán được giá, bà con vui lắm
+chợ Tết năm nay vắng hơn mọi năm ha
+mua nhà bây giờ khó quá, đi làm cả đời chắc chưa đủ
+hàng online giờ rẻ hơn ngoài tiệm nhiều
+thanh long rớt giá thương bà con quá
+trời nóng quá, mới sáng mà như đổ lửa
+mưa từ tối qua tới giờ chưa tạnh luôn
+bão sắp vào rồi, mọi người nhớ chằng chống nhà cửa nha
+sáng nay sương mù dày đặc, chạy xe cẩn thận nha mn
+trời trở lạnh rồi, nhớ giữ ấm cho mấy đứa nhỏ
+mưa to vậy chắc đường Lê Lợi ngập nữa rồi
+năm nay hạn lâu quá, ruộng nứt hết rồi
+nay trời mát mẻ dễ chịu ghê
+đoạn này sáng nào cũng kẹt xe, đi sớm mấy cũng trễ
+ai đi ngang cầu mới chưa, đi êm ghê
+mấy bác tài xe khách chạy nhanh quá, sợ thật
+đèn đỏ ngã tư này lâu ghê, chờ muốn xỉu
+đường mới làm xong đẹp quá, cảm ơn mấy anh công nhân
+hôm qua thấy tai nạn ở đầu dốc, mong người bị nạn qua khỏi
+đội mũ bảo hiểm vào nha mọi người, an toàn là trên hết
+xe buýt tuyến mới chạy đúng giờ lắm, đi tiện ghê
+tin này buồn quá, chia buồn với gia đình
+hóng diễn biến vụ này quá
+đọc tin mà thấy mừng cho bà con
+công nhận năm nay tỉnh mình đổi mới nhiều ghê
+thật hả trời, sao giờ mới đưa tin vậy
+ủa vụ này xử lý xong chưa mọi người
+tin vui quá, cuối cùng cũng có bệnh viện mới
+mong mấy anh công an sớm tìm ra thủ phạm
+phóng viên viết dễ hiểu ghê, cảm ơn nha
+đọc tới đoạn cuối muốn rớt nước mắt
+ai ở gần đó xác nhận giùm coi có thật ko
+vụ này ồn ào quá, chờ kết luận chính thức đi mọi người
+tưởng gì, hóa ra chỉ là tin đồn
+mấy ông cán bộ làm vậy là sai rồi, phải xử lý nghiêm
+ê m ơi coi cái này nè =))
+kkk đọc cmt mà cười đau bụng
+j vậy trời, ai giải thích giùm với
+hok bik nữa, để hỏi lại mẹ đã
+dc r, mai t qua lấy nha
+bik v thì hồi đó t đi sớm rồi
+mn ơi cho e hỏi đường về huyện đi sao ạ
+ok b, cảm ơn nha
+hihi dễ thương quá đi
+trời ơi nhớ hồi xưa ghê =)))
+t thấy ổn mà, có gì đâu mà căng
+uầy đẹp quá trời luôn
+ủa m cũng ở đó hả, sao ko nói sớm
+vui ghê, lâu lắm mới gặp lại tụi bạn cũ
+nhìn là biết ngon rồi, bữa nào rủ t đi ăn với
+nghe bảo quán này mới mở, đi thử hông mn
+haha đúng là tuổi thơ của t luôn
+chuẩn r, ko sai câu nào
+thui ngủ đây, mai đi làm sớm
+quá trời người luôn á, chen muốn xỉu
+tran nay doi minh da hay qua
+troi mua to qua, ve nha can than nha moi nguoi
+cam on ban nhieu nha
+nha minh cung o gan do, sang nay di ngang thay dong lam
+bai hat nay nghe hoai khong chan
+con minh nam nay vao lop 1 roi
+gia xang tang hoai, chiu khong noi
+hom nay an gi ngon khong moi nguoi
+thi xong rồi, giờ chỉ mong điểm cao thôi
+cô dạy văn hồi cấp 3 của t hiền lắm
+mấy đứa lớp t giờ đứa nào cũng thành đạt hết
+sắp thi đại học rồi, run quá mọi người ơi
+học online hoài chán ghê, muốn đi học lại
+trường t có cái sân bóng mới đẹp lắm
+chúc các sĩ tử thi tốt nha
+hồi xưa đi học toàn đi bộ mấy cây số
+con chó nhà t khôn lắm, nghe tiếng xe là chạy ra đón
+nhà bác t nuôi mấy con bò, năm nay được giá
+con mèo này mập ghê, nhìn cưng xỉu
+khỉ trên núi xuống phá vườn bà con quá trời
+heo con mới sinh được mười con, mừng ghê
+con chó lạc này ai nuôi thì nhận về nha, nó đói lắm rồi
+nóng dã man luôn mọi người ơi
+ngon xỉu luôn á
+đẹp dã man
+mệt muốn xỉu mà vui
+đông khủng khiếp luôn
+hay kinh khủng, xem liền một mạch
+tăng ca cả tuần mệt ghê, mong tới chủ nhật
+công ty t đang tuyển thêm công nhân, ai cần việc thì hỏi phòng nhân sự nha
+làm nông cực mà vui, có lúa là mừng
+đi làm xa nhà nhớ mẹ ghê
+sếp t dễ tính lắm, làm ở đây thoải mái
+nghỉ Tết được 9 ngày, sướng ghê
+bánh xèo ở chợ đêm ngon mà rẻ lắm
+mùa này xoài ngọt ghê
+trà sữa quán mới mở uống cũng được
+ăn cơm nhà vẫn là ngon nhất
+tết năm nay gói bánh chưng với ông bà vui quá
+chúc mọi người cuối tuần vui vẻ nha
+năm mới chúc cả nhà mạnh khỏe, an khang
+trung thu năm nay phố lồng đèn đẹp quá trời
+cảm ơn mọi người đã chia sẻ, mình hiểu rồi
+để mình đọc kỹ lại rồi góp ý sau nha
+chúc mừng sinh nhật ông ngoại, sống lâu trăm tuổi nha ông
+coi mà thấy thương mấy cô chú bán vé số quá
+hàng xóm t tốt bụng lắm, hay cho rau trong vườn
+mấy anh lính cứu hỏa giỏi thật, cảm ơn mấy anh
+nói thật chứ ở quê vẫn là sướng nhất
+thôi không bàn nữa, mỗi người một ý mà
+Mình đồng ý với bình luận phía trên, rất có lý.
+Cảm ơn mọi người đã bình luận góp ý cho bài viết.
+Bình luận của bạn giúp mình hiểu thêm về vụ này.
+Đọc bình luận thấy mỗi người một ý, cũng hay.
+Bình luận đầu tiên, chúc tòa soạn năm mới vui vẻ.
+Mình bình luận lần đầu, mong ban biên tập đọc được.
+bình luận bên dưới có người nói đúng đó
+ai bình luận ở trên cho mình xin địa chỉ quán với
+comment của bác nghe hợp lý ghê
+Phần bình luận hôm nay sôi nổi quá.
+"""
+
+HAM_EN_GROUPS = """\
+Immigrants have been part of this town for generations; the new community centre is welcome.
+The disability access at the new station is still poor, please fix it.
+Women on the council did a great job on the flood plan.
+My dog went missing near the river park, any help appreciated.
+"""
+
 # ----- templates: slots filled from the lists below ------------------------------------------
 BRANDS = ["nhacai88", "bet79", "w88vn", "vn88", "fb88", "kubet", "sodo66", "jun88", "hi88", "okvip"]
 TLDS = ["com", "net", "vip", "club", "xyz", "asia"]
@@ -554,6 +912,26 @@ def evasions(text: str, words: list[str], rng: random.Random) -> list[str]:
     return [trick(text) for trick in rng.sample(tricks, 2)]
 
 
+def rows_added_in_session_10(rng: random.Random) -> list[tuple[str, str]]:
+    """Slurs, the civil lines on the same groups, casual chat and more adverts.
+
+    Drawn from their own generator, so that the rows before them stay exactly as they were.
+    """
+    rows: list[tuple[str, str]] = []
+    for text in lines(HAM_VI_GROUPS) + lines(HAM_VI_CHAT):
+        rows.append((text, "ham"))
+        if rng.random() < 0.5:
+            rows.append((rng.choice([strip_diacritics, teencode])(text), "ham"))
+    rows += [(text, "ham") for text in lines(HAM_EN_GROUPS)]
+    for text in lines(ABUSE_VI_SLURS) + lines(ABUSE_EN_SLURS):
+        rows.append((text, "abuse"))
+        rows += [(t, "abuse") for t in evasions(text, ABUSE_WORDS, rng)[:1]]
+    for text in lines(SPAM_VI_MORE):
+        rows += [(text, "spam"), (strip_diacritics(text), "spam")]
+        rows += [(t, "spam") for t in evasions(text, SPAM_WORDS, rng)[:1]]
+    return rows
+
+
 def build(seed: int = 20240611) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     rows: list[tuple[str, str]] = []
@@ -603,6 +981,7 @@ def build(seed: int = 20240611) -> list[tuple[str, str]]:
                 target=rng.choice(TARGETS),
             )
             rows.append((rng.choice([text, *evasions(text, ABUSE_WORDS, rng)]), "abuse"))
+    rows += rows_added_in_session_10(random.Random(seed + 1))
     seen: set[str] = set()
     unique = []
     for text, label in rows:
