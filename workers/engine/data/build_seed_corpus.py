@@ -723,6 +723,102 @@ comment của bác nghe hợp lý ghê
 Phần bình luận hôm nay sôi nổi quá.
 """
 
+# English to match (session 10): the Vietnamese rows above made the English side small.
+SPAM_EN_MORE = """\
+Subscribe to my channel and I will sub back, promise!
+Hey everyone, I just started a YouTube channel, please check it out and subscribe.
+Follow me on Instagram for daily giveaways, link in my bio.
+I'm giving away 5 free PS5 consoles, just like this and visit my page.
+Want free robux? Go to my website and enter your username.
+This crypto coin will 100x next week, buy now before it's too late.
+Join my forex signals group, we made 300% profit this month.
+Need a loan today? Instant approval, no credit check, message me now.
+Get a real college diploma without attending classes, fast delivery.
+Lonely tonight? Beautiful girls are waiting to video chat with you.
+Click here to claim your $1000 Walmart gift card before it expires.
+Make $200 per hour from your phone, ask me how.
+Please check out my new song on SoundCloud, it would mean a lot.
+Buy cheap YouTube views and subscribers, instant delivery.
+I sell followers, likes and comments for any platform, best prices.
+Visit my online store for designer bags at 90% off.
+Download this app with my referral code and get $20 free.
+Work from home and earn $5000 a month, limited spots available.
+Get rid of belly fat in 7 days with this natural supplement.
+Win an iPhone 15 today, just share this post and click the link.
+Can you guys go to my channel and watch my videos? Thank you!
+Best betting tips every day, 98% win rate, join our VIP group.
+Looking for a sugar daddy? Sign up free at the link.
+Earn bitcoin just by watching videos, proof of payment in my profile.
+Cheap watches and sneakers, replica but look real, order now.
+Hi, I make beats, check my page and buy a beat for your next track.
+My friend made $12,000 last month with this online system, see the link.
+Free movies and TV shows, no ads, visit my site.
+Quick cash for your car title, same day money, call now.
+I'm new to music, please listen to my cover and subscribe if you like it.
+"""
+
+HAM_EN_CHAT = """\
+This song brings back so many memories.
+Watching this again in 2024, still love it.
+The drummer is amazing in this one.
+Who else is here after the news report?
+My kids sing this every morning, it never gets old.
+That goal in the last minute was unbelievable.
+The weather has been crazy this week, stay safe everyone.
+Traffic on the bridge was terrible again this morning.
+Great reporting, thanks for keeping us informed.
+I live near there, the road has been flooded since Monday.
+Congratulations to all the students who graduated this year.
+The new park by the river is lovely, we went there on Sunday.
+Does anyone know when the bus route will reopen?
+Prices at the market keep going up, it's getting hard.
+Honestly the best performance of the night.
+lol my dog loves this song
+I agree with the comment above, well said.
+Thank you to the firefighters who worked all night.
+So sad to hear about the accident, thoughts with the family.
+The food at the night market was great, highly recommend.
+My grandma turns 90 this week and she still walks every day.
+haha this made my day
+I remember watching this with my friends in school.
+The team played with heart tonight, proud of them.
+Nice to see the old theatre being restored.
+Can't believe it's been ten years since this came out.
+The council should fix the street lights, it's dark at night.
+This is the kind of news I like to read, more of this please.
+Happy new year to everyone in the province!
+Great video, the scenery is beautiful.
+Her voice gives me chills every single time.
+I could listen to this on repeat all day.
+This was my wedding song, so many good memories.
+The dance in this video is so much fun.
+Still the best song of the summer in my opinion.
+My daughter asked me to play this ten times today lol
+The lyrics are so meaningful, thank you for this.
+I love how the chorus builds up at the end.
+This deserves way more views than it has.
+Anyone else dancing in their room right now?
+The costumes in this video are amazing.
+I was at this concert, what a night that was!
+This song got me through a really hard year.
+The guitar solo at the end is pure gold.
+Such a catchy tune, it's stuck in my head now.
+I showed this to my grandpa and he loved it.
+Who's listening to this while doing homework?
+The ending of the video made me laugh so hard.
+Beautiful song, beautiful message.
+The quality of this video is incredible for its time.
+My favourite part is the bridge, it gives me goosebumps.
+We played this at our school party and everyone sang along.
+I keep coming back to this song every few months.
+Amazing vocals, she hits every note.
+This came on the radio in the car and I turned it up.
+Good luck to the team in the final, we believe in you!
+Thanks for the detailed article, it answered my questions.
+Does anyone know the name of the song playing at the end?
+Love from Vietnam, this song is popular here too.
+"""
+
 HAM_EN_GROUPS = """\
 Immigrants have been part of this town for generations; the new community centre is welcome.
 The disability access at the new station is still poor, please fix it.
@@ -913,7 +1009,7 @@ def evasions(text: str, words: list[str], rng: random.Random) -> list[str]:
 
 
 def rows_added_in_session_10(rng: random.Random) -> list[tuple[str, str]]:
-    """Slurs, the civil lines on the same groups, casual chat and more adverts.
+    """Slurs, the civil lines on the same groups, casual chat and more adverts (both languages).
 
     Drawn from their own generator, so that the rows before them stay exactly as they were.
     """
@@ -922,12 +1018,15 @@ def rows_added_in_session_10(rng: random.Random) -> list[tuple[str, str]]:
         rows.append((text, "ham"))
         if rng.random() < 0.5:
             rows.append((rng.choice([strip_diacritics, teencode])(text), "ham"))
-    rows += [(text, "ham") for text in lines(HAM_EN_GROUPS)]
+    rows += [(text, "ham") for text in lines(HAM_EN_GROUPS) + lines(HAM_EN_CHAT)]
     for text in lines(ABUSE_VI_SLURS) + lines(ABUSE_EN_SLURS):
         rows.append((text, "abuse"))
         rows += [(t, "abuse") for t in evasions(text, ABUSE_WORDS, rng)[:1]]
     for text in lines(SPAM_VI_MORE):
         rows += [(text, "spam"), (strip_diacritics(text), "spam")]
+        rows += [(t, "spam") for t in evasions(text, SPAM_WORDS, rng)[:1]]
+    for text in lines(SPAM_EN_MORE):
+        rows.append((text, "spam"))
         rows += [(t, "spam") for t in evasions(text, SPAM_WORDS, rng)[:1]]
     return rows
 
