@@ -62,6 +62,11 @@ def classifier_text(comment: CommentInput, context: Context) -> str:
     return drop_page_links(comment.body, context.page_urls)
 
 
+def has_words(text: str) -> bool:
+    """True if text has a letter or digit: something for the classifier to read."""
+    return any(c.isalnum() for c in text)
+
+
 def evaluate(
     comment: CommentInput,
     context: Context,
@@ -73,8 +78,10 @@ def evaluate(
     scorer = model if model is not None else default_model()
     norm = normalize(comment.body)
     reasons = [*run_checks(comment, norm, context), *outside]
-    probabilities = _probabilities(scorer, classifier_text(comment, context))
-    verdict, scores, all_reasons = decide(reasons, probabilities, context)
+    text = classifier_text(comment, context)
+    readable = has_words(text)
+    probabilities = _probabilities(scorer, text) if readable else None
+    verdict, scores, all_reasons = decide(reasons, probabilities, context, has_words=readable)
     return Decision(verdict, scores, all_reasons, engine_version(scorer))
 
 

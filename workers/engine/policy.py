@@ -104,9 +104,21 @@ def decide(
     rule_reasons: Sequence[Reason],
     probabilities: Mapping[str, float] | None,
     context: Context,
+    *,
+    has_words: bool = True,
 ) -> tuple[Verdict, dict[str, float], tuple[Reason, ...]]:
-    """Combine rule reasons and classifier probabilities into a verdict, scores and reasons."""
+    """Combine rule reasons and classifier probabilities into a verdict, scores and reasons.
+
+    Without a letter or digit (emoji, punctuation) the classifier is not asked: it would
+    read nothing but its own padding and answer with the bias of short texts (a lone "👍"
+    scored abuse 0.98 and was rejected). The rules alone decide, and the reason says so.
+    """
     reasons = list(rule_reasons)
+    if not has_words:
+        msg = "Không có chữ để bộ phân loại đọc: chỉ các quy tắc quyết định"
+        en = "No words for the classifier to read: the rules alone decide"
+        reasons.append(Reason("no_words", msg, Verdict.APPROVE, (), {"en": en}))
+        return strongest(reasons), {}, tuple(reasons)
     if probabilities is None:
         msg = "Chưa có mô hình phân loại: chờ người duyệt"
         reasons.append(

@@ -109,6 +109,36 @@ def test_no_model_holds_for_a_human() -> None:
     assert [r.code for r in reasons] == ["model_unavailable"]
 
 
+@pytest.mark.parametrize("body", ["👍", "🥰🥰🥰", "❤❤❤ 👏"])
+def test_emoji_alone_is_held_by_the_rule_and_never_scored(body: str) -> None:
+    # The classifier would read only its padding there: a lone "👍" scored abuse 0.98
+    # with the shipped model and was rejected. The rules decide, and the reason says so.
+    model = FixedModel(abuse=0.99)
+    decision = evaluate(CommentInput(body), Context(), model)
+    assert decision.verdict is Verdict.HOLD
+    assert [r.code for r in decision.reasons] == ["emoji_only", "no_words"]
+    assert decision.scores == {} and model.seen == []
+
+
+def test_punctuation_alone_goes_by_the_rules_alone() -> None:
+    model = FixedModel(abuse=0.99)
+    decision = evaluate(CommentInput("?"), Context(), model)
+    assert decision.verdict is Verdict.APPROVE and model.seen == []
+    assert [r.code for r in decision.reasons] == ["no_words"]
+
+
+def test_a_word_beside_the_emoji_is_scored() -> None:
+    model = FixedModel(abuse=0.99)
+    decision = evaluate(CommentInput("Hay quá 👍"), Context(), model)
+    assert decision.verdict is Verdict.REJECT and model.seen == ["Hay quá 👍"]
+
+
+def test_the_shipped_model_does_not_reject_a_thumbs_up() -> None:
+    decision = evaluate(CommentInput("👍"), Context())
+    assert decision.verdict is Verdict.HOLD
+    assert "classifier_abuse" not in [r.code for r in decision.reasons]
+
+
 def test_spam_label_on_a_near_identical_text_stops_approval() -> None:
     model = FixedModel(spam=0.3)
     assert _verdict(model) is Verdict.APPROVE
