@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -251,4 +252,25 @@ class TrainingExample(Base):
     text: Mapped[str] = mapped_column(Text)
     label: Mapped[str] = mapped_column(String(16))  # "ham", "spam" or "abuse"
     source: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class SiteModel(Base):
+    """A site's own classifier: the seed corpus and its moderators' labels, trained together.
+
+    The worker scores the site's comments with its newest one (workers/site_models.py); the
+    blob is a TextModel as `TextModel.to_bytes` wrote it: a pickle, trusted as the database is.
+    """
+
+    __tablename__ = "site_models"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(80))
+    # The newest training example it learned from: later ones count towards the next retrain.
+    last_example_id: Mapped[int] = mapped_column(BigInteger)
+    examples: Mapped[int] = mapped_column(Integer)
+    # Held-out scores of this model and of the shipped one on the same decisions, if any.
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

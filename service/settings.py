@@ -30,6 +30,9 @@ class Settings:
     sweep_min_age: int = 30
     max_body_bytes: int = 64 * 1024
     model_path: str = ""
+    # A site gets its own model (seed corpus + its moderators' labels) once this many new
+    # labels arrived since its last one; 0: only `duyet retrain` makes them.
+    site_retrain_every: int = 200
     log_level: str = "INFO"
     dev_port: int = 8000
     secure_cookies: bool = False  # set behind a TLS proxy: moderator cookies only over HTTPS

@@ -18,7 +18,7 @@ from workers.embedded_redis import EmbeddedRedis
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 TABLES = (
-    "training_examples, audit_log, reports, decisions, bans, comments, articles, "
+    "site_models, training_examples, audit_log, reports, decisions, bans, comments, articles, "
     "api_keys, moderators, sites"
 )
 

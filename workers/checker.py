@@ -48,7 +48,8 @@ class EngineChecker:
             user_agent=request.user_agent,
             is_reply=request.is_reply,
         )
-        decision = evaluate(comment, self._context(svc, request, comment), runtime.model())
+        context = self._context(svc, request, comment)
+        decision = evaluate(comment, context, runtime.model_for(request.site_id))
         metrics.note_engine_version(decision.engine_version)
         return CheckResult(
             verdict=decision.verdict.value,

@@ -67,6 +67,36 @@ def cmd_site_configure(args: argparse.Namespace) -> int:
     return _emit(args, data, f"updated {site.slug}: {', '.join(sorted(changes)) or 'nothing'}")
 
 
+def cmd_site_retrain(args: argparse.Namespace) -> int:
+    from workers.site_models import retrain_site
+
+    db = _db()
+    site = accounts.find_site(db, args.slug)
+    done = retrain_site(db, site.id)
+    if done is None:
+        return _emit(args, {"site": site.slug, "retrained": False}, f"{site.slug}: no labels yet")
+    data = {"site": site.slug, "retrained": True, "version": done.version,
+            "labels": done.examples, "report": done.report}  # fmt: skip
+    text = f"{site.slug}: model {done.version} trained on {done.examples} labels"
+    if done.report:
+        held, own, shipped = (done.report[k] for k in ("held_out", "site_model", "shipped_model"))
+        text += (
+            f"\non {held} held-out labels, macro-F1 {own['macro_f1']:.3f}"
+            f" (the shipped model: {shipped['macro_f1']:.3f})"
+        )
+    return _emit(args, data, text)
+
+
+def cmd_site_forget_model(args: argparse.Namespace) -> int:
+    from service.store.site_models import drop_site_models
+
+    db = _db()
+    site = accounts.find_site(db, args.slug)
+    dropped = drop_site_models(db, site.id)
+    text = f"{site.slug}: {dropped} site models dropped; its comments use the shipped model"
+    return _emit(args, {"site": site.slug, "dropped": dropped}, text)
+
+
 def _key_value(item: str) -> tuple[str, Any]:
     key, sep, raw = item.partition("=")
     if not sep:
@@ -172,6 +202,16 @@ def _add_management(sub: Any) -> None:
     configure.add_argument("--webhook-url", default=None, help="empty string removes it")
     configure.add_argument("--webhook-secret", default=None, help="empty string removes it")
     configure.set_defaults(func=cmd_site_configure)
+    retrain = _with_json(
+        site.add_parser("retrain", help="train the site's own model from its moderators' labels")
+    )
+    retrain.add_argument("slug")
+    retrain.set_defaults(func=cmd_site_retrain)
+    forget = _with_json(
+        site.add_parser("forget-model", help="drop the site's own models: back to the shipped one")
+    )
+    forget.add_argument("slug")
+    forget.set_defaults(func=cmd_site_forget_model)
     key = sub.add_parser("key", help="API keys").add_subparsers(dest="key_cmd", required=True)
     key_create = _with_json(key.add_parser("create", help="create an API key for a site"))
     key_create.add_argument("site", help="site slug or id")

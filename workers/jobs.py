@@ -106,9 +106,9 @@ def decide_many(
     )
     contexts = [_context(item, o) for item, o in zip(loaded, observed, strict=True)]
     texts = [classifier_text(c, context) for c, context in zip(inputs, contexts, strict=True)]
-    model = _scored_at_once(runtime.model(), texts)
+    models = _models_by_site([item.site.id for item in loaded], texts)
     decided = [
-        (item, evaluate(c, context, model, outside=_outside_opinion(c)))
+        (item, evaluate(c, context, models[item.site.id], outside=_outside_opinion(c)))
         for item, c, context in zip(loaded, inputs, contexts, strict=True)
     ]
     outcomes = record_many(
@@ -132,6 +132,16 @@ def decide_many(
         )
         _announce(outcome, bool(item.site.webhook_url), (request_ids or {}).get(item.comment.id))
     return {o.comment.id: o.status.value for o in outcomes}
+
+
+def _models_by_site(site_ids: list[int], texts: list[str]) -> dict[int, ScoringModel | None]:
+    """Each site's model (its own once it has one), with the batch's texts scored at once."""
+    texts_of: dict[int, list[str]] = {}
+    for site_id, text in zip(site_ids, texts, strict=True):
+        texts_of.setdefault(site_id, []).append(text)
+    return {
+        site: _scored_at_once(runtime.model_for(site), group) for site, group in texts_of.items()
+    }
 
 
 @dataclass  # not frozen: ScoringModel's version is a plain attribute

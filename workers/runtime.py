@@ -12,6 +12,7 @@ from service.store import Database
 from service.thread_versions import ThreadVersions
 from workers.engine import ScoringModel, default_model
 from workers.engine.plugins.akismet import AkismetClient
+from workers.site_models import SiteModels
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +44,16 @@ def model() -> ScoringModel | None:
 
 
 @lru_cache(maxsize=1)
+def site_models() -> SiteModels:
+    return SiteModels(database(), model)
+
+
+def model_for(site_id: int) -> ScoringModel | None:
+    """The classifier a site's comments are scored with: its own model once it has one."""
+    return site_models().for_site(site_id)
+
+
+@lru_cache(maxsize=1)
 def akismet() -> AkismetClient | None:
     """The optional Akismet plugin, or None when no key is configured."""
     config = settings()
@@ -59,5 +70,5 @@ def reset() -> None:
     """Forget cached connections (tests that change the environment)."""
     if database.cache_info().currsize:
         database().dispose()
-    for cached in (settings, database, redis, model, akismet):
+    for cached in (settings, database, redis, model, site_models, akismet):
         cached.cache_clear()

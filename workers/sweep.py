@@ -13,6 +13,7 @@ from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database
 from service.store.decisions import stranded_comment_ids
+from workers.site_models import retrain_due_sites
 
 log = logging.getLogger("duyet.sweep")
 LOCK_KEY = "duyet:sweep:lock"
@@ -40,9 +41,13 @@ def sweep_once(db: Database, redis: Redis, settings: Settings) -> int:
 
 
 def run_forever(db: Database, redis: Redis, settings: Settings, stop: threading.Event) -> None:
-    """Sweep every sweep_interval seconds until stop is set."""
+    """Sweep every sweep_interval seconds until stop is set; retrain sites that are due."""
     while not stop.wait(settings.sweep_interval):
         try:
             sweep_once(db, redis, settings)
         except Exception:  # a sweep must never take its worker down
             log.exception("sweep failed")
+        try:
+            retrain_due_sites(db, redis, settings)
+        except Exception:  # nor a retrain: the site keeps the model it had
+            log.exception("site model retrain failed")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import re
 import unicodedata
 from collections import Counter
@@ -594,7 +595,17 @@ class TextModel:
     # ----- persistence ----------------------------------------------------------------
     def save(self, path: str | Path) -> None:
         """Write the model to path (joblib, compressed)."""
-        payload = {
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self._payload(), path, compress=3)
+
+    def to_bytes(self) -> bytes:
+        """The model as ``save`` writes it, for a database column (a site's own model)."""
+        buffer = io.BytesIO()
+        joblib.dump(self._payload(), buffer, compress=3)
+        return buffer.getvalue()
+
+    def _payload(self) -> dict[str, Any]:
+        return {
             "format": FORMAT,
             "version": self.version,
             "meta": self.meta,
@@ -602,15 +613,21 @@ class TextModel:
             "estimator": self._estimator,
             "trees": self._trees,
         }
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(payload, path, compress=3)
 
     @classmethod
     def load(cls, path: str | Path) -> TextModel:
         """Read a model written by ``save`` (a pickle: load only files you trust)."""
-        payload = joblib.load(path)
+        return cls._from_payload(joblib.load(path), str(path))
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> TextModel:
+        """Read a model written by ``to_bytes`` (a pickle: only from a store you trust)."""
+        return cls._from_payload(joblib.load(io.BytesIO(blob)), "model bytes")
+
+    @classmethod
+    def _from_payload(cls, payload: dict[str, Any], source: str) -> TextModel:
         if payload.get("format") not in READABLE_FORMATS:
-            raise ValueError(f"{path}: unsupported model format {payload.get('format')!r}")
+            raise ValueError(f"{source}: unsupported model format {payload.get('format')!r}")
         blocks = [_Block(form, vec) for form, vec in payload["blocks"]]
         trees = payload.get("trees")  # absent from models saved before the trees existed
         return cls(blocks, payload["estimator"], payload["version"], payload["meta"], trees)

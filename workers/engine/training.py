@@ -283,6 +283,51 @@ def build_default_model(out: str | Path = DEFAULT_MODEL_PATH) -> TextModel:
     return model
 
 
+# A site's own model holds a share of its labels out for its report once it has this many.
+SITE_HELD_OUT_FROM = 100
+SITE_HELD_OUT_SHARE = 0.2
+
+
+def train_site_model(
+    texts: Sequence[str], labels: Sequence[str], version_prefix: str
+) -> tuple[TextModel, dict[str, Any] | None]:
+    """A site's own model: the seed corpus and the site's labelled comments, trained together.
+
+    The seed keeps what a site has not labelled yet (betting adverts on a site that never
+    saw one); the site's labels teach its own readers' ways. With SITE_HELD_OUT_FROM labels
+    or more, a stratified fifth is held out first and both this model and the shipped one
+    are scored on it, so the report says what retraining bought; the model returned is then
+    trained on all of them.
+    """
+    seed_texts, seed_labels = read_labeled_csv(SEED_CORPUS, "text", "label")
+    report = None
+    if len(texts) >= SITE_HELD_OUT_FROM:
+        train_t, train_l, test_t, test_l = stratified_split(texts, labels, SITE_HELD_OUT_SHARE)
+        trial = TextModel.train(
+            seed_texts + train_t, seed_labels + train_l, options=DEFAULT_OPTIONS
+        )
+        shipped = TextModel.load(DEFAULT_MODEL_PATH)
+        report = {
+            "held_out": len(test_t),
+            "site_model": _summary(evaluate_model(trial, test_t, test_l, latency_n=0)),
+            "shipped_model": _summary(evaluate_model(shipped, test_t, test_l, latency_n=0)),
+        }
+    model = TextModel.train(
+        seed_texts + list(texts),
+        seed_labels + list(labels),
+        options=DEFAULT_OPTIONS,
+        version_prefix=version_prefix,
+    )
+    return model, report
+
+
+def _summary(report: Report) -> dict[str, Any]:
+    return {
+        "macro_f1": round(report.macro_f1, 4),
+        "f1": {k: round(v, 4) for k, v in report.f1.items()},
+    }
+
+
 # The seed corpus is small; on a held-out quarter of it C=30 gave the lowest calibration
 # error (0.03 against 0.10 at C=3) at the same macro-F1.
 DEFAULT_OPTIONS = TrainOptions(C=30.0)

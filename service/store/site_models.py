@@ -1,0 +1,121 @@
+"""Each site's own classifier: its moderators' labels to train on, and the models made of them.
+
+A moderator's approve, spam or reject leaves a training example (service/store/decisions.py);
+a retrain (workers/site_models.py) reads them here and stores the model it made. The worker
+asks for the newest model's id now and then, and loads the blob only when it changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from service.models import SiteModel, TrainingExample
+from service.store.db import Database
+
+MODELS_KEPT = 3  # per site: the newest, and two to look back at
+
+
+@dataclass(frozen=True)
+class Examples:
+    """A site's labelled texts, one per comment (its latest label), oldest first."""
+
+    texts: list[str]
+    labels: list[str]
+    last_id: int  # the newest example read: later ones count towards the next retrain
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    id: int
+    site_id: int
+    version: str
+    examples: int
+    report: dict[str, Any] | None
+    blob: bytes
+
+
+def site_examples(db: Database, site_id: int) -> Examples:
+    """The site's labelled texts; a comment labelled twice counts with its latest label."""
+    query = (
+        select(TrainingExample.id, TrainingExample.comment_id, TrainingExample.text,
+               TrainingExample.label)
+        .where(TrainingExample.site_id == site_id)
+        .order_by(TrainingExample.id)
+    )  # fmt: skip
+    latest: dict[object, tuple[str, str]] = {}  # insertion order: when last labelled
+    last_id = 0
+    with db.transaction() as s:
+        for example_id, comment_id, text, label in s.execute(query):
+            key = comment_id if comment_id is not None else ("example", example_id)
+            latest.pop(key, None)
+            latest[key] = (text, label)
+            last_id = example_id
+    pairs = list(latest.values())
+    return Examples([t for t, _ in pairs], [lab for _, lab in pairs], last_id)
+
+
+def new_examples_by_site(db: Database) -> dict[int, int]:
+    """Per site, how many examples arrived after its newest model learned (all, if none)."""
+    learned = (
+        select(SiteModel.site_id, func.max(SiteModel.last_example_id).label("last"))
+        .group_by(SiteModel.site_id)
+        .subquery()
+    )
+    query = (
+        select(TrainingExample.site_id, func.count())
+        .outerjoin(learned, learned.c.site_id == TrainingExample.site_id)
+        .where(TrainingExample.id > func.coalesce(learned.c.last, 0))
+        .group_by(TrainingExample.site_id)
+    )
+    with db.transaction() as s:
+        return {site_id: count for site_id, count in s.execute(query)}
+
+
+def save_site_model(
+    db: Database,
+    site_id: int,
+    version: str,
+    blob: bytes,
+    examples: Examples,
+    report: dict[str, Any] | None,
+) -> int:
+    """Store a site's new model (it becomes the one its comments are scored with); its id."""
+    with db.transaction() as s:
+        row = SiteModel(
+            site_id=site_id,
+            version=version,
+            last_example_id=examples.last_id,
+            examples=len(examples.texts),
+            report=report,
+            blob=blob,
+        )
+        s.add(row)
+        s.flush()
+        kept = select(SiteModel.id).where(SiteModel.site_id == site_id)
+        kept = kept.order_by(SiteModel.id.desc()).limit(MODELS_KEPT)
+        s.execute(delete(SiteModel).where(SiteModel.site_id == site_id, SiteModel.id.not_in(kept)))
+        return row.id
+
+
+def newest_model_id(db: Database, site_id: int) -> int | None:
+    """The id of the site's newest model, or None: a cheap look before loading a blob."""
+    with db.transaction() as s:
+        return s.scalar(select(func.max(SiteModel.id)).where(SiteModel.site_id == site_id))
+
+
+def load_site_model(db: Database, model_id: int) -> StoredModel | None:
+    with db.transaction() as s:
+        row = s.get(SiteModel, model_id)
+        if row is None:
+            return None
+        return StoredModel(row.id, row.site_id, row.version, row.examples, row.report, row.blob)
+
+
+def drop_site_models(db: Database, site_id: int) -> int:
+    """Forget the site's own models: its comments go back to the shipped one. How many."""
+    with db.transaction() as s:
+        result = s.execute(delete(SiteModel).where(SiteModel.site_id == site_id))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

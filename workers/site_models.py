@@ -1,0 +1,142 @@
+"""Each site's own model in the worker: retrained as its moderators' labels pile up, and
+the one its comments are scored with.
+
+Moderators' labels teach the engine in two ways. At once, a label is remembered for the
+text's fingerprint, so a near-identical comment is scored with it (workers/behaviour.py).
+And every `Settings.site_retrain_every` labels, the site's own model is retrained on the
+seed corpus and all of the site's labels together (seconds of CPU), so that what the
+moderators taught reaches comments that look nothing alike. docs/engine.md shows what a
+site's model learns from its first hundreds and thousands of labels.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError
+
+from service.settings import Settings
+from service.store import Database
+from service.store.site_models import (
+    StoredModel,
+    load_site_model,
+    new_examples_by_site,
+    newest_model_id,
+    save_site_model,
+    site_examples,
+)
+from workers.engine import ScoringModel
+from workers.engine.classifier import TextModel
+from workers.engine.training import train_site_model
+
+log = logging.getLogger("duyet.site_models")
+
+# How long a worker scores with a site's model before it looks for a newer one.
+CHECK_SECONDS = 30.0
+# Site models a worker keeps loaded (10-20 MB each); the least recently used goes first.
+KEPT_LOADED = 4
+# One retrain check for all workers every this long; one retrain of a site at a time.
+RETRAIN_CHECK_KEY, RETRAIN_CHECK_SECONDS = "duyet:site-models:checked", 300
+RETRAIN_LOCK_KEY, RETRAIN_LOCK_SECONDS = "duyet:site-models:retraining:{}", 600
+
+
+@dataclass(frozen=True)
+class Retrained:
+    site_id: int
+    model_id: int
+    version: str
+    examples: int
+    report: dict[str, Any] | None
+
+
+def retrain_site(db: Database, site_id: int) -> Retrained | None:
+    """Train and store the site's own model from all its labels; None if it has none."""
+    examples = site_examples(db, site_id)
+    if not examples.texts:
+        return None
+    model, report = train_site_model(examples.texts, examples.labels, f"site{site_id}")
+    model_id = save_site_model(db, site_id, model.version, model.to_bytes(), examples, report)
+    log.info("site %d: model %s trained on %d labels", site_id, model.version, len(examples.texts))
+    return Retrained(site_id, model_id, model.version, len(examples.texts), report)
+
+
+def retrain_due_sites(db: Database, redis: Redis, settings: Settings) -> list[Retrained]:
+    """Retrain every site with site_retrain_every new labels since its model; at most one
+    check per RETRAIN_CHECK_SECONDS across workers, one retrain of a site at a time."""
+    every = settings.site_retrain_every
+    try:
+        if every <= 0 or not redis.set(RETRAIN_CHECK_KEY, 1, nx=True, ex=RETRAIN_CHECK_SECONDS):
+            return []
+    except RedisError:
+        return []
+    done = []
+    for site_id, new in sorted(new_examples_by_site(db).items()):
+        lock = RETRAIN_LOCK_KEY.format(site_id)
+        if new < every or not redis.set(lock, 1, nx=True, ex=RETRAIN_LOCK_SECONDS):
+            continue
+        try:
+            if (retrained := retrain_site(db, site_id)) is not None:
+                done.append(retrained)
+        finally:
+            redis.delete(lock)
+    return done
+
+
+@dataclass
+class _Loaded:
+    model_id: int | None
+    model: TextModel | None
+    checked: float
+
+
+class SiteModels:
+    """The worker's view of site models: each site's newest, looked for every CHECK_SECONDS."""
+
+    def __init__(self, db: Database, fallback: Callable[[], ScoringModel | None]) -> None:
+        self.db = db
+        self.fallback = fallback  # the shipped model, or the operator's DUYET_MODEL_PATH one
+        self._loaded: OrderedDict[int, _Loaded] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def for_site(self, site_id: int) -> ScoringModel | None:
+        """The model the site's comments are scored with now."""
+        with self._lock:
+            entry = self._loaded.get(site_id)
+            if entry is None or time.monotonic() - entry.checked > CHECK_SECONDS:
+                entry = self._refresh(site_id, entry)
+            self._loaded[site_id] = entry
+            self._loaded.move_to_end(site_id)
+            while len(self._loaded) > KEPT_LOADED:
+                self._loaded.popitem(last=False)
+        return entry.model or self.fallback()
+
+    def _refresh(self, site_id: int, entry: _Loaded | None) -> _Loaded:
+        now = time.monotonic()
+        try:
+            newest = newest_model_id(self.db, site_id)
+            if entry is not None and newest == entry.model_id:
+                return _Loaded(newest, entry.model, now)
+            stored = load_site_model(self.db, newest) if newest is not None else None
+        except Exception:  # the database is away: keep scoring with what we had
+            log.warning("site %d: could not look for its newest model", site_id, exc_info=True)
+            return entry or _Loaded(None, None, now)
+        if stored is None:
+            return _Loaded(None, None, now)
+        return _Loaded(stored.id, _readable(stored), now)
+
+
+def _readable(stored: StoredModel) -> TextModel | None:
+    """The stored model, or None (the shipped model scores) if its blob cannot be read: it
+    is not read again until a newer model is stored."""
+    try:
+        return TextModel.from_bytes(stored.blob)
+    except Exception:
+        log.exception("site %d: model %s cannot be read", stored.site_id, stored.version)
+        return None
