@@ -31,7 +31,7 @@ from bench.engine_datasets import (  # noqa: E402
     video_page_urls,
     youtube_text,
 )
-from workers.engine import default_model, evaluate  # noqa: E402
+from workers.engine import ScoringModel, default_model, evaluate  # noqa: E402
 from workers.engine.training import read_labeled_csv  # noqa: E402
 from workers.engine.types import CommentInput, Context, Verdict  # noqa: E402
 
@@ -62,9 +62,9 @@ def corpora(root: Path) -> Iterator[Corpus]:
         yield Corpus(f"YouTube {video[:2]}", texts, labels, names, video_page_urls(video))
 
 
-def outcomes(corpus: Corpus) -> dict[str, Counter[str]]:
-    """Count the engine's verdicts per true label."""
-    model = default_model()
+def outcomes(corpus: Corpus, model: ScoringModel | None = None) -> dict[str, Counter[str]]:
+    """Count the engine's verdicts per true label (the shipped model unless told)."""
+    model = model or default_model()
     context = Context(page_urls=corpus.page_urls)
     counts: dict[str, Counter[str]] = {label: Counter() for label in corpus.label_names}
     for text, label in zip(corpus.texts, corpus.labels, strict=True):

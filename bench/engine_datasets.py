@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -214,13 +215,18 @@ def engine_latency(texts: list[str], model: TextModel | None) -> tuple[float, fl
 
 
 def parse_datasets_args(
-    doc: str, needed: str, argv: list[str] | None
+    doc: str,
+    needed: str,
+    argv: list[str] | None,
+    more: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> tuple[Path | None, argparse.Namespace]:
-    """Parse ``--datasets DIR`` and ``--json``; the root is None (said on stderr) if the
-    file ``needed`` (e.g. "vihsd/train.csv") is not under it."""
+    """Parse ``--datasets DIR``, ``--json`` and the arguments ``more`` adds; the root is None
+    (said on stderr) if the file ``needed`` (e.g. "vihsd/train.csv") is not under it."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--datasets", type=Path, default=os.environ.get("DUYET_DATASETS"))
     parser.add_argument("--json", action="store_true")
+    if more is not None:
+        more(parser)
     args = parser.parse_args(argv)
     root = Path(args.datasets) if args.datasets else DEFAULT_DATASETS
     if not (root / needed).exists():

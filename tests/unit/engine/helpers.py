@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
 from workers.engine.normalize import normalize
 from workers.engine.rules import run_checks
 from workers.engine.types import Behaviour, CommentInput, Context, Reason, SiteRules
@@ -31,3 +35,12 @@ def words(banned: tuple[str, ...] = (), suspect: tuple[str, ...] = ()) -> Contex
 def behaving(**fields: object) -> Context:
     """A context with the given behaviour measurements."""
     return Context(behaviour=Behaviour(**fields))  # type: ignore[arg-type]
+
+
+def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Write a UTF-8 CSV with a header row (a miniature of a dataset's file), folders too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)

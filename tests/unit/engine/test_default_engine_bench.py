@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from bench import default_engine
-
-
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
+from tests.unit.engine.helpers import write_table
 
 
 def _datasets(root: Path) -> None:
-    _write(
+    write_table(
         root / "vihsd" / "dev.csv",
         ["free_text", "label_id"],
         [
@@ -27,7 +19,7 @@ def _datasets(root: Path) -> None:
             ["Lũ súc vật, giết hết cho rồi.", "2"],
         ],
     )
-    _write(
+    write_table(
         root / "vispamreviews" / "dev.csv",
         ["Rating", "Comment", "Label", "SpamLabel"],
         [
@@ -36,7 +28,7 @@ def _datasets(root: Path) -> None:
         ],
     )
     for video in default_engine.YOUTUBE:
-        _write(
+        write_table(
             root / "youtube-spam" / f"{video}.csv",
             ["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS"],
             [

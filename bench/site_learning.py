@@ -1,0 +1,132 @@
+"""What a site's own model learns from its moderators' labels, label count by label count.
+
+    python bench/site_learning.py [--datasets DIR] [--json] [--counts 0,250,1000,4000]
+
+A site starts with the shipped model (seed corpus only). Every `DUYET_SITE_RETRAIN_EVERY`
+labels its workers retrain its own model on the seed corpus and all of its labels
+(`workers.engine.training.train_site_model`, the function the workers call). Here the
+site's "moderators" are the research datasets' train splits, labelled in a shuffled order
+(seed 0), and each model is judged on the dev split the way the site would live with it:
+the whole `evaluate()` per comment at default thresholds (what share of the clean comments
+is published at once, what share of the offensive, hateful or spam ones is kept from
+publication) and the ROC AUC of the classifier's abuse (or spam) probability, clean
+against the rest. ViHSD's labels map to ham / abuse, ViSpamReviews' to ham / spam.
+
+Real moderators label mostly what was held, not a random sample; the curve is a guide to
+how fast the model learns, not a promise for any one site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.default_engine import Corpus, outcomes  # noqa: E402
+from bench.engine_datasets import parse_datasets_args  # noqa: E402
+from workers.engine import default_model  # noqa: E402
+from workers.engine.classifier import TextModel  # noqa: E402
+from workers.engine.training import read_labeled_csv, train_site_model  # noqa: E402
+
+COUNTS = (0, 250, 1000, 4000)
+# (name, directory, text column, label column, what each label means, the label a site's
+# moderators would give, the classifier label whose probability ranks the bad ones)
+SOURCES = (
+    ("ViHSD", "vihsd", "free_text", "label_id",
+     {"0": "clean", "1": "offensive", "2": "hate"}, {"0": "ham", "1": "abuse", "2": "abuse"},
+     "abuse"),
+    ("ViSpamReviews", "vispamreviews", "Comment", "Label",
+     {"0": "not spam", "1": "spam"}, {"0": "ham", "1": "spam"}, "spam"),
+)  # fmt: skip
+
+
+def learning_curve(root: Path, counts: tuple[int, ...]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for name, folder, text_col, label_col, meanings, site_label, ranked in SOURCES:
+        train_t, train_l = read_labeled_csv(root / folder / "train.csv", text_col, label_col)
+        dev_t, dev_l = read_labeled_csv(root / folder / "dev.csv", text_col, label_col)
+        dev = Corpus(f"{name} dev", dev_t, dev_l, meanings)
+        order = list(range(len(train_t)))
+        random.Random(0).shuffle(order)
+        for count in counts:
+            texts = [train_t[i] for i in order[:count]]
+            labels = [site_label[train_l[i]] for i in order[:count]]
+            started = time.perf_counter()
+            model = train_site_model(texts, labels, "site")[0] if count else default_model()
+            seconds = time.perf_counter() - started
+            rows.append(_row(name, count, model, dev, ranked, seconds))
+    return rows
+
+
+def _row(
+    name: str, count: int, model: TextModel, dev: Corpus, ranked: str, seconds: float
+) -> dict[str, object]:
+    clean = next(iter(dev.label_names))  # "0": the clean label comes first
+    bad = np.array([label != clean for label in dev.labels])
+    scores = model.predict_proba_many(dev.texts)[:, model.labels.index(ranked)]
+    counts = outcomes(dev, model)
+    row: dict[str, object] = {
+        "dataset": name,
+        "labels": count,
+        "auc": round(float(roc_auc_score(bad, scores)), 4),
+        "train_seconds": round(seconds, 1),
+    }
+    for label, meaning in dev.label_names.items():
+        total = sum(counts[label].values())
+        if not total:  # a label the dev split does not use
+            continue
+        if label == clean:
+            row[f"{meaning} approved %"] = round(100 * counts[label]["approve"] / total, 1)
+        else:
+            row[f"{meaning} kept %"] = round(100 * (total - counts[label]["approve"]) / total, 1)
+    return row
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    """One Markdown table per dataset: a row per label count."""
+    lines = []
+    for name in dict.fromkeys(str(r["dataset"]) for r in rows):
+        mine = [r for r in rows if r["dataset"] == name]
+        columns = [k for k in mine[0] if k != "dataset"]
+        lines += [
+            "",
+            f"{name} dev",
+            "| " + " | ".join(columns) + " |",
+            "|" + "---:|" * len(columns),
+        ]
+        for r in mine:
+            cells = [f"{r[c]:,}" if isinstance(r[c], int) else str(r[c]) for c in columns]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    root, args = parse_datasets_args(__doc__ or "", "vihsd/train.csv", argv, _more_arguments)
+    if root is None:
+        return 2
+    counts = tuple(int(c) for c in args.counts.split(","))
+    started = time.perf_counter()
+    rows = learning_curve(root, counts)
+    print(f"shipped model {default_model().version}; a site's model = seed corpus + N labels")
+    print(table(rows))
+    print(f"seconds: {time.perf_counter() - started:.0f}")
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _more_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--counts", default=",".join(map(str, COUNTS)), help="labels per model")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

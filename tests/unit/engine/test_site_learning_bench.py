@@ -1,0 +1,45 @@
+"""bench/site_learning.py on a miniature copy of the datasets' layout (written here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import site_learning
+from tests.unit.engine.helpers import write_table
+
+CLEAN = [f"Mong huyện sớm sửa đoạn đường số {n} cho bà con đi lại." for n in range(8)]
+INSULTS = [f"Thằng bình luận số {n} đúng là đồ óc bò ngu dốt." for n in range(8)]
+REVIEWS = [f"Áo mẫu số {n} vải đẹp, giao hàng nhanh." for n in range(8)]
+ADVERTS = [f"Ghé shop ABC mã {n} săn deal 1k, link ở bio." for n in range(8)]
+
+
+def _datasets(root: Path) -> None:
+    hsd = [[t, "0"] for t in CLEAN] + [[t, "1"] for t in INSULTS]
+    spam = [["5", t, "0", "0"] for t in REVIEWS] + [["1", t, "1", "1"] for t in ADVERTS]
+    for split in ("train", "dev"):
+        write_table(root / "vihsd" / f"{split}.csv", ["free_text", "label_id"], hsd)
+        write_table(
+            root / "vispamreviews" / f"{split}.csv",
+            ["Rating", "Comment", "Label", "SpamLabel"],
+            spam,
+        )
+
+
+def test_a_row_per_dataset_and_label_count(tmp_path: Path, capsys) -> None:
+    _datasets(tmp_path)
+    assert site_learning.main(["--datasets", str(tmp_path), "--counts", "0,16", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "ViHSD dev" in out and "ViSpamReviews dev" in out
+    rows = site_learning.learning_curve(tmp_path, (0, 16))
+    assert [(r["dataset"], r["labels"]) for r in rows] == [
+        ("ViHSD", 0), ("ViHSD", 16), ("ViSpamReviews", 0), ("ViSpamReviews", 16)
+    ]  # fmt: skip
+    trained = {r["dataset"]: r for r in rows if r["labels"] == 16}
+    # Trained on the very comments it is judged on, the site's model ranks them all.
+    assert trained["ViHSD"]["auc"] == 1.0 and trained["ViSpamReviews"]["auc"] == 1.0
+    assert trained["ViSpamReviews"]["spam kept %"] == 100.0
+
+
+def test_missing_datasets_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    assert site_learning.main(["--datasets", str(tmp_path)]) == 2
+    assert "datasets not found" in capsys.readouterr().err
