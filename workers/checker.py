@@ -17,6 +17,7 @@ from service.site_config import site_config
 from service.store import accounts
 from service.store.comments import get_article
 from service.store.decisions import author_standing
+from service.store.site_models import add_example
 from workers import behaviour, runtime
 from workers.engine import evaluate
 from workers.engine.fingerprint import fingerprint
@@ -58,9 +59,11 @@ class EngineChecker:
             engine_version=decision.engine_version,
         )
 
-    def learn(self, svc: Services, site_id: int, body: str, label: str) -> None:
-        """Remember a label for this text, as a moderator's decision would."""
+    def learn(self, svc: Services, site_id: int, body: str, label: str, source: str) -> None:
+        """Remember a label for this text, as a moderator's decision would: at once for
+        near-identical texts, and as a training example for the site's own model."""
         behaviour.remember_label(svc.redis, site_id, fingerprint(body), label)
+        add_example(svc.db, site_id, body, label, source)
 
     def _context(self, svc: Services, request: CheckRequest, comment: CommentInput) -> Context:
         site = accounts.get_site(svc.db, request.site_id)

@@ -218,7 +218,7 @@ def _submit(form: dict[str, Any], label: str) -> Response:
         return _invalid(problem)
     body = str(form.get("comment_content") or "")
     if body.strip() and not _truthy(form.get("is_test")):
-        current_checker().learn(services(), site_id, body, label)
+        current_checker().learn(services(), site_id, body, label, source="akismet")
         metrics.LABELS_LEARNED.labels(source="akismet", label=label).inc()
     return _text(THANKS)
 

@@ -37,8 +37,15 @@ class StoredModel:
     blob: bytes
 
 
+def add_example(db: Database, site_id: int, text: str, label: str, source: str) -> None:
+    """Keep a label given outside the desk (Akismet's submit-spam / submit-ham) for training."""
+    with db.transaction() as s:
+        s.add(TrainingExample(site_id=site_id, text=text, label=label, source=source))
+
+
 def site_examples(db: Database, site_id: int) -> Examples:
-    """The site's labelled texts; a comment labelled twice counts with its latest label."""
+    """The site's labelled texts. A comment labelled twice counts with its latest label, and
+    so does a text labelled twice without a comment (Akismet's submits name none)."""
     query = (
         select(TrainingExample.id, TrainingExample.comment_id, TrainingExample.text,
                TrainingExample.label)
@@ -49,7 +56,7 @@ def site_examples(db: Database, site_id: int) -> Examples:
     last_id = 0
     with db.transaction() as s:
         for example_id, comment_id, text, label in s.execute(query):
-            key = comment_id if comment_id is not None else ("example", example_id)
+            key = comment_id if comment_id is not None else ("text", text)
             latest.pop(key, None)
             latest[key] = (text, label)
             last_id = example_id

@@ -14,6 +14,7 @@ from flask import Flask
 from service import create_app
 from service.settings import Settings
 from service.store import accounts
+from service.store.site_models import site_examples
 from tests.integration.conftest import SiteFixture, make_site
 
 BLOG = "https://baotinh.example.vn/"
@@ -109,6 +110,17 @@ def test_submit_ham_releases_a_text_the_check_caught(ak: akismet.SyncClient) -> 
     assert ak.comment_check(**comment) == akismet.CheckResponse.HAM
 
 
+def test_submits_are_training_examples_for_the_sites_own_model(
+    ak: akismet.SyncClient, app: Flask, site: SiteFixture
+) -> None:
+    comment = {"user_ip": "198.51.100.44", "comment_content": HAM}
+    ak.submit_spam(**comment)
+    ak.submit_ham(**comment)  # the same text again: its latest label counts
+    ak.submit_spam(user_ip="198.51.100.44", comment_content=SPAM)
+    examples = site_examples(app.extensions["duyet"].db, site.id)
+    assert list(zip(examples.texts, examples.labels, strict=True)) == [(HAM, "ham"), (SPAM, "spam")]
+
+
 def test_documented_test_values(ak: akismet.SyncClient) -> None:
     assert ak.comment_check(
         user_ip="203.0.113.9", comment_author="viagra-test-123", comment_content=HAM
@@ -124,10 +136,13 @@ def test_documented_test_values(ak: akismet.SyncClient) -> None:
     )
 
 
-def test_is_test_traffic_teaches_nothing(ak: akismet.SyncClient) -> None:
+def test_is_test_traffic_teaches_nothing(
+    ak: akismet.SyncClient, app: Flask, site: SiteFixture
+) -> None:
     comment = {"user_ip": "198.51.100.42", "comment_content": HAM, "is_test": True}
     ak.submit_spam(**comment)
     assert ak.comment_check(**comment) == akismet.CheckResponse.HAM
+    assert site_examples(app.extensions["duyet"].db, site.id).texts == []
 
 
 def test_blatant_spam_may_be_discarded(ak: akismet.SyncClient, app: Flask) -> None:
