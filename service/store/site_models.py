@@ -8,6 +8,7 @@ asks for the newest model's id now and then, and loads the blob only when it cha
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -105,6 +106,38 @@ def save_site_model(
         kept = kept.order_by(SiteModel.id.desc()).limit(MODELS_KEPT)
         s.execute(delete(SiteModel).where(SiteModel.site_id == site_id, SiteModel.id.not_in(kept)))
         return row.id
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """What the settings page says about a site's own model (no blob)."""
+
+    version: str | None  # None: the shipped model scores the site's comments
+    examples: int
+    report: dict[str, Any] | None
+    created_at: datetime | None
+    new_labels: int  # labels since the newest model (all of them, if none yet)
+
+
+def model_status(db: Database, site_id: int) -> ModelStatus:
+    newest = (
+        select(SiteModel.version, SiteModel.examples, SiteModel.report, SiteModel.created_at,
+               SiteModel.last_example_id)
+        .where(SiteModel.site_id == site_id)
+        .order_by(SiteModel.id.desc())
+        .limit(1)
+    )  # fmt: skip
+    with db.transaction() as s:
+        row = s.execute(newest).first()
+        after = row.last_example_id if row else 0
+        new_labels = s.scalar(
+            select(func.count())
+            .select_from(TrainingExample)
+            .where(TrainingExample.site_id == site_id, TrainingExample.id > after)
+        )
+    if row is None:
+        return ModelStatus(None, 0, None, None, new_labels or 0)
+    return ModelStatus(row.version, row.examples, row.report, row.created_at, new_labels or 0)
 
 
 def newest_model_id(db: Database, site_id: int) -> int | None:

@@ -13,6 +13,7 @@ from service.models import Site
 from service.site_config import SiteConfigSchema, site_config
 from service.store import accounts, desk
 from service.store.accounts import NewKey
+from service.store.site_models import model_status
 from service.ui.blueprint import admin_required, bp, current_user, t
 
 THRESHOLDS = ("spam_hold", "spam_reject", "abuse_hold", "abuse_reject")
@@ -83,6 +84,8 @@ def _page(site: Site, **extra: Any) -> str:
         keys=accounts.list_api_keys(db, site.id),
         changes=desk.site_audit(db, site.id),
         thresholds=THRESHOLDS,
+        model=model_status(db, site.id),
+        retrain_every=services().settings.site_retrain_every,
         **extra,
     )
 

@@ -212,6 +212,16 @@ VI: dict[str, str] = {
     "settings.key_revoked_done": "Đã thu hồi khóa.",
     "settings.no_keys": "Chưa có khóa nào.",
     "settings.recent_changes": "Thay đổi gần đây",
+    "settings.model": "Mô hình riêng của trang",
+    "settings.model_trained": "Huấn luyện {when} trên {count} nhãn của biên tập viên:",
+    "settings.model_report": (
+        "Trên {held} quyết định để riêng: macro-F1 {own} (mô hình gốc: {shipped})."
+    ),
+    "settings.model_none": "Chưa có: bình luận của trang đang được chấm bằng mô hình gốc.",
+    "settings.model_next": (
+        "{count} nhãn mới từ lần huấn luyện trước; cứ {every} nhãn mới, worker huấn luyện lại."
+    ),
+    "settings.model_manual": "{count} nhãn mới; chỉ huấn luyện lại bằng lệnh duyet site retrain.",
     "reason.banned_word": "Chứa từ cấm",
     "reason.suspect_word": "Chứa từ đáng ngờ",
     "reason.too_many_links": "Quá nhiều liên kết",
@@ -425,6 +435,16 @@ EN: dict[str, str] = {
     "settings.key_revoked_done": "Key revoked.",
     "settings.no_keys": "No keys yet.",
     "settings.recent_changes": "Recent changes",
+    "settings.model": "This site's own model",
+    "settings.model_trained": "Trained {when} on {count} moderator labels:",
+    "settings.model_report": (
+        "On {held} held-out decisions: macro-F1 {own} (the shipped model: {shipped})."
+    ),
+    "settings.model_none": "None yet: this site's comments are scored by the shipped model.",
+    "settings.model_next": (
+        "{count} new labels since; the workers retrain every {every} new labels."
+    ),
+    "settings.model_manual": "{count} new labels; retrained only by duyet site retrain.",
     "reason.banned_word": "Banned word",
     "reason.suspect_word": "Suspect word",
     "reason.too_many_links": "Too many links",

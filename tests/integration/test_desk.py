@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from service.store import accounts, desk
 from service.store.decisions import load_for_moderation, record_system_decision
 from service.store.reading import comment_history
+from service.store.site_models import save_site_model, site_examples
 from service.ui import i18n
 from service.ui.render import email_hash, segments
 from tests.integration.conftest import MOD_PASSWORD, SiteFixture, submit
@@ -402,6 +403,17 @@ def test_admin_saves_rules_and_webhook_and_the_change_is_audited(client, site, a
     assert "bí-mật" not in str(entries[0].detail)
     page = client.get(f"/mod/settings/{site.slug}?saved=1").get_data(as_text=True)
     assert "nhà cái" in page and "Đã lưu cài đặt." in page and "bí-mật" not in page
+
+
+def test_settings_say_which_model_scores_the_site_and_what_it_learned(client, site, app, admin):
+    login(client, *admin)
+    page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
+    assert "mô hình gốc" in page and "0 nhãn mới" in page
+    report = {"held_out": 40, "site_model": {"macro_f1": 0.912}, "shipped_model": {"macro_f1": 0.6}}
+    examples = site_examples(_db(app), site.id)
+    save_site_model(_db(app), site.id, "site1-abc", b"blob", examples, report)
+    page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
+    assert "site1-abc" in page and "macro-F1 0.91 (mô hình gốc: 0.60)" in page
 
 
 def test_invalid_settings_are_refused_with_the_field_marked(client, site, app, admin):
