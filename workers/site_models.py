@@ -113,9 +113,14 @@ class SiteModels:
                 entry = self._refresh(site_id, entry)
             self._loaded[site_id] = entry
             self._loaded.move_to_end(site_id)
-            while len(self._loaded) > KEPT_LOADED:
-                self._loaded.popitem(last=False)
+            self._unload_least_used()
         return entry.model or self.fallback()
+
+    def _unload_least_used(self) -> None:
+        """Keep at most KEPT_LOADED models; a site without one costs nothing to remember."""
+        holding = [site for site, entry in self._loaded.items() if entry.model is not None]
+        for site in holding[:-KEPT_LOADED]:  # oldest first: the least recently used
+            del self._loaded[site]
 
     def _refresh(self, site_id: int, entry: _Loaded | None) -> _Loaded:
         now = time.monotonic()

@@ -15,6 +15,7 @@ from tests.integration.conftest import make_site, submit
 from workers import runtime, site_models
 from workers.cli import main
 from workers.engine import default_model
+from workers.engine.training import train_site_model
 from workers.site_models import RETRAIN_CHECK_KEY, retrain_due_sites
 
 # A campaign the seed corpus never saw: package tours sold in the comments.
@@ -148,3 +149,23 @@ def test_forgetting_a_site_model_returns_the_site_to_the_shipped_one(app, site, 
     assert main(["site", "forget-model", site.slug]) == 0
     assert newest_model_id(db, site.id) is None
     assert runtime.model_for(site.id) is runtime.model()
+
+
+def test_a_worker_keeps_few_models_loaded_and_still_scores_each_site_with_its_own(
+    app, monkeypatch, fresh_models
+):
+    monkeypatch.setattr(site_models, "KEPT_LOADED", 1)
+    db = app.extensions["duyet"].db
+    first, plain, second = (make_site(app, slug) for slug in ("mot", "hai", "ba"))
+    trained = {}
+    for site in (first, second):
+        model, _ = train_site_model(CIVIL[:4], ["ham"] * 4, f"site{site.id}")
+        save_site_model(
+            db, site.id, model.version, model.to_bytes(), site_examples(db, site.id), None
+        )
+        trained[site.id] = model.version
+    models = runtime.site_models()
+    for site in (first, plain, second, first, plain):
+        expected = trained.get(site.id, runtime.model().version)
+        assert models.for_site(site.id).version == expected
+        assert sum(entry.model is not None for entry in models._loaded.values()) <= 1
