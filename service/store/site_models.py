@@ -44,9 +44,10 @@ def add_example(db: Database, site_id: int, text: str, label: str, source: str) 
         s.add(TrainingExample(site_id=site_id, text=text, label=label, source=source))
 
 
-def site_examples(db: Database, site_id: int) -> Examples:
-    """The site's labelled texts. A comment labelled twice counts with its latest label, and
-    so does a text labelled twice without a comment (Akismet's submits name none)."""
+def site_examples(db: Database, site_id: int, newest: int | None = None) -> Examples:
+    """The site's labelled texts (the `newest` most recently labelled, if given). A comment
+    labelled twice counts with its latest label, and so does a text labelled twice without
+    a comment (Akismet's submits name none)."""
     query = (
         select(TrainingExample.id, TrainingExample.comment_id, TrainingExample.text,
                TrainingExample.label)
@@ -61,7 +62,7 @@ def site_examples(db: Database, site_id: int) -> Examples:
             latest.pop(key, None)
             latest[key] = (text, label)
             last_id = example_id
-    pairs = list(latest.values())
+    pairs = list(latest.values())[-newest:] if newest else list(latest.values())
     return Examples([t for t, _ in pairs], [lab for _, lab in pairs], last_id)
 
 

@@ -7,6 +7,7 @@ import pytest
 from service.store.reading import comment_history
 from service.store.site_models import (
     load_site_model,
+    model_status,
     newest_model_id,
     save_site_model,
     site_examples,
@@ -119,8 +120,8 @@ def test_a_worker_retrains_a_site_once_enough_new_labels_arrived(
     redis.delete(RETRAIN_CHECK_KEY)  # the next check would come five minutes later
     _label(client, site, moderator, work, CIVIL[:2], "approve")
 
-    done = retrain_due_sites(db, redis, every)
-    assert [(d.site_id, d.examples) for d in done] == [(site.id, 6)]
+    assert retrain_due_sites(db, redis, every) == [site.id]  # trained in a child process
+    assert model_status(db, site.id).examples == 6
     redis.delete(RETRAIN_CHECK_KEY)
     assert retrain_due_sites(db, redis, every) == []  # nothing new since
     assert retrain_due_sites(db, redis, settings.with_overrides(site_retrain_every=0)) == []
@@ -131,6 +132,12 @@ def test_a_comment_labelled_twice_counts_with_its_latest_label(app, client, site
     _decide(client, moderator, comment_id, "approve")
     examples = site_examples(app.extensions["duyet"].db, site.id)
     assert (examples.texts, examples.labels) == ([TOURS[0]], ["ham"])
+
+
+def test_a_retrain_learns_from_the_newest_labels_only(app, client, site, moderator, work):
+    _label(client, site, moderator, work, TOURS[:3], "spam")
+    examples = site_examples(app.extensions["duyet"].db, site.id, newest=2)
+    assert examples.texts == TOURS[1:3]
 
 
 def test_a_site_model_that_cannot_be_read_leaves_the_shipped_model_scoring(
