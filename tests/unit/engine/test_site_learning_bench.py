@@ -10,7 +10,7 @@ from tests.unit.engine.helpers import write_table
 CLEAN = [f"Mong huyện sớm sửa đoạn đường số {n} cho bà con đi lại." for n in range(8)]
 INSULTS = [f"Thằng bình luận số {n} đúng là đồ óc bò ngu dốt." for n in range(8)]
 REVIEWS = [f"Áo mẫu số {n} vải đẹp, giao hàng nhanh." for n in range(8)]
-ADVERTS = [f"Ghé shop ABC mã {n} săn deal 1k, link ở bio." for n in range(8)]
+ADVERTS = [f"ib mình để biết thêm chi tiết mẫu số {n}" for n in range(8)]  # held, not spam
 
 
 def _datasets(root: Path) -> None:
@@ -38,6 +38,20 @@ def test_a_row_per_dataset_and_label_count(tmp_path: Path, capsys) -> None:
     # Trained on the very comments it is judged on, the site's model ranks them all.
     assert trained["ViHSD"]["auc"] == 1.0 and trained["ViSpamReviews"]["auc"] == 1.0
     assert trained["ViSpamReviews"]["spam kept %"] == 100.0
+
+
+def test_the_held_only_loop_labels_what_was_held_and_retrains(tmp_path: Path, monkeypatch) -> None:
+    _datasets(tmp_path)
+    monkeypatch.setattr(site_learning, "RETRAIN_EVERY", 2)
+    rows = [
+        r for r in site_learning.held_only_loop(tmp_path, (0, 4)) if r["dataset"] == "ViSpamReviews"
+    ]
+    assert rows[0]["labels"] == 0 and rows[0]["comments seen"] == 0
+    # A row at the checkpoint, or at the last retrain if the held comments ran out first
+    # (once it learned the adverts, the site's model marks them spam instead of holding).
+    retrained = [r["labels"] for r in rows[1:]]
+    assert retrained and all(n % 2 == 0 and 0 < n <= 4 for n in retrained)
+    assert all(0 < r["comments seen"] <= len(REVIEWS + ADVERTS) for r in rows[1:])
 
 
 def test_missing_datasets_is_a_clear_error(tmp_path: Path, capsys) -> None:
