@@ -26,6 +26,8 @@ import json
 import random
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -55,21 +57,36 @@ SOURCES = (
 )  # fmt: skip
 
 
-def learning_curve(root: Path, counts: tuple[int, ...]) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+@dataclass(frozen=True)
+class Site:
+    """A dataset playing a site: its comments in arrival order (train, shuffled with seed 0)
+    with the label a moderator would give each, and the comments that follow (dev)."""
+
+    name: str
+    stream: list[tuple[str, str]]
+    dev: Corpus
+    ranked: str  # the classifier label whose probability ranks the bad comments
+
+
+def sites(root: Path) -> Iterator[Site]:
     for name, folder, text_col, label_col, meanings, site_label, ranked in SOURCES:
         train_t, train_l = read_labeled_csv(root / folder / "train.csv", text_col, label_col)
         dev_t, dev_l = read_labeled_csv(root / folder / "dev.csv", text_col, label_col)
-        dev = Corpus(f"{name} dev", dev_t, dev_l, meanings)
-        order = list(range(len(train_t)))
-        random.Random(0).shuffle(order)
+        stream = [(text, site_label[label]) for text, label in zip(train_t, train_l, strict=True)]
+        random.Random(0).shuffle(stream)
+        yield Site(name, stream, Corpus(f"{name} dev", dev_t, dev_l, meanings), ranked)
+
+
+def learning_curve(root: Path, counts: tuple[int, ...]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for site in sites(root):
         for count in counts:
-            texts = [train_t[i] for i in order[:count]]
-            labels = [site_label[train_l[i]] for i in order[:count]]
+            texts = [text for text, _ in site.stream[:count]]
+            labels = [label for _, label in site.stream[:count]]
             started = time.perf_counter()
             model = train_site_model(texts, labels, "site")[0] if count else default_model()
             seconds = time.perf_counter() - started
-            rows.append(_row(name, count, model, dev, ranked, seconds))
+            rows.append(_row(site, count, model, seconds))
     return rows
 
 
@@ -80,28 +97,23 @@ def held_only_loop(root: Path, counts: tuple[int, ...]) -> list[dict[str, object
     comments ran out first.
     """
     rows: list[dict[str, object]] = []
-    for name, folder, text_col, label_col, meanings, site_label, ranked in SOURCES:
-        train_t, train_l = read_labeled_csv(root / folder / "train.csv", text_col, label_col)
-        dev_t, dev_l = read_labeled_csv(root / folder / "dev.csv", text_col, label_col)
-        dev = Corpus(f"{name} dev", dev_t, dev_l, meanings)
-        order = list(range(len(train_t)))
-        random.Random(0).shuffle(order)
+    for site in sites(root):
         model: TextModel = default_model()
-        rows.append({**_row(name, 0, model, dev, ranked, 0.0), "comments seen": 0})
+        rows.append({**_row(site, 0, model, 0.0), "comments seen": 0})
         texts: list[str] = []
         labels: list[str] = []
         checkpoints = sorted(c for c in counts if c > 0)
         last_row: dict[str, object] | None = None
-        for seen, i in enumerate(order, start=1):
-            if evaluate(CommentInput(body=train_t[i]), Context(), model).verdict != Verdict.HOLD:
+        for seen, (text, label) in enumerate(site.stream, start=1):
+            if evaluate(CommentInput(body=text), Context(), model).verdict != Verdict.HOLD:
                 continue
-            texts.append(train_t[i])
-            labels.append(site_label[train_l[i]])
+            texts.append(text)
+            labels.append(label)
             if len(texts) % RETRAIN_EVERY:
                 continue
             started = time.perf_counter()
             model = train_site_model(texts, labels, "site")[0]
-            row = _row(name, len(texts), model, dev, ranked, time.perf_counter() - started)
+            row = _row(site, len(texts), model, time.perf_counter() - started)
             last_row = {**row, "comments seen": seen}
             if checkpoints and len(texts) >= checkpoints[0]:
                 rows.append(last_row)
@@ -113,15 +125,14 @@ def held_only_loop(root: Path, counts: tuple[int, ...]) -> list[dict[str, object
     return rows
 
 
-def _row(
-    name: str, count: int, model: TextModel, dev: Corpus, ranked: str, seconds: float
-) -> dict[str, object]:
+def _row(site: Site, count: int, model: TextModel, seconds: float) -> dict[str, object]:
+    dev = site.dev
     clean = next(iter(dev.label_names))  # "0": the clean label comes first
     bad = np.array([label != clean for label in dev.labels])
-    scores = model.predict_proba_many(dev.texts)[:, model.labels.index(ranked)]
+    scores = model.predict_proba_many(dev.texts)[:, model.labels.index(site.ranked)]
     counts = outcomes(dev, model)
     row: dict[str, object] = {
-        "dataset": name,
+        "dataset": site.name,
         "labels": count,
         "auc": round(float(roc_auc_score(bad, scores)), 4),
         "train_seconds": round(seconds, 1),
