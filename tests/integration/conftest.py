@@ -120,3 +120,10 @@ def flask_requests(app: Flask) -> Iterator[list[str]]:
     request_started.connect(note, app)
     yield seen
     request_started.disconnect(note, app)
+
+
+def same_wait(first: Any, second: Any) -> None:
+    """Both answers say Retry-After, the later one by at most a second less (a second may
+    tick between two requests); the header is taken out so the rest can be compared."""
+    waits = int(first.headers.pop("Retry-After")), int(second.headers.pop("Retry-After"))
+    assert waits[0] >= 1 and 0 <= waits[0] - waits[1] <= 1
