@@ -68,7 +68,7 @@ def cmd_site_configure(args: argparse.Namespace) -> int:
 
 
 def cmd_site_retrain(args: argparse.Namespace) -> int:
-    from workers.site_models import retrain_site
+    from workers.site_training import retrain_site
 
     db = _db()
     site = accounts.find_site(db, args.slug)

@@ -13,7 +13,7 @@ from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database
 from service.store.decisions import stranded_comment_ids
-from workers.site_models import retrain_due_sites
+from workers.site_training import retrain_due_sites
 
 log = logging.getLogger("duyet.sweep")
 LOCK_KEY = "duyet:sweep:lock"

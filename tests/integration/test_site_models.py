@@ -17,7 +17,7 @@ from workers import runtime, site_models
 from workers.cli import main
 from workers.engine import default_model
 from workers.engine.training import train_site_model
-from workers.site_models import RETRAIN_CHECK_KEY, retrain_due_sites
+from workers.site_training import RETRAIN_CHECK_KEY, retrain_due_sites
 
 # A campaign the seed corpus never saw: package tours sold in the comments.
 TOURS = [

@@ -1,7 +1,10 @@
-"""The intake writer process loads what it stores and queues with, not the web stack.
+"""Processes load what they use: the intake writer not the web stack, the API not the
+classifier's libraries.
 
-Each API process runs one beside it (service/intake_writer.py); Flask, werkzeug and the
-OpenAPI machinery would add ~20 MB to each for nothing (74-80 MB -> 61 MB when they went).
+Each API process runs an intake writer beside it (service/intake_writer.py); Flask, werkzeug
+and the OpenAPI machinery would add ~20 MB to each for nothing (74-80 MB -> 61 MB when they
+went). And scikit-learn adds ~90 MB to an API process (94 -> 183 MB in the benchmark when the
+site models' module imported it), which only the workers and the compatible checks need.
 """
 
 from __future__ import annotations
@@ -36,3 +39,11 @@ def test_the_intake_writer_process_does_not_load_the_web_stack():
 def test_the_package_still_names_the_app_factory():
     loaded = _loaded_after("from service import create_app\nassert callable(create_app)")
     assert "flask" in loaded
+
+
+def test_the_api_does_not_load_scikit_learn_until_a_site_model_is_read():
+    loaded = _loaded_after(
+        "import workers.wsgi, workers.checker, workers.runtime, service.ui.admin\n"
+        "from workers.site_models import SiteModels"
+    )
+    assert "flask" in loaded and "sklearn" not in loaded
