@@ -23,6 +23,8 @@ log = logging.getLogger("duyet.queue")
 MODERATE_JOB = "workers.jobs.moderate_comment"
 WEBHOOK_JOB = "workers.jobs.deliver_webhook"
 LEARN_JOB = "workers.jobs.learn_from_decision"
+# Sites an admin asked to retrain now; a worker's sweep takes them (workers/site_training.py).
+RETRAIN_REQUESTS_KEY = "duyet:site-models:requested"
 # Backoff for webhook delivery: about 10 s, 1 min, 5 min, 30 min, 2 h.
 WEBHOOK_BACKOFF = [10, 60, 300, 1800, 7200]
 
@@ -241,6 +243,15 @@ class JobQueue:
             self.moderation.enqueue(LEARN_JOB, comment_id, action, result_ttl=0)
         except RedisError as exc:
             log.warning("could not enqueue learning from %s: %s", comment_id, exc)
+            return False
+        return True
+
+    def request_retrain(self, site_id: int) -> bool:
+        """Ask the workers to retrain the site's own model at their next sweep."""
+        try:
+            self.redis.sadd(RETRAIN_REQUESTS_KEY, site_id)
+        except RedisError as exc:
+            log.warning("could not request a retrain of site %s: %s", site_id, exc)
             return False
         return True
 

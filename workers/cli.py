@@ -127,12 +127,16 @@ def cmd_moderator_create(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from redis import Redis
 
+    from workers.site_training import retrain_due_sites
     from workers.sweep import sweep_once
 
     settings = Settings.from_env()
-    redis = Redis.from_url(settings.redis_url_or_local)
-    count = sweep_once(Database(settings.database_url), redis, settings)
-    return _emit(args, {"requeued": count}, f"re-queued {count} stranded comments")
+    redis, db = Redis.from_url(settings.redis_url_or_local), Database(settings.database_url)
+    count = sweep_once(db, redis, settings)
+    # What a `duyet worker`'s sweep thread also does, for deployments on plain RQ workers.
+    retrained = retrain_due_sites(db, redis, settings)
+    text = f"re-queued {count} stranded comments; retrained the models of sites {retrained}"
+    return _emit(args, {"requeued": count, "retrained_sites": retrained}, text)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -173,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run an RQ worker on duyet's queues, with the sweep")
     worker.add_argument("--burst", action="store_true", help="stop when the queues are empty")
     worker.set_defaults(func=cmd_worker)
-    _with_json(sub.add_parser("sweep", help="re-queue stranded pending comments once"))
+    _with_json(sub.add_parser("sweep", help="re-queue stranded comments; retrain due site models"))
     sub.choices["sweep"].set_defaults(func=cmd_sweep)
     _add_management(sub)
     _add_engine_commands(sub)

@@ -3,7 +3,8 @@
 Every `Settings.site_retrain_every` new labels a worker's sweep thread starts
 `python -m workers.site_training SITE_ID`, which trains the seed corpus and the site's
 newest labels together and stores the model; workers pick it up (workers/site_models.py).
-`duyet site retrain` calls `retrain_site` directly.
+An admin's "retrain now" on the desk's settings page is taken at the next sweep, whatever
+the count; `duyet site retrain` calls `retrain_site` directly.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 
+from service.queue import RETRAIN_REQUESTS_KEY
 from service.settings import Settings
 from service.store import Database
 from service.store.site_models import new_examples_by_site, save_site_model, site_examples
@@ -27,6 +29,7 @@ log = logging.getLogger("duyet.site_models")
 # One retrain check for all workers every this long; one retrain of a site at a time.
 RETRAIN_CHECK_KEY, RETRAIN_CHECK_SECONDS = "duyet:site-models:checked", 300
 RETRAIN_LOCK_KEY, RETRAIN_LOCK_SECONDS = "duyet:site-models:retraining:{}", 600
+REQUESTS_TAKEN_AT_ONCE = 100
 # A site's model learns from its newest labels, at most this many (about a minute of training).
 MAX_LABELS = 20_000
 
@@ -52,19 +55,18 @@ def retrain_site(db: Database, site_id: int) -> Retrained | None:
 
 
 def retrain_due_sites(db: Database, redis: Redis, settings: Settings) -> list[int]:
-    """Retrain every site with site_retrain_every new labels since its model; the ids of
-    those retrained. At most one check per RETRAIN_CHECK_SECONDS across workers, one
-    retrain of a site at a time, each in a process of its own."""
-    every = settings.site_retrain_every
+    """Retrain the sites an admin asked for (JobQueue.request_retrain), then every site with
+    site_retrain_every new labels since its model; the ids of those retrained. At most one
+    check of the counts per RETRAIN_CHECK_SECONDS across workers, one retrain of a site at
+    a time, each in a process of its own."""
     try:
-        if every <= 0 or not redis.set(RETRAIN_CHECK_KEY, 1, nx=True, ex=RETRAIN_CHECK_SECONDS):
-            return []
+        due = _requested_sites(redis) + _sites_with_new_labels(db, redis, settings)
     except RedisError:
         return []
     done = []
-    for site_id, new in sorted(new_examples_by_site(db).items()):
+    for site_id in dict.fromkeys(due):
         lock = RETRAIN_LOCK_KEY.format(site_id)
-        if new < every or not redis.set(lock, 1, nx=True, ex=RETRAIN_LOCK_SECONDS):
+        if not redis.set(lock, 1, nx=True, ex=RETRAIN_LOCK_SECONDS):
             continue
         try:
             if _retrain_in_a_child(site_id):
@@ -72,6 +74,19 @@ def retrain_due_sites(db: Database, redis: Redis, settings: Settings) -> list[in
         finally:
             redis.delete(lock)
     return done
+
+
+def _requested_sites(redis: Redis) -> list[int]:
+    """Take the admins' requests: each is handed to one worker only."""
+    taken: list[bytes] = redis.spop(RETRAIN_REQUESTS_KEY, REQUESTS_TAKEN_AT_ONCE)  # type: ignore[assignment]
+    return sorted(int(site_id) for site_id in taken or [])
+
+
+def _sites_with_new_labels(db: Database, redis: Redis, settings: Settings) -> list[int]:
+    every = settings.site_retrain_every
+    if every <= 0 or not redis.set(RETRAIN_CHECK_KEY, 1, nx=True, ex=RETRAIN_CHECK_SECONDS):
+        return []
+    return [site_id for site_id, new in sorted(new_examples_by_site(db).items()) if new >= every]
 
 
 def _retrain_in_a_child(site_id: int) -> bool:

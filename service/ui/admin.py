@@ -17,6 +17,7 @@ from service.store.site_models import model_status
 from service.ui.blueprint import admin_required, bp, current_user, t
 
 THRESHOLDS = ("spam_hold", "spam_reject", "abuse_hold", "abuse_reject")
+RETRAIN_OUTCOMES = ("requested", "nothing", "failed")  # what a retrain request's redirect says
 _url = validate.URL(schemes={"http", "https"}, require_tld=False)
 
 
@@ -98,6 +99,8 @@ def site_settings(slug: str) -> Any:
     notice = t("settings.saved") if request.args.get("saved") else None
     if request.args.get("revoked"):
         notice = t("settings.key_revoked_done")
+    if (retrain := request.args.get("retrain")) in RETRAIN_OUTCOMES:
+        notice = t(f"settings.model_retrain_{retrain}", seconds=services().settings.sweep_interval)
     return _page(site, notice=notice, errors={}, form=None)
 
 
@@ -155,3 +158,18 @@ def revoke_key(slug: str, key_id: int) -> Any:
     clear_caches()  # this process forgets the key at once; others within the auth cache time
     desk.record_site_change(db, site.id, _actor(), "key_revoke", {"key_id": key_id})
     return redirect(url_for("desk.site_settings", slug=site.slug, revoked=1))
+
+
+@bp.post("/settings/<slug>/retrain")
+@admin_required
+def retrain_model(slug: str) -> Any:
+    """Ask the workers to retrain the site's own model now, rather than at the next
+    site_retrain_every labels (an admin who just taught it a new campaign)."""
+    svc = services()
+    site = accounts.find_site(svc.db, slug)
+    if model_status(svc.db, site.id).new_labels == 0:
+        return redirect(url_for("desk.site_settings", slug=site.slug, retrain="nothing"))
+    if not svc.queue.request_retrain(site.id):
+        return redirect(url_for("desk.site_settings", slug=site.slug, retrain="failed"))
+    desk.record_site_change(svc.db, site.id, _actor(), "model_retrain", {})
+    return redirect(url_for("desk.site_settings", slug=site.slug, retrain="requested"))

@@ -221,7 +221,17 @@ VI: dict[str, str] = {
     "settings.model_next": (
         "{count} nhãn mới từ lần huấn luyện trước; cứ {every} nhãn mới, worker huấn luyện lại."
     ),
-    "settings.model_manual": "{count} nhãn mới; chỉ huấn luyện lại bằng lệnh duyet site retrain.",
+    "settings.model_manual": (
+        "{count} nhãn mới; chỉ huấn luyện lại khi quản trị yêu cầu (nút dưới đây hoặc lệnh"
+        " duyet site retrain)."
+    ),
+    "settings.model_retrain": "Huấn luyện lại ngay",
+    "settings.model_retrain_requested": (
+        "Đã yêu cầu huấn luyện lại: worker bắt đầu trong vòng {seconds} giây, mô hình mới"
+        " hiện ở đây khi xong (thường dưới hai phút)."
+    ),
+    "settings.model_retrain_nothing": "Không có nhãn mới nào từ lần huấn luyện trước.",
+    "settings.model_retrain_failed": "Không gửi được yêu cầu (Redis không trả lời); thử lại sau.",
     "reason.banned_word": "Chứa từ cấm",
     "reason.suspect_word": "Chứa từ đáng ngờ",
     "reason.too_many_links": "Quá nhiều liên kết",
@@ -444,7 +454,19 @@ EN: dict[str, str] = {
     "settings.model_next": (
         "{count} new labels since; the workers retrain every {every} new labels."
     ),
-    "settings.model_manual": "{count} new labels; retrained only by duyet site retrain.",
+    "settings.model_manual": (
+        "{count} new labels; retrained only when an admin asks (the button below, or"
+        " duyet site retrain)."
+    ),
+    "settings.model_retrain": "Retrain now",
+    "settings.model_retrain_requested": (
+        "Retrain requested: a worker starts it within {seconds} seconds, and the new model"
+        " shows here when it is done (usually under two minutes)."
+    ),
+    "settings.model_retrain_nothing": "No new labels since the last training.",
+    "settings.model_retrain_failed": (
+        "The request could not be sent (Redis did not answer); try again."
+    ),
     "reason.banned_word": "Banned word",
     "reason.suspect_word": "Suspect word",
     "reason.too_many_links": "Too many links",

@@ -13,10 +13,11 @@ from flask.testing import FlaskClient
 from service.store import accounts, desk
 from service.store.decisions import load_for_moderation, record_system_decision
 from service.store.reading import comment_history
-from service.store.site_models import save_site_model, site_examples
+from service.store.site_models import add_example, model_status, save_site_model, site_examples
 from service.ui import i18n
 from service.ui.render import email_hash, segments
 from tests.integration.conftest import MOD_PASSWORD, SiteFixture, submit
+from workers.site_training import RETRAIN_CHECK_KEY, retrain_due_sites
 
 ADMIN_PASSWORD = "quản-trị-thử-456"
 BANNED = "cá độ"
@@ -372,6 +373,8 @@ def test_settings_are_for_admins_only(signed_in, site):
     assert signed_in.get(f"/mod/settings/{site.slug}").status_code == 403
     answer = signed_in.post(f"/mod/settings/{site.slug}", data={"csrf_token": token(signed_in)})
     assert answer.status_code == 403
+    retrain = f"/mod/settings/{site.slug}/retrain"
+    assert signed_in.post(retrain, data={"csrf_token": token(signed_in)}).status_code == 403
 
 
 def test_admin_saves_rules_and_webhook_and_the_change_is_audited(client, site, app, admin):
@@ -414,6 +417,28 @@ def test_settings_say_which_model_scores_the_site_and_what_it_learned(client, si
     save_site_model(_db(app), site.id, "site1-abc", b"blob", examples, report)
     page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
     assert "site1-abc" in page and "macro-F1 0.91 (mô hình gốc: 0.60)" in page
+
+
+def test_an_admin_asks_for_a_retrain_and_the_next_sweep_trains_the_site(
+    client, site, app, admin, redis, settings
+):
+    login(client, *admin)
+    page, retrain = f"/mod/settings/{site.slug}", f"/mod/settings/{site.slug}/retrain"
+    assert "Huấn luyện lại ngay" not in client.get(page).get_data(as_text=True)  # no labels
+    nothing = client.post(retrain, data={"csrf_token": token(client)}, follow_redirects=True)
+    assert "Không có nhãn mới nào" in nothing.get_data(as_text=True)
+    db = _db(app)
+    add_example(db, site.id, "Tour Phú Quốc trọn gói 3 ngày chỉ 1tr9, inbox em", "spam", "desk")
+    add_example(db, site.id, "Cảm ơn báo đã đưa tin về đoạn đường sạt lở", "ham", "desk")
+    assert "Huấn luyện lại ngay" in client.get(page).get_data(as_text=True)
+
+    asked = client.post(retrain, data={"csrf_token": token(client)}, follow_redirects=True)
+    assert "Đã yêu cầu huấn luyện lại" in asked.get_data(as_text=True)
+    assert desk.site_audit(db, site.id)[0].action == "model_retrain"
+    redis.set(RETRAIN_CHECK_KEY, 1)  # the count-based check is not due, and 2 < 200 labels
+    assert retrain_due_sites(db, redis, settings) == [site.id]  # in a child process
+    assert model_status(db, site.id).examples == 2
+    assert retrain_due_sites(db, redis, settings) == []  # a request is taken once
 
 
 def test_invalid_settings_are_refused_with_the_field_marked(client, site, app, admin):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from service.store.reading import comment_history
@@ -125,6 +127,15 @@ def test_a_worker_retrains_a_site_once_enough_new_labels_arrived(
     redis.delete(RETRAIN_CHECK_KEY)
     assert retrain_due_sites(db, redis, every) == []  # nothing new since
     assert retrain_due_sites(db, redis, settings.with_overrides(site_retrain_every=0)) == []
+
+
+def test_duyet_sweep_retrains_a_site_an_admin_asked_for(app, client, site, moderator, work, capsys):
+    """Plain RQ workers have no sweep thread: `duyet sweep` from cron does its work."""
+    _label(client, site, moderator, work, TOURS[:2] + CIVIL[:1], "approve")
+    assert app.extensions["duyet"].queue.request_retrain(site.id)
+    assert main(["sweep", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["retrained_sites"] == [site.id]
+    assert model_status(app.extensions["duyet"].db, site.id).examples == 3
 
 
 def test_a_comment_labelled_twice_counts_with_its_latest_label(app, client, site, moderator, work):
