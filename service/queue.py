@@ -25,6 +25,7 @@ WEBHOOK_JOB = "workers.jobs.deliver_webhook"
 LEARN_JOB = "workers.jobs.learn_from_decision"
 # Sites an admin asked to retrain now; a worker's sweep takes them (workers/site_training.py).
 RETRAIN_REQUESTS_KEY = "duyet:site-models:requested"
+RETRAIN_LOCK_KEY = "duyet:site-models:retraining:{}"  # held while a worker retrains the site
 # Backoff for webhook delivery: about 10 s, 1 min, 5 min, 30 min, 2 h.
 WEBHOOK_BACKOFF = [10, 60, 300, 1800, 7200]
 
@@ -254,6 +255,18 @@ class JobQueue:
             log.warning("could not request a retrain of site %s: %s", site_id, exc)
             return False
         return True
+
+    def retrain_state(self, site_id: int) -> str | None:
+        """ "training" while a worker retrains the site, "requested" until one takes the
+        request, else None (also when Redis does not answer: the page still shows)."""
+        try:
+            with self.redis.pipeline(transaction=False) as pipe:
+                pipe.exists(RETRAIN_LOCK_KEY.format(site_id))
+                pipe.sismember(RETRAIN_REQUESTS_KEY, str(site_id))
+                training, requested = pipe.execute()
+        except RedisError:
+            return None
+        return "training" if training else "requested" if requested else None
 
     def without_live_job(self, comment_ids: list[int]) -> list[int]:
         """Keep the ids whose moderation job is gone, finished, failed, or lost in a worker."""

@@ -18,7 +18,7 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 
-from service.queue import RETRAIN_REQUESTS_KEY
+from service.queue import RETRAIN_LOCK_KEY, RETRAIN_REQUESTS_KEY
 from service.settings import Settings
 from service.store import Database
 from service.store.site_models import new_examples_by_site, save_site_model, site_examples
@@ -28,7 +28,7 @@ log = logging.getLogger("duyet.site_models")
 
 # One retrain check for all workers every this long; one retrain of a site at a time.
 RETRAIN_CHECK_KEY, RETRAIN_CHECK_SECONDS = "duyet:site-models:checked", 300
-RETRAIN_LOCK_KEY, RETRAIN_LOCK_SECONDS = "duyet:site-models:retraining:{}", 600
+RETRAIN_LOCK_SECONDS = 600
 REQUESTS_TAKEN_AT_ONCE = 100
 # A site's model learns from its newest labels, at most this many (about a minute of training).
 MAX_LABELS = 20_000

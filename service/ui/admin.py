@@ -86,6 +86,7 @@ def _page(site: Site, **extra: Any) -> str:
         changes=desk.site_audit(db, site.id),
         thresholds=THRESHOLDS,
         model=model_status(db, site.id),
+        retrain_state=services().queue.retrain_state(site.id),
         retrain_every=services().settings.site_retrain_every,
         **extra,
     )

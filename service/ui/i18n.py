@@ -231,6 +231,8 @@ VI: dict[str, str] = {
         " hiện ở đây khi xong (thường dưới hai phút)."
     ),
     "settings.model_retrain_nothing": "Không có nhãn mới nào từ lần huấn luyện trước.",
+    "settings.model_state_requested": "Đã yêu cầu huấn luyện lại; đang chờ worker nhận.",
+    "settings.model_state_training": "Worker đang huấn luyện lại mô hình của trang.",
     "settings.model_retrain_failed": "Không gửi được yêu cầu (Redis không trả lời); thử lại sau.",
     "reason.banned_word": "Chứa từ cấm",
     "reason.suspect_word": "Chứa từ đáng ngờ",
@@ -464,6 +466,8 @@ EN: dict[str, str] = {
         " shows here when it is done (usually under two minutes)."
     ),
     "settings.model_retrain_nothing": "No new labels since the last training.",
+    "settings.model_state_requested": "Retrain requested; waiting for a worker to take it.",
+    "settings.model_state_training": "A worker is retraining this site's model.",
     "settings.model_retrain_failed": (
         "The request could not be sent (Redis did not answer); try again."
     ),

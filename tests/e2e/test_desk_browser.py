@@ -9,8 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.store import accounts
+from service.store.site_models import add_example, model_status
 from tests.e2e.conftest import ARTIFACTS, AXE
 from tests.integration.conftest import MOD_PASSWORD, SiteFixture, submit
+from workers.site_training import retrain_due_sites
 
 SUSPECT = "cá độ"
 ADMIN_PASSWORD = "quản-trị-thử-456"
@@ -136,6 +138,24 @@ def test_a_new_banned_word_applies_to_the_next_comment(page, client, site, app, 
     after = submit(client, site, "Nhà cái uy tín nhất, vào ngay kẻo lỡ.")
     work()
     assert _status(client, site, after["id"]) == "rejected"
+
+
+def test_an_admin_has_the_site_model_retrained_from_the_settings_page(
+    page, client, site, app, work, redis, settings
+):
+    db = app.extensions["duyet"].db
+    accounts.create_moderator(db, "quantri", ADMIN_PASSWORD, "admin")
+    add_example(db, site.id, "Tour Đà Lạt trọn gói 2 ngày giá 990k, ib em nhé", "spam", "desk")
+    add_example(db, site.id, "Cảm ơn báo đã đưa tin về cây cầu mới", "ham", "desk")
+    _sign_in(page, "quantri", ADMIN_PASSWORD)
+    page.goto(f"/mod/settings/{site.slug}")
+    page.get_by_role("button", name="Huấn luyện lại ngay").click()
+    page.get_by_text("đang chờ worker nhận").wait_for()
+    assert retrain_due_sites(db, redis, settings) == [site.id]  # what the next sweep does
+    page.reload()
+    version = model_status(db, site.id).version
+    assert version and page.get_by_text(version).is_visible()
+    assert page.get_by_role("button", name="Huấn luyện lại ngay").count() == 0  # nothing new
 
 
 def test_an_xss_payload_shows_as_text_and_runs_nothing(page, client, site, app, work, moderator):

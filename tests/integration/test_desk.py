@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.queue import RETRAIN_LOCK_KEY
 from service.store import accounts, desk
 from service.store.decisions import load_for_moderation, record_system_decision
 from service.store.reading import comment_history
@@ -434,11 +435,19 @@ def test_an_admin_asks_for_a_retrain_and_the_next_sweep_trains_the_site(
 
     asked = client.post(retrain, data={"csrf_token": token(client)}, follow_redirects=True)
     assert "Đã yêu cầu huấn luyện lại" in asked.get_data(as_text=True)
+    assert "đang chờ worker nhận" in asked.get_data(as_text=True)  # and no second button
+    assert "Huấn luyện lại ngay" not in asked.get_data(as_text=True)
     assert desk.site_audit(db, site.id)[0].action == "model_retrain"
+    redis.set(RETRAIN_LOCK_KEY.format(site.id), 1)
+    assert "Worker đang huấn luyện lại" in client.get(page).get_data(as_text=True)
+    redis.delete(RETRAIN_LOCK_KEY.format(site.id))
+
     redis.set(RETRAIN_CHECK_KEY, 1)  # the count-based check is not due, and 2 < 200 labels
     assert retrain_due_sites(db, redis, settings) == [site.id]  # in a child process
     assert model_status(db, site.id).examples == 2
     assert retrain_due_sites(db, redis, settings) == []  # a request is taken once
+    shown = client.get(page).get_data(as_text=True)
+    assert "Huấn luyện lại ngay" not in shown and "đang chờ worker" not in shown
 
 
 def test_invalid_settings_are_refused_with_the_field_marked(client, site, app, admin):
