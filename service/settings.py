@@ -31,8 +31,12 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     model_path: str = ""
     # A site gets its own model (seed corpus + its moderators' labels) once this many new
-    # labels arrived since its last one; 0: only `duyet retrain` makes them.
+    # labels arrived since its last one; 0: only an admin's request makes them (the desk's
+    # "Retrain now", `duyet site retrain`).
     site_retrain_every: int = 200
+    # Site models a worker keeps loaded, the least recently used going first: 15-30 MB each
+    # (4,000-20,000 labels), so that a worker (~200 MB) stays under 300 MB with three.
+    site_models_loaded: int = 3
     log_level: str = "INFO"
     dev_port: int = 8000
     secure_cookies: bool = False  # set behind a TLS proxy: moderator cookies only over HTTPS

@@ -45,7 +45,7 @@ def model() -> ScoringModel | None:
 
 @lru_cache(maxsize=1)
 def site_models() -> SiteModels:
-    return SiteModels(database(), model)
+    return SiteModels(database(), model, settings().site_models_loaded)
 
 
 def model_for(site_id: int) -> ScoringModel | None:

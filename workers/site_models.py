@@ -30,8 +30,6 @@ log = logging.getLogger("duyet.site_models")
 
 # How long a worker scores with a site's model before it looks for a newer one.
 CHECK_SECONDS = 30.0
-# Site models a worker keeps loaded (10-20 MB each); the least recently used goes first.
-KEPT_LOADED = 4
 
 
 @dataclass
@@ -44,9 +42,12 @@ class _Loaded:
 class SiteModels:
     """The worker's view of site models: each site's newest, looked for every CHECK_SECONDS."""
 
-    def __init__(self, db: Database, fallback: Callable[[], ScoringModel | None]) -> None:
+    def __init__(
+        self, db: Database, fallback: Callable[[], ScoringModel | None], kept_loaded: int
+    ) -> None:
         self.db = db
         self.fallback = fallback  # the shipped model, or the operator's DUYET_MODEL_PATH one
+        self.kept_loaded = max(kept_loaded, 1)  # Settings.site_models_loaded
         self._loaded: OrderedDict[int, _Loaded] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -62,9 +63,9 @@ class SiteModels:
         return entry.model or self.fallback()
 
     def _unload_least_used(self) -> None:
-        """Keep at most KEPT_LOADED models; a site without one costs nothing to remember."""
+        """Keep at most kept_loaded models; a site without one costs nothing to remember."""
         holding = [site for site, entry in self._loaded.items() if entry.model is not None]
-        for site in holding[:-KEPT_LOADED]:  # oldest first: the least recently used
+        for site in holding[: -self.kept_loaded]:  # oldest first: the least recently used
             del self._loaded[site]
 
     def _refresh(self, site_id: int, entry: _Loaded | None) -> _Loaded:

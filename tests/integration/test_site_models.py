@@ -170,9 +170,8 @@ def test_forgetting_a_site_model_returns_the_site_to_the_shipped_one(app, site, 
 
 
 def test_a_worker_keeps_few_models_loaded_and_still_scores_each_site_with_its_own(
-    app, monkeypatch, fresh_models
+    app, fresh_models
 ):
-    monkeypatch.setattr(site_models, "KEPT_LOADED", 1)
     db = app.extensions["duyet"].db
     first, plain, second = (make_site(app, slug) for slug in ("mot", "hai", "ba"))
     trained = {}
@@ -182,7 +181,7 @@ def test_a_worker_keeps_few_models_loaded_and_still_scores_each_site_with_its_ow
             db, site.id, model.version, model.to_bytes(), site_examples(db, site.id), None
         )
         trained[site.id] = model.version
-    models = runtime.site_models()
+    models = site_models.SiteModels(db, runtime.model, kept_loaded=1)
     for site in (first, plain, second, first, plain):
         expected = trained.get(site.id, runtime.model().version)
         assert models.for_site(site.id).version == expected
