@@ -1,5 +1,7 @@
 """Time the moderator's queue page with 10,000 held comments (target: under 300 ms).
 
+The overview page (/mod/overview) is timed on the same store: its day and week counts.
+
     python bench/queue_page.py [--comments 10000] [--runs 30]
 
 Seeds a fresh SQLite file (migrated like production) with held comments, each with the
@@ -34,9 +36,10 @@ WORD = "cá độ"
 
 
 def seed(db: Database, site_id: int, count: int) -> None:
-    """Insert `count` held comments over 50 articles and 2,000 authors, with decisions."""
+    """Insert `count` held comments over 50 articles and 2,000 authors, with decisions: one a
+    minute until now, so the overview's day holds 1,440 of them and its week 10,080."""
     rng = random.Random(7)
-    start = datetime.now(UTC) - timedelta(days=30)
+    start = datetime.now(UTC) - timedelta(minutes=count)  # one a minute, the last one now
     with db.transaction() as s:
         s.execute(
             insert(Article),
@@ -140,6 +143,8 @@ def run(url: str, redis_url: str, count: int, runs: int) -> int:
         ("queue, riskiest first", "/mod/queue?order=riskiest"),
         ("queue, filtered by site+reason", "/mod/queue?site=baotinh&reason=suspect_word"),
         ("queue, page 2 by cursor", _second_page(client)),
+        ("overview, every site", "/mod/overview"),
+        ("overview, one site", "/mod/overview?site=baotinh"),
     ]:
         median, p95 = measure(client, path, runs)
         worst = max(worst, median)

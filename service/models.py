@@ -185,6 +185,7 @@ class Comment(Base):
 
 class Decision(Base):
     __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_created", "created_at"),)  # the desk's overview
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     comment_id: Mapped[int] = mapped_column(

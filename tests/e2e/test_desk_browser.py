@@ -199,9 +199,13 @@ def test_queue_screenshots_have_nothing_cut_off(
            }).map(el => el.tagName + '.' + el.className)"""
     )
     assert clipped == []
+    page.goto("/mod/overview")
+    page.screenshot(path=str(ARTIFACTS / f"overview-{name}-full.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the overview scrolls sideways by {overflow}px at {width}px"
 
 
-def test_the_queue_passes_axe_with_no_serious_violations(
+def test_the_desk_pages_pass_axe_with_no_serious_violations(
     browser, live, client, site, app, work, moderator
 ):
     if not AXE.exists():
@@ -213,7 +217,7 @@ def test_the_queue_passes_axe_with_no_serious_violations(
     page = context.new_page()
     _sign_in(page)
     found = []
-    for path in ("/mod/queue", "/mod/login"):
+    for path in ("/mod/queue", "/mod/overview", "/mod/login"):
         page.goto(path)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("async () => await axe.run(document)")

@@ -1,0 +1,102 @@
+"""The desk's overview (service/store/overview.py, /mod/overview): the engine's account."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from service.models import Comment, Decision, utcnow
+from service.store import accounts
+from service.store.overview import ENGINE_VERDICTS, period, waiting
+from tests.integration.conftest import make_site, submit
+from tests.integration.test_desk import act, decide, login
+
+CIVIL = [
+    "Mong báo tiếp tục theo dõi vụ việc này.",
+    "Cảm ơn phóng viên đã đưa tin kịp thời về vụ sạt lở.",
+    "Con đường này xuống cấp lâu rồi, mong tỉnh sớm sửa.",
+]
+SUSPECT = ["Ai cần vay tiền thì hỏi tôi nhé.", "Tôi không bao giờ vay tiền qua mạng, rủi ro lắm."]
+BANNED = "Nhà cái uy tín, nạp là có thưởng."
+
+
+def _figure(page: str, key: str) -> list[str]:
+    """The cells of one row of the overview's table, as shown."""
+    cells = re.findall(rf'data-figure="{re.escape(key)}">(.*?)</td>', page)
+    return [" ".join(re.sub(r"<[^>]+>", "", cell).split()) for cell in cells]
+
+
+def test_the_overview_counts_what_the_engine_did_and_what_moderators_overturned(
+    app, client, site, work, moderator
+):
+    db = app.extensions["duyet"].db
+    rules = {"suspect_words": ["vay tiền"], "banned_words": ["nhà cái"]}
+    accounts.update_site(db, site.id, config=rules)
+    civil = [submit(client, site, text)["id"] for text in CIVIL]
+    held = [submit(client, site, text)["id"] for text in SUSPECT]
+    banned = submit(client, site, BANNED)["id"]
+    work()
+    day_ago = utcnow() - timedelta(days=1)
+    assert waiting(db, None).count == 2
+    before = period(db, None, day_ago)
+    assert before.received == 6
+    assert {v: before.decided(v) for v in ENGINE_VERDICTS} == {
+        "approve": 3,
+        "hold": 2,
+        "spam": 0,
+        "reject": 1,
+    }
+    assert before.held_then_approved == before.published_then_removed == 0
+
+    login(client)
+    for comment_id, action in [
+        (held[0], "approve"),  # a false alarm
+        (held[1], "spam"),
+        (civil[0], "reject"),  # published, then removed
+        (banned, "approve"),  # kept out, then approved
+        (civil[1], "reject"),  # ... and undone below: it counts as nothing
+    ]:
+        assert decide(client, comment_id, action).status_code == 200
+    assert act(client, "/mod/api/undo", {"ids": [civil[1]]}).status_code == 200
+    now = period(db, None, day_ago)
+    assert now.outcomes == {
+        "approve": {"approved": 2, "rejected": 1},
+        "hold": {"approved": 1, "spam": 1},
+        "reject": {"approved": 1},
+    }
+    assert (now.held_then_approved, now.held_then_kept_out) == (1, 1)
+    assert (now.published_then_removed, now.kept_out_then_approved) == (1, 1)
+    assert waiting(db, None).count == 0
+
+    # A comment of three days ago counts in the week, not in the day.
+    three_days_ago = utcnow() - timedelta(days=3)
+    with db.transaction() as s:
+        for table, column in ((Comment, Comment.id), (Decision, Decision.comment_id)):
+            s.execute(update(table).where(column == civil[2]).values(created_at=three_days_ago))
+    page = client.get("/mod/overview").get_data(as_text=True)
+    assert _figure(page, "received") == ["5", "6"]
+    assert _figure(page, "engine.approve") == ["2 (40%)", "3 (50%)"]  # of 5 and 6 decisions
+    assert _figure(page, "engine.hold") == ["2 (40%)", "2 (33%)"]
+    assert _figure(page, "held_then_approved") == ["1 (50%)", "1 (50%)"]
+    assert _figure(page, "published_then_removed") == ["1 (50%)", "1 (33%)"]
+    assert _figure(page, "kept_out_then_approved") == ["1 (100%)", "1 (100%)"]
+    assert "Không có bình luận nào đang chờ duyệt." in page
+
+
+def test_the_overview_shows_one_site_and_refuses_an_unknown_one(app, client, site, work, moderator):
+    other = make_site(app, "baokhac")
+    submit(client, site, CIVIL[0])
+    work()
+    login(client)
+    ours = client.get(f"/mod/overview?site={site.slug}").get_data(as_text=True)
+    theirs = client.get(f"/mod/overview?site={other.slug}").get_data(as_text=True)
+    assert _figure(ours, "received") == ["1", "1"] and _figure(theirs, "received") == ["0", "0"]
+    assert _figure(theirs, "engine.approve") == ["0", "0"]  # no share of nothing
+    assert client.get("/mod/overview?site=khong-co").status_code == 404
+
+
+def test_the_overview_is_for_signed_in_moderators_only(client):
+    answer = client.get("/mod/overview")
+    assert answer.status_code in (302, 401)
