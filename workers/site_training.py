@@ -60,13 +60,16 @@ def retrain_due_sites(db: Database, redis: Redis, settings: Settings) -> list[in
     check of the counts per RETRAIN_CHECK_SECONDS across workers, one retrain of a site at
     a time, each in a process of its own."""
     try:
-        due = _requested_sites(redis) + _sites_with_new_labels(db, redis, settings)
+        requested = _requested_sites(redis)
+        due = requested + _sites_with_new_labels(db, redis, settings)
     except RedisError:
         return []
     done = []
     for site_id in dict.fromkeys(due):
         lock = RETRAIN_LOCK_KEY.format(site_id)
         if not redis.set(lock, 1, nx=True, ex=RETRAIN_LOCK_SECONDS):
+            if site_id in requested:  # a retrain is running: the admin's labels may be newer
+                redis.sadd(RETRAIN_REQUESTS_KEY, site_id)
             continue
         try:
             if _retrain_in_a_child(site_id):

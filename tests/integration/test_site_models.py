@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from service.queue import RETRAIN_LOCK_KEY
 from service.store.reading import comment_history
 from service.store.site_models import (
     load_site_model,
@@ -136,6 +137,20 @@ def test_duyet_sweep_retrains_a_site_an_admin_asked_for(app, client, site, moder
     assert main(["sweep", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["retrained_sites"] == [site.id]
     assert model_status(app.extensions["duyet"].db, site.id).examples == 3
+
+
+def test_a_request_made_while_the_site_retrains_waits_for_the_next_sweep(
+    app, client, site, moderator, work, redis, settings
+):
+    _label(client, site, moderator, work, TOURS[:2], "spam")
+    db, queue = app.extensions["duyet"].db, app.extensions["duyet"].queue
+    redis.set(RETRAIN_LOCK_KEY.format(site.id), 1)  # another worker is training the site
+    assert queue.request_retrain(site.id)
+    assert retrain_due_sites(db, redis, settings) == []
+    assert queue.retrain_state(site.id) == "training"
+    redis.delete(RETRAIN_LOCK_KEY.format(site.id))
+    assert queue.retrain_state(site.id) == "requested"  # kept, not dropped
+    assert retrain_due_sites(db, redis, settings) == [site.id]
 
 
 def test_a_comment_labelled_twice_counts_with_its_latest_label(app, client, site, moderator, work):
