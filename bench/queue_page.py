@@ -50,6 +50,7 @@ def seed(db: Database, site_id: int, count: int) -> None:
         )
     comments, decisions = [], []
     for n in range(count):
+        spam, abuse = round(rng.random(), 3), round(rng.random() / 2, 3)
         body = f"Bình luận số {n}: vào trang {WORD} này nhé, uy tín lắm bạn ơi."
         at = body.index(WORD)
         comments.append(
@@ -62,16 +63,16 @@ def seed(db: Database, site_id: int, count: int) -> None:
                 "ip": f"203.0.113.{n % 250}",
                 "body": body,
                 "status": "held",
+                "risk": max(spam, abuse),  # as the worker notes it with its decision
                 "created_at": start + timedelta(seconds=n * 60),
                 "updated_at": start + timedelta(seconds=n * 60),
             }
         )
-        spam = round(rng.random(), 3)
         decisions.append(
             {
                 "comment_id": n + 1,
                 "verdict": "hold",
-                "scores": {"spam": spam, "abuse": round(rng.random() / 2, 3)},
+                "scores": {"spam": spam, "abuse": abuse},
                 "reasons": [
                     {
                         "code": "suspect_word",
@@ -142,7 +143,8 @@ def run(url: str, redis_url: str, count: int, runs: int) -> int:
         ("queue, oldest first (default)", "/mod/queue"),
         ("queue, riskiest first", "/mod/queue?order=riskiest"),
         ("queue, filtered by site+reason", "/mod/queue?site=baotinh&reason=suspect_word"),
-        ("queue, page 2 by cursor", _second_page(client)),
+        ("queue, page 2 by cursor", _second_page(client, "/mod/queue")),
+        ("queue, riskiest, page 2", _second_page(client, "/mod/queue?order=riskiest")),
         ("overview, every site", "/mod/overview"),
         ("overview, one site", "/mod/overview?site=baotinh"),
     ]:
@@ -154,8 +156,8 @@ def run(url: str, redis_url: str, count: int, runs: int) -> int:
     return 0 if worst < 300 else 1
 
 
-def _second_page(client) -> str:  # type: ignore[no-untyped-def]
-    page = client.get("/mod/queue").get_data(as_text=True)
+def _second_page(client, first: str) -> str:  # type: ignore[no-untyped-def]
+    page = client.get(first).get_data(as_text=True)
     found = re.search(r'<a href="(/mod/queue\?[^"]*cursor=[^"]+)" rel="next"', page)
     assert found, "the first page links to the next one"
     return found.group(1).replace("&amp;", "&")

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -181,6 +182,15 @@ class Comment(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # When the sweep last (re)queued this pending comment; None until the first enqueue.
     enqueued_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The engine's higher score (spam or abuse) from its decision, kept here for the desk's
+    # riskiest-first order: 0 until the engine has decided.
+    risk: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+
+
+# The desk's riskiest-first order, walked from the top: no sort of a whole tab.
+Index(
+    "ix_comments_status_risk", Comment.status, Comment.risk.desc(), Comment.created_at, Comment.id
+)
 
 
 class Decision(Base):

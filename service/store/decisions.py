@@ -127,6 +127,7 @@ def record_system_decision(
         comment = s.get(Comment, comment_id)
         if comment is None or not transition(s, comment_id, (Status.PENDING,), status):
             return None  # decided already (a retried or duplicated job): decide nothing twice
+        comment.risk = risk_of(scores)
         s.add(
             Decision(
                 comment_id=comment_id,
@@ -140,6 +141,7 @@ def record_system_decision(
         audit(s, comment, "system", "decide", status, {"engine_version": engine_version})
         if status == Status.APPROVED:
             touch_thread(s, comment.article_id)
+        s.flush()  # the risk noted above, before refresh reads the row back
         s.refresh(comment)
         return Outcome(comment, True, status, status == Status.APPROVED)
 
@@ -292,6 +294,7 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
             moved = set(conn.execute(_DECIDE, params).scalars())
             done += [(d, status) for d in group if d.comment.id in moved]
         _add_decision_rows(conn, done, now)
+        _note_risks(conn, [d for d, _ in done])
         outcomes = [_outcome(d.comment, status, now) for d, status in done]
         _touch_threads(s, {o.comment.article_id for o in outcomes if o.status == Status.APPROVED})
     return outcomes
@@ -369,6 +372,26 @@ def _add_decision_rows(
             for d, status in done
         ],
     )
+
+
+def risk_of(scores: dict[str, float]) -> float:
+    """The engine's higher score, spam or abuse: what the desk's riskiest-first sorts by."""
+    return max(float(scores.get("spam", 0.0)), float(scores.get("abuse", 0.0)))
+
+
+_NOTE_RISK = (
+    update(_COMMENTS)
+    .where(_COMMENTS.c.id == bindparam("comment_id"))
+    .values(risk=bindparam("new_risk"))
+)
+
+
+def _note_risks(conn: Connection, decided: list[SystemDecision]) -> None:
+    if decided:
+        conn.execute(
+            _NOTE_RISK,
+            [{"comment_id": d.comment.id, "new_risk": risk_of(d.scores)} for d in decided],
+        )
 
 
 def _outcome(comment: Comment, status: Status, now: datetime) -> Outcome:

@@ -102,13 +102,6 @@ def _system_decision() -> Any:
     return aliased(Decision, name="system_decision")
 
 
-def _risk(db: Database, decision: Any) -> ColumnElement[Any]:
-    spam = func.coalesce(decision.scores["spam"].as_float(), 0.0)
-    abuse = func.coalesce(decision.scores["abuse"].as_float(), 0.0)
-    # SQLite's two-argument max() is PostgreSQL's greatest().
-    return func.max(spam, abuse) if db.is_sqlite else func.greatest(spam, abuse)
-
-
 def _tab_clause(tab: str) -> ColumnElement[bool]:
     if tab not in TABS:
         raise DuyetError(f"unknown tab '{tab}'")
@@ -164,16 +157,16 @@ def decode_desk_cursor(cursor: str, order: str) -> tuple[float | None, datetime,
         raise BadDeskCursor("cursor is not one this page gave out") from exc
 
 
-def _ordered(query: Any, order: str, risk: Any, cursor: str | None) -> Any:
-    key = tuple_(Comment.created_at, Comment.id)
+def _ordered(query: Any, order: str, cursor: str | None) -> Any:
+    key, risk = tuple_(Comment.created_at, Comment.id), Comment.risk
     if cursor:
         level, moment, comment_id = decode_desk_cursor(cursor, order)
         if order == "newest":
             query = query.where(key < (moment, comment_id))
         elif order == "oldest":
             query = query.where(key > (moment, comment_id))
-        else:
-            query = query.where(or_(risk < level, and_(risk == level, key > (moment, comment_id))))
+        else:  # `risk <= level` first: a range the index (status, risk DESC, ...) seeks to
+            query = query.where(risk <= level, or_(risk < level, key > (moment, comment_id)))
     if order == "newest":
         return query.order_by(Comment.created_at.desc(), Comment.id.desc())
     if order == "riskiest":
@@ -187,15 +180,14 @@ def queue_page(
     """Return one page of a queue tab, oldest, newest or riskiest first, and the next cursor."""
     if order not in ORDERS:
         raise DuyetError(f"unknown order '{order}'")
-    decision = _system_decision()
-    risk = _risk(db, decision)
     # First only the sort key of one page (narrow rows sort fast), then the page's rows.
     riskiest = order == "riskiest"
     columns = (
-        (Comment.id, Comment.created_at, risk) if riskiest else (Comment.id, Comment.created_at)
+        (Comment.id, Comment.created_at, Comment.risk)
+        if riskiest
+        else (Comment.id, Comment.created_at)
     )
-    query = _base(select(*columns), f, decision, riskiest)
-    query = _ordered(query, order, risk, cursor)
+    query = _ordered(_base(select(*columns), f), order, cursor)
     with db.transaction() as s:
         keys = s.execute(query.limit(limit + 1)).all()
         page, more = keys[:limit], len(keys) > limit
@@ -209,17 +201,18 @@ def queue_page(
         last = page[-1]
         values: list[Any] = [last[1], last[0]]
         if riskiest:
-            values.insert(0, float(last[2] or 0.0))
+            values.insert(0, float(last[2]))
         next_cursor = encode_desk_cursor(values)
     return items, next_cursor
 
 
-def _base(query: Any, f: QueueFilter, decision: Any, need_decision: bool) -> Any:
-    # Joins only what the filters and the order need: articles for the article filter,
-    # the engine's decision for the reason filter and for riskiest-first.
+def _base(query: Any, f: QueueFilter) -> Any:
+    # Joins only what the filters need: articles for the article filter, the engine's
+    # decision for the reason filter.
+    decision = _system_decision()
     if f.article:
         query = query.join(Article, Article.id == Comment.article_id)
-    if need_decision or f.reason:
+    if f.reason:
         query = query.outerjoin(
             decision, and_(decision.comment_id == Comment.id, decision.decided_by == SYSTEM)
         )
@@ -267,11 +260,10 @@ def desk_item(db: Database, comment_id: int) -> DeskItem:
 
 def tab_counts(db: Database, f: QueueFilter, cap: int = 10_000) -> dict[str, int]:
     """Count each tab under the same filters, stopping at `cap` so huge tabs stay cheap."""
-    decision = _system_decision()
     counts: dict[str, int] = {}
     with db.transaction() as s:
         for tab in TABS:
-            query = _base(select(Comment.id), _with_tab(f, tab), decision, False)
+            query = _base(select(Comment.id), _with_tab(f, tab))
             limited = query.limit(cap).subquery()
             counts[tab] = s.scalar(select(func.count()).select_from(limited)) or 0
     return counts
@@ -348,7 +340,7 @@ def author_comments(
         .join(Article, Article.id == Comment.article_id)
         .where(Comment.site_id == site_id, _author_column(kind) == value)
     )
-    query = _ordered(query, "newest", Comment.id, cursor)
+    query = _ordered(query, "newest", cursor)
     with db.transaction() as s:
         rows = s.execute(query.limit(limit + 1)).all()
         page, more = rows[:limit], len(rows) > limit

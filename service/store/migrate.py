@@ -14,7 +14,9 @@ def alembic_config(database_url: str) -> Config:
     """Return an Alembic config pointing at duyet's migrations and this database."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", database_url)
+    # The config is an INI parser that reads '%' as interpolation: a URL's escapes (a
+    # password with '@' in it is written '%40') must be doubled to survive it.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
 

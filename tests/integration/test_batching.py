@@ -96,3 +96,22 @@ def test_a_batch_scored_at_once_gets_the_scores_of_each_comment_alone(app, clien
     for body, scores in rows:
         alone = model.probabilities(body.replace(f"{PAGE}?utm_source=zalo", " "))
         assert {k: scores[f"model_{k}"] for k in alone} == pytest.approx(alone, abs=1e-9)
+
+
+def test_the_worker_notes_each_comments_risk_for_the_desk(app, client, site, work):
+    """The desk's riskiest-first order reads comments.risk: the engine's higher score."""
+    bodies = [
+        "Cảm ơn tác giả, thông tin rất hữu ích cho bà con vùng lũ.",
+        "Nhà cái uy tín nạp tiền nhận thưởng 100% truy cập ngay",
+        "Vay tiền nhanh không thế chấp liên hệ zalo 0912 345 678",
+    ]
+    for body in bodies * 4:
+        submit(client, site, body)
+    work()
+    with app.extensions["duyet"].db.transaction() as s:
+        rows = s.execute(select(Comment.body, Comment.risk, Decision.scores).join(Decision)).all()
+    assert len(rows) == 12
+    for _, risk, scores in rows:
+        assert risk == pytest.approx(max(scores["spam"], scores["abuse"]))
+    risk_of = {body: risk for body, risk, _ in rows}
+    assert risk_of[bodies[0]] < 0.5 < min(risk_of[bodies[1]], risk_of[bodies[2]])
