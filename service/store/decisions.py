@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Float,
+    String,
+    bindparam,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, NotFound
@@ -290,11 +305,11 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
         conn = s.connection()
         for status, group in by_status.items():
             ids = [d.comment.id for d in group]
-            params = {"ids": ids, "new_status": status.value, "now": now}
-            moved = set(conn.execute(_DECIDE, params).scalars())
+            risks = json.dumps({str(d.comment.id): risk_of(d.scores) for d in group})
+            params = {"ids": ids, "new_status": status.value, "now": now, "risks": risks}
+            moved = set(conn.execute(_DECIDE[conn.dialect.name], params).scalars())
             done += [(d, status) for d in group if d.comment.id in moved]
         _add_decision_rows(conn, done, now)
-        _note_risks(conn, [d for d, _ in done])
         outcomes = [_outcome(d.comment, status, now) for d, status in done]
         _touch_threads(s, {o.comment.article_id for o in outcomes if o.status == Status.APPROVED})
     return outcomes
@@ -313,12 +328,37 @@ def _touch_threads(s: Session, article_ids: set[int]) -> None:
 
 _COMMENTS, _ARTICLES = table_of(Comment), table_of(Article)
 _INSERT_DECISIONS, _INSERT_AUDIT = insert(table_of(Decision)), insert(table_of(AuditEntry))
-_DECIDE = (
-    update(_COMMENTS)
-    .where(_COMMENTS.c.id.in_(_IDS), _COMMENTS.c.status == Status.PENDING.value)
-    .values(status=bindparam("new_status"), updated_at=bindparam("now"))
-    .returning(_COMMENTS.c.id)
-)
+
+
+def _risk_of_each(dialect: str) -> ColumnElement[float]:
+    """Each comment's risk, read from the batch's JSON object {"<comment id>": risk}.
+
+    One parameter for any batch, so the statement stays built once. A second UPDATE for the
+    risk cost PostgreSQL a new version of every row and of all its index entries.
+    """
+    risks = bindparam("risks", type_=String)
+    if dialect == "postgresql":
+        found = func.jsonb_extract_path_text(cast(risks, JSONB), cast(_COMMENTS.c.id, String))
+        return func.coalesce(cast(found, Float), 0.0)
+    return func.coalesce(func.json_extract(risks, func.printf('$."%d"', _COMMENTS.c.id)), 0.0)
+
+
+def _decide(dialect: str) -> Any:
+    """Move the still-pending comments of one verdict, noting each one's risk (the desk's
+    riskiest-first order); RETURNING says which moved."""
+    return (
+        update(_COMMENTS)
+        .where(_COMMENTS.c.id.in_(_IDS), _COMMENTS.c.status == Status.PENDING.value)
+        .values(
+            status=bindparam("new_status"),
+            updated_at=bindparam("now"),
+            risk=_risk_of_each(dialect),
+        )
+        .returning(_COMMENTS.c.id)
+    )
+
+
+_DECIDE = {dialect: _decide(dialect) for dialect in ("sqlite", "postgresql")}
 _TOUCH_THREADS = (
     update(_ARTICLES)
     .where(
@@ -377,21 +417,6 @@ def _add_decision_rows(
 def risk_of(scores: dict[str, float]) -> float:
     """The engine's higher score, spam or abuse: what the desk's riskiest-first sorts by."""
     return max(float(scores.get("spam", 0.0)), float(scores.get("abuse", 0.0)))
-
-
-_NOTE_RISK = (
-    update(_COMMENTS)
-    .where(_COMMENTS.c.id == bindparam("comment_id"))
-    .values(risk=bindparam("new_risk"))
-)
-
-
-def _note_risks(conn: Connection, decided: list[SystemDecision]) -> None:
-    if decided:
-        conn.execute(
-            _NOTE_RISK,
-            [{"comment_id": d.comment.id, "new_risk": risk_of(d.scores)} for d in decided],
-        )
 
 
 def _outcome(comment: Comment, status: Status, now: datetime) -> Outcome:
