@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -42,56 +43,89 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     admin.dispose()
 
 
-def test_0006_gives_decided_comments_their_risk_and_keeps_every_row(empty_database_url):
+# One row or more in every table of the first schema (0001): what an old database holds.
+FIRST_SCHEMA_ROWS = [
+    "INSERT INTO sites (id, slug, name, config, created_at) VALUES (1, 'b', 'B', '{}', :now)",
+    "INSERT INTO moderators (id, username, password_hash, role, created_at, failed_logins)"
+    " VALUES (1, 'an', 'x', 'admin', :now, 0)",
+    "INSERT INTO api_keys (id, site_id, prefix, key_hash, label, created_at)"
+    " VALUES (1, 1, 'p', 'h', 'main', :now)",
+    "INSERT INTO articles (id, site_id, external_id, title, url, closed, premoderated,"
+    " thread_version, created_at) VALUES (1, 1, 'a', 'A', '', false, false, 0, :now)",
+    "INSERT INTO bans (id, site_id, kind, value, reason, created_by, created_at)"
+    " VALUES (1, 1, 'ip', '203.0.113.9', 'spam', 'an', :now)",
+    *(
+        "INSERT INTO comments (id, site_id, article_id, parent_id, author_name, body, status,"
+        f" report_count, created_at, updated_at) VALUES ({n}, 1, 1, {parent}, 'An', 'x', 'held',"
+        " 0, :now, :now)"
+        for n, parent in ((1, "NULL"), (2, "NULL"), (3, "1"))
+    ),
+    *(
+        "INSERT INTO decisions (comment_id, verdict, scores, reasons, engine_version, decided_by,"
+        f" note, created_at) VALUES ({n}, 'hold', '{scores}', '[]', 'v', '{by}', '', :now)"
+        for n, scores, by in (
+            (1, '{"spam": 0.25, "abuse": 0.75}', "system"),
+            (2, '{"spam": 0.5}', "system"),
+            (2, '{"spam": 0.9}', "moderator:an"),  # a moderator's is not the engine's
+        )
+    ),
+    "INSERT INTO audit_log (site_id, comment_id, actor, action, detail, created_at)"
+    " VALUES (1, 1, 'system', 'decide', '{}', :now)",
+    "INSERT INTO reports (comment_id, reason, note, created_at) VALUES (3, 'abuse', '', :now)",
+    "INSERT INTO training_examples (site_id, comment_id, text, label, source, created_at)"
+    " VALUES (1, 1, 'x', 'ham', 'moderator:an', :now)",
+]
+FIRST_TABLES = [
+    "sites",
+    "moderators",
+    "api_keys",
+    "articles",
+    "bans",
+    "comments",
+    "decisions",
+    "audit_log",
+    "reports",
+    "training_examples",
+]
+
+
+def _fill_first_schema(url: str) -> None:
+    db = Database(url)
+    with db.engine.begin() as conn:
+        for statement in FIRST_SCHEMA_ROWS:
+            conn.execute(text(statement), {"now": datetime.now(UTC)})
+    db.dispose()
+
+
+def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    db = Database(url)
+    with db.engine.connect() as conn:
+        rows = [tuple(row) for row in conn.execute(text(sql))]
+    db.dispose()
+    return rows
+
+
+def _row_counts(url: str) -> dict[str, int]:
+    counts = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in FIRST_TABLES)
+    return {table: int(n) for table, n in _rows(url, counts)}
+
+
+def test_every_migration_keeps_every_row_up_and_down(empty_database_url):
+    """SQLite alters a table by copying it: no copy may lose or cascade away a row."""
+    migrate.upgrade(empty_database_url, "0001")
+    _fill_first_schema(empty_database_url)
+    before = _row_counts(empty_database_url)
+    assert set(before.values()) != {0}
+    migrate.upgrade(empty_database_url)
+    assert _row_counts(empty_database_url) == before
+    command.downgrade(migrate.alembic_config(empty_database_url), "0001")
+    assert _row_counts(empty_database_url) == before
+
+
+def test_0006_gives_decided_comments_their_risk(empty_database_url):
     """Comments decided before 0006 get the engine's higher score; undecided ones 0."""
     migrate.upgrade(empty_database_url, "0005")
-    db = Database(empty_database_url)
-    now = datetime.now(UTC)
-    with db.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO sites (id, slug, name, config, created_at)"
-                " VALUES (1, 'b', 'B', '{}', :now)"
-            ),
-            {"now": now},
-        )
-        conn.execute(
-            text(
-                "INSERT INTO articles (id, site_id, external_id, title, url, closed,"
-                " premoderated, thread_version, created_at)"
-                " VALUES (1, 1, 'a', 'A', '', false, false, 0, :now)"
-            ),
-            {"now": now},
-        )
-        for comment_id in (1, 2, 3):
-            conn.execute(
-                text(
-                    "INSERT INTO comments (id, site_id, article_id, author_name, body, status,"
-                    " report_count, created_at, updated_at)"
-                    " VALUES (:id, 1, 1, 'An', 'x', 'held', 0, :now, :now)"
-                ),
-                {"id": comment_id, "now": now},
-            )
-        decisions = [
-            (1, "system", {"spam": 0.25, "abuse": 0.75}),
-            (2, "system", {"spam": 0.5}),
-            (2, "moderator:an", {"spam": 0.9}),  # a moderator's is not the engine's
-        ]
-        for comment_id, decided_by, scores in decisions:
-            conn.execute(
-                text(
-                    "INSERT INTO decisions (comment_id, verdict, scores, reasons, engine_version,"
-                    " decided_by, note, created_at)"
-                    " VALUES (:c, 'hold', :scores, '[]', 'v', :by, '', :now)"
-                ),
-                {"c": comment_id, "scores": json.dumps(scores), "by": decided_by, "now": now},
-            )
-    db.dispose()
+    _fill_first_schema(empty_database_url)
     migrate.upgrade(empty_database_url)
-    db = Database(empty_database_url)
-    with db.engine.connect() as conn:
-        risks = dict(conn.execute(text("SELECT id, risk FROM comments ORDER BY id")).all())
-        kept = conn.execute(text("SELECT count(*) FROM decisions")).scalar()
-    db.dispose()
+    risks = dict(_rows(empty_database_url, "SELECT id, risk FROM comments ORDER BY id"))
     assert risks == {1: 0.75, 2: 0.5, 3: 0.0}
-    assert kept == 3  # SQLite once dropped them with a copied table (ON DELETE CASCADE)
