@@ -35,21 +35,22 @@ PASSWORD = "bench-password-123"
 WORD = "cá độ"
 
 
-def seed(db: Database, site_id: int, count: int) -> None:
+def seed(db: Database, site_id: int, count: int, first_id: int = 1) -> None:
     """Insert `count` held comments over 50 articles and 2,000 authors, with decisions: one a
     minute until now, so the overview's day holds 1,440 of them and its week 10,080."""
     rng = random.Random(7)
     start = datetime.now(UTC) - timedelta(minutes=count)  # one a minute, the last one now
     with db.transaction() as s:
-        s.execute(
-            insert(Article),
+        articles = s.scalars(
+            insert(Article).returning(Article.id),
             [
                 {"site_id": site_id, "external_id": f"bai-{n}", "title": f"Bài viết số {n}"}
                 for n in range(50)
             ],
-        )
+        ).all()
     comments, decisions = [], []
-    for n in range(count):
+    for i in range(count):
+        n = first_id - 1 + i
         spam, abuse = round(rng.random(), 3), round(rng.random() / 2, 3)
         body = f"Bình luận số {n}: vào trang {WORD} này nhé, uy tín lắm bạn ơi."
         at = body.index(WORD)
@@ -57,15 +58,15 @@ def seed(db: Database, site_id: int, count: int) -> None:
             {
                 "id": n + 1,
                 "site_id": site_id,
-                "article_id": 1 + n % 50,
+                "article_id": articles[n % 50],
                 "author_name": f"Độc giả {n % 2000}",
                 "author_email": f"reader{n % 2000}@example.vn",
                 "ip": f"203.0.113.{n % 250}",
                 "body": body,
                 "status": "held",
                 "risk": max(spam, abuse),  # as the worker notes it with its decision
-                "created_at": start + timedelta(seconds=n * 60),
-                "updated_at": start + timedelta(seconds=n * 60),
+                "created_at": start + timedelta(seconds=i * 60),
+                "updated_at": start + timedelta(seconds=i * 60),
             }
         )
         decisions.append(
@@ -84,7 +85,7 @@ def seed(db: Database, site_id: int, count: int) -> None:
                 ],
                 "engine_version": "bench",
                 "decided_by": "system",
-                "created_at": start + timedelta(seconds=n * 60 + 1),
+                "created_at": start + timedelta(seconds=i * 60 + 1),
             }
         )
     with db.transaction() as s:
@@ -127,6 +128,8 @@ def run(url: str, redis_url: str, count: int, runs: int) -> int:
     began = time.perf_counter()
     seed(db, site.id, count)
     print(f"seeded {count:,} held comments in {time.perf_counter() - began:.1f} s")
+    small = accounts.create_site(db, "baonho", "Báo nhỏ")  # its moderators see only its 100
+    seed(db, small.id, 100, first_id=count + 1)
     client = app.test_client()
     form = client.get("/mod/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form)
@@ -145,6 +148,7 @@ def run(url: str, redis_url: str, count: int, runs: int) -> int:
         ("queue, filtered by site+reason", "/mod/queue?site=baotinh&reason=suspect_word"),
         ("queue, page 2 by cursor", _second_page(client, "/mod/queue")),
         ("queue, riskiest, page 2", _second_page(client, "/mod/queue?order=riskiest")),
+        ("queue, riskiest, a small site", "/mod/queue?site=baonho&order=riskiest"),
         ("overview, every site", "/mod/overview"),
         ("overview, one site", "/mod/overview?site=baotinh"),
     ]:
