@@ -140,9 +140,11 @@ def record_system_decision(
     status = VERDICT_STATUS[verdict]
     with db.transaction() as s:
         comment = s.get(Comment, comment_id)
-        if comment is None or not transition(s, comment_id, (Status.PENDING,), status):
+        moved = comment is not None and transition(
+            s, comment_id, (Status.PENDING,), status, risk=risk_of(scores)
+        )
+        if comment is None or not moved:
             return None  # decided already (a retried or duplicated job): decide nothing twice
-        comment.risk = risk_of(scores)
         s.add(
             Decision(
                 comment_id=comment_id,
@@ -156,7 +158,6 @@ def record_system_decision(
         audit(s, comment, "system", "decide", status, {"engine_version": engine_version})
         if status == Status.APPROVED:
             touch_thread(s, comment.article_id)
-        s.flush()  # the risk noted above, before refresh reads the row back
         s.refresh(comment)
         return Outcome(comment, True, status, status == Status.APPROVED)
 

@@ -13,17 +13,22 @@ from service.store.db import THREAD_VERSIONS
 
 
 def transition(
-    s: Session, comment_id: int, from_statuses: Iterable[Status], to_status: Status
+    s: Session,
+    comment_id: int,
+    from_statuses: Iterable[Status],
+    to_status: Status,
+    **also: Any,
 ) -> bool:
     """Move a comment to a new status only if it is in one of the expected ones.
 
     The WHERE on the current status makes the change atomic: of two workers or two
-    moderators racing on the same comment, exactly one sees rowcount 1.
+    moderators racing on the same comment, exactly one sees rowcount 1. `also` are other
+    columns to set in the same UPDATE (the engine's risk), not in a second one.
     """
     result = s.execute(
         update(Comment)
         .where(Comment.id == comment_id, Comment.status.in_([st.value for st in from_statuses]))
-        .values(status=to_status.value, updated_at=utcnow())
+        .values(status=to_status.value, updated_at=utcnow(), **also)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
