@@ -180,16 +180,9 @@ def queue_page(
     """Return one page of a queue tab, oldest, newest or riskiest first, and the next cursor."""
     if order not in ORDERS:
         raise DuyetError(f"unknown order '{order}'")
-    # First only the sort key of one page (narrow rows sort fast), then the page's rows.
     riskiest = order == "riskiest"
-    columns = (
-        (Comment.id, Comment.created_at, Comment.risk)
-        if riskiest
-        else (Comment.id, Comment.created_at)
-    )
-    query = _ordered(_base(select(*columns), f), order, cursor)
     with db.transaction() as s:
-        keys = s.execute(query.limit(limit + 1)).all()
+        keys = s.execute(page_keys_query(f, order, cursor).limit(limit + 1)).all()
         page, more = keys[:limit], len(keys) > limit
         ids = [row[0] for row in page]
         query_rows = select(Comment, Article).join(Article, Article.id == Comment.article_id)
@@ -204,6 +197,15 @@ def queue_page(
             values.insert(0, float(last[2]))
         next_cursor = encode_desk_cursor(values)
     return items, next_cursor
+
+
+def page_keys_query(f: QueueFilter, order: str, cursor: str | None) -> Any:
+    """The sort keys of a page's comments, in order: read first, so only narrow rows are
+    sorted or walked, and then the page's own rows by id."""
+    columns = [Comment.id, Comment.created_at]
+    if order == "riskiest":
+        columns.append(Comment.risk)
+    return _ordered(_base(select(*columns), f), order, cursor)
 
 
 def _base(query: Any, f: QueueFilter) -> Any:
