@@ -318,10 +318,11 @@ def _recent(s: Session, site_id: int, column: Any, values: set[str]) -> list[Com
     ranked = (
         select(Comment.id, rank).where(Comment.site_id == site_id, column.in_(values)).subquery()
     )
-    ids = select(ranked.c.id).where(ranked.c.rank <= RECENT_PER_AUTHOR + 1)
-    return list(
-        s.scalars(select(Comment).where(Comment.id.in_(ids)).order_by(Comment.created_at.desc()))
-    )
+    # The ids first, then their rows: PostgreSQL cannot estimate how few rows the rank
+    # keeps, and planned `id IN (subquery)` as a scan of every comment (194 ms at a million).
+    ids = s.scalars(select(ranked.c.id).where(ranked.c.rank <= RECENT_PER_AUTHOR + 1)).all()
+    recent = select(Comment).where(Comment.id.in_(ids)).order_by(Comment.created_at.desc())
+    return list(s.scalars(recent)) if ids else []
 
 
 @dataclass(frozen=True)
