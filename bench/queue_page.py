@@ -2,9 +2,10 @@
 
 The overview page (/mod/overview) is timed on the same store: its day and week counts.
 
-    python bench/queue_page.py [--comments 10000] [--runs 30]
+    python bench/queue_page.py [--comments 10000] [--runs 30] [--postgres URL]
 
-Seeds a fresh SQLite file (migrated like production) with held comments, each with the
+Seeds a fresh SQLite file, or with --postgres a database of its own on that server
+(created and dropped here), migrated like production, with held comments, each with the
 engine's decision, reasons and spans, signs a moderator in, and renders /mod/queue through
 the Flask test client: the whole server side (queries, author histories, template).
 """
@@ -15,16 +16,20 @@ import argparse
 import random
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.perf import postgres_database  # noqa: E402
 from service import create_app  # noqa: E402
 from service.models import Article, Comment, Decision  # noqa: E402
 from service.settings import Settings  # noqa: E402
@@ -109,9 +114,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server instead of SQLite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
+    with tempfile.TemporaryDirectory() as tmp, database(args.postgres, Path(tmp)) as url:
         migrate.upgrade(url)
         redis = EmbeddedRedis(Path(tmp) / "redis", appendonly=False).start()
         try:
@@ -120,9 +125,33 @@ def main() -> int:
             redis.stop()
 
 
+@contextmanager
+def database(postgres: str | None, work: Path) -> Iterator[str]:
+    """An SQLite file in work, or a database of this run's own on the PostgreSQL server."""
+    if not postgres:
+        yield f"sqlite:///{work}/bench.db"
+        return
+    url, create, drop = postgres_database(postgres, "queue")
+    subprocess.run(drop, check=True)
+    subprocess.run(create, check=True)
+    try:
+        yield url
+    finally:
+        subprocess.run(drop, check=False)
+
+
 def run(url: str, redis_url: str, count: int, runs: int) -> int:
     app = create_app(Settings(database_url=url, redis_url=redis_url))
     db = app.extensions["duyet"].db
+    try:
+        fill(db, count)
+        return measure_pages(app, runs, count)
+    finally:
+        db.dispose()  # so that the bench's PostgreSQL database can be dropped
+
+
+def fill(db: Database, count: int) -> None:
+    """A large site with `count` held comments, a small one with 100, a moderator for both."""
     site = accounts.create_site(db, "baotinh", "Báo tỉnh")
     accounts.create_moderator(db, "bench", PASSWORD)
     began = time.perf_counter()
@@ -130,6 +159,12 @@ def run(url: str, redis_url: str, count: int, runs: int) -> int:
     print(f"seeded {count:,} held comments in {time.perf_counter() - began:.1f} s")
     small = accounts.create_site(db, "baonho", "Báo nhỏ")  # its moderators see only its 100
     seed(db, small.id, 100, first_id=count + 1)
+    if not db.is_sqlite:  # what autovacuum does soon after such a load
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+
+
+def measure_pages(app, runs: int, count: int) -> int:  # type: ignore[no-untyped-def]
     client = app.test_client()
     form = client.get("/mod/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form)
