@@ -264,12 +264,15 @@ def test_a_sites_riskiest_held_page_seeks_its_own_index(sqlite_template, tmp_pat
         sent.append((statement, parameters))  # as SQLite gets it, bound values and all
 
     event.listen(db.engine, "before_cursor_execute", note)
+    plans = []
     for cursor in (None, later):
         with db.transaction() as s:
             s.execute(desk.page_keys_query(one_site, "riskiest", cursor).limit(26)).all()
             statement, parameters = sent[-1]
-            explain = f"EXPLAIN QUERY PLAN {statement}"
-            plan = " ".join(row[-1] for row in s.connection().exec_driver_sql(explain, parameters))
+            rows = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            plans.append(" ".join(row[-1] for row in rows))
+    db.dispose()
+    for plan in plans:
         assert "ix_comments_held_risk" in plan and "TEMP B-TREE" not in plan, plan
 
 
