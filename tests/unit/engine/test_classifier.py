@@ -14,6 +14,7 @@ from workers.engine import vocabulary as vocabulary_module
 from workers.engine.classifier import (
     TextModel,
     TrainOptions,
+    WordColumns,
     char_ngrams,
     char_wb_ngrams,
     feature_forms,
@@ -139,6 +140,23 @@ def test_fast_scorer_equals_sklearn(model: TextModel) -> None:
     reference = sklearn_proba(model, texts)  # sklearn transform + predict_proba
     assert np.abs(fast - reference).max() < 1e-6
     assert np.abs(model.predict_proba_many(texts) - reference).max() < 1e-9
+
+
+def test_word_memory_scores_as_sklearn_cold_warm_and_after_it_fills(
+    model: TextModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The char_wb blocks remember each word's columns; a full memory starts again empty.
+    monkeypatch.setattr(WordColumns, "MAX_WORDS", 12)
+    fresh = model.copy()  # prepared again: its memories start empty
+    memories = [b.words for b in fresh._blocks if b.words is not None]
+    assert len(memories) == 2 and all(not m._known for m in memories)
+    texts = SPAM + CIVIL + ABUSE + ["ngu ngu ngu", "a a  a", ""]
+    reference = sklearn_proba(model, texts)
+    for _ in range(2):  # cold, then with words remembered from the first round
+        fast = np.array([[fresh.probabilities(t)[label] for label in fresh.labels] for t in texts])
+        assert np.abs(fast - reference).max() < 1e-9
+    most_new_words = max(len(set(t.split())) for t in texts)  # one comment's are kept whole
+    assert all(0 < len(m._known) <= max(12, most_new_words) for m in memories)
 
 
 def test_fast_ngrams_equal_sklearn_analyzer(model: TextModel) -> None:
