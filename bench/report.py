@@ -101,7 +101,7 @@ def table(backend: str, f: dict[str, float], rss: dict[str, float], large: int) 
         ),
         ("peak RSS per API process, MB", _n(rss.get("api", float("nan"))), "<= 150",
          _ok(rss.get("api", 1e9) <= 150)),
-        ("peak RSS per intake writer process (one beside each API process), MB",
+        ("peak RSS of the intake writer process (one per server, shared by the API processes), MB",
          _n(rss.get("intake_writer", float("nan"))), "<= 150",
          _ok(rss.get("intake_writer", 1e9) <= 150)),
         ("peak RSS per worker process, MB", _n(rss.get("worker", float("nan"))), "<= 300",

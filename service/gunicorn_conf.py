@@ -147,13 +147,14 @@ def child_exit(server: Any, worker: Any) -> None:
 def post_worker_init(worker: Any) -> None:
     """The app is built: make ready what its first requests would otherwise wait for.
 
-    Its intake writer process and a database connection per thread are opened now, so
+    It joins the server's intake writer process (the first worker starts it; every worker
+    of this master shares it) and opens a database connection per thread now, so
     that the first storm does not start them all at once; then what start-up made is
     frozen, so that the collector's full passes skip it (service/heap.py).
     """
     services = getattr(worker, "wsgi", None) and worker.wsgi.extensions.get("duyet")
     if services is not None:
-        services.intake.start()
+        services.intake.start(writer_group=f"gunicorn-{worker.ppid}")
         services.db.open_connections(worker.cfg.threads)
     freeze_startup_objects()
     # Until now this worker accepted no connection: the other workers took them all.

@@ -11,10 +11,10 @@ and only one thread per process contends for the database's write lock. The guar
 unchanged: a request answers 202 only after the transaction holding its comment committed
 and its job was handed to Redis (or Redis refused it, and the sweep will queue it).
 
-Who stores a batch: under `duyet serve`, the API process's intake writer process
-(service/intake_writer.py), so that the commit and the round trips do not wait for this
-process's GIL; without one (Settings.intake_writer_process off: the tests' in-process apps),
-the writer thread here, with a queuer thread beside it.
+Who stores a batch: under `duyet serve`, the server's intake writer process
+(service/intake_writer.py, shared by its API processes), so that the commit and the round
+trips do not wait for this process's GIL; without one (Settings.intake_writer_process off:
+the tests' in-process apps), the writer thread here, with a queuer thread beside it.
 """
 
 from __future__ import annotations
@@ -109,14 +109,17 @@ class Intake:
         assert submission.outcome is not None
         return submission.outcome
 
-    def start(self) -> None:
-        """Start the writer process now, so that the first comment does not wait for it.
+    def start(self, writer_group: str | None = None) -> None:
+        """Join (or start) the writer process now, so that the first comment does not wait.
 
-        A process that cannot start now is not fatal: the first batch tries again, and
-        answers 503 if it still cannot.
+        `writer_group` names the API processes that share one writer process (`duyet serve`:
+        the workers of one gunicorn master). A process that cannot start now is not fatal:
+        the first batch tries again, and answers 503 if it still cannot.
         """
         if self.process is None:
             return
+        if writer_group is not None:
+            self.process.group = writer_group
         try:
             self.process.start()
         except Exception as exc:

@@ -52,8 +52,9 @@ class Settings:
     rate_limit_author: int = 20
     flood_queue_after: int = 5  # comments per window per IP/author before the bulk queue
     bulk_queue_name: str = "duyet-bulk"
-    # Each API process stores its comments through a process of its own (service/intake_writer.py);
-    # off, a thread of the API process does it (the tests' in-process apps).
+    # The API processes store their comments through one writer process per server, which
+    # stores the batches they send together (service/intake_writer.py); off, a thread of
+    # each API process does it (the tests' in-process apps).
     intake_writer_process: bool = True
 
     @classmethod

@@ -186,3 +186,67 @@ def test_a_stuck_process_is_killed_after_the_answer_timeout_and_replaced(
         os.kill(stuck, 0)  # killed and reaped, not left behind
     assert _post(app, site, "Tiến trình ghi mới.").status_code == 202
     assert _writer_pid(app) != stuck
+
+
+def _in_group(settings: Settings, group: str, **changes: Any) -> Flask:
+    """An app as a `duyet serve` worker builds it: joining its server's writer process."""
+    app = create(settings.with_overrides(intake_writer_process=True, **changes))
+    app.extensions["duyet"].intake.start(writer_group=group)
+    return app
+
+
+def test_the_api_processes_of_a_server_share_one_writer_until_the_last_leaves(
+    site: SiteFixture, redis: Redis, settings: Settings
+):
+    group = f"test-{os.getpid()}-shared"
+    first, second = _in_group(settings, group), _in_group(settings, group)
+    address = first.extensions["duyet"].intake.process.address
+    writer = _writer_pid(first)
+    try:
+        assert _writer_pid(second) == writer
+
+        def post(n: int) -> int:  # both at once: the writer stores what they send together
+            return _post((first, second)[n % 2], site, f"Ý kiến số {n}.").status_code
+
+        assert set(in_parallel(post, 40)) == {202}
+        with first.extensions["duyet"].db.transaction() as s:
+            assert s.scalar(select(func.count()).select_from(Comment)) == 40
+        assert redis.llen(f"rq:queue:{settings.queue_name}") == 40
+    finally:
+        _stop(first)
+    assert _post(second, site, "Tiến trình kia đã đi.").status_code == 202  # still served
+    assert _writer_pid(second) == writer
+    _stop(second)
+    deadline = time.monotonic() + 10
+    while os.path.exists(address) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(address)  # the last one gone, the writer left
+    assert os.waitpid(writer, 0)[0] == writer  # and exited (this process started it)
+
+
+def test_a_process_with_other_settings_is_refused_by_its_groups_writer(settings: Settings):
+    group = f"test-{os.getpid()}-refused"
+    first = _in_group(settings, group)
+    other = create(settings.with_overrides(intake_writer_process=True, rate_limit_author=1))
+    process = other.extensions["duyet"].intake.process
+    process.group = group
+    try:
+        with pytest.raises(RuntimeError, match="other settings"):
+            process.start()
+        assert process.pid is None
+    finally:
+        _stop(first)
+        other.extensions["duyet"].db.dispose()
+
+
+def test_the_socket_directory_must_be_closed_to_other_users(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    opened = tmp_path / f"duyet-{os.getuid()}"
+    opened.mkdir(mode=0o755)
+    opened.chmod(0o755)  # whatever the umask: readable by everyone
+    with pytest.raises(RuntimeError, match="only this user"):
+        intake_writer.socket_dir()
+    opened.chmod(0o700)
+    assert intake_writer.socket_dir() == opened
