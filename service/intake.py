@@ -40,10 +40,6 @@ MAX_BATCH = 64
 # A writer with nothing to do exits after this long; the next submission starts another.
 # Idle processes (and the many apps a test run creates) then hold no thread.
 IDLE_SECONDS = 2.0
-# In a storm (two or more comments waiting) the writer waits this long, once, for one more:
-# requests that are being parsed join the batch, and the commit and the round trips are
-# shared by more comments. A quiet site's lone comment never waits.
-LINGER_SECONDS = 0.002
 
 
 def _wake(batch: list[Submission]) -> None:
@@ -180,19 +176,16 @@ class Intake:
                     if self._waiting.empty():
                         self._writer = None
                         return None
+        # Every comment waiting now, and no more. Waiting a moment for the next ones (2 ms,
+        # once, in a storm, until session 16) made batches larger when each API process had
+        # a writer of its own; with one writer for the server, the next batches gather
+        # while it stores this one, and the wait only cost time (docs/performance.md).
         batch = [first]
-        lingered = False
         while len(batch) < MAX_BATCH:
             try:
                 batch.append(self._waiting.get_nowait())
             except queue.Empty:
-                if lingered or len(batch) < 2:  # a lone comment is written at once
-                    break
-                lingered = True  # a storm: the next comments are a moment away
-                try:
-                    batch.append(self._waiting.get(timeout=LINGER_SECONDS))
-                except queue.Empty:
-                    break
+                break
         return batch
 
     def store(self, batch: list[Submission]) -> None:

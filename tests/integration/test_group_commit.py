@@ -10,7 +10,6 @@ from flask import Flask
 from redis import Redis
 from sqlalchemy import func, select
 
-from service import intake as intake_module
 from service.intake import Intake, Submission
 from service.models import Comment
 from service.queue import moderation_job_id
@@ -117,29 +116,16 @@ def _waiting(intake: Intake, count: int) -> None:
         intake._waiting.put(Submission(1, _new(f"#{n}"), None, None, None))
 
 
-def _batch_with_one_late(app: Flask, monkeypatch: pytest.MonkeyPatch, waiting: int) -> tuple:
-    """The writer's next batch when `waiting` comments wait and one more comes 50 ms later."""
-    monkeypatch.setattr(intake_module, "LINGER_SECONDS", 5.0)  # generous: a slow machine
+def test_a_batch_is_what_waits_now_and_a_later_comment_is_the_next_ones(app: Flask):
     intake = app.extensions["duyet"].intake
-    _waiting(intake, waiting)
+    _waiting(intake, 3)
     late = threading.Timer(0.05, _waiting, (intake, 1))
     late.start()
     batch = intake._next_batch()
     late.join()
-    return batch, intake
-
-
-def test_in_a_storm_the_writer_waits_a_moment_for_the_next_comment(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
-):
-    batch, _ = _batch_with_one_late(app, monkeypatch, waiting=2)
-    assert batch is not None and len(batch) == 3
-
-
-def test_a_lone_comment_is_written_without_waiting(app: Flask, monkeypatch: pytest.MonkeyPatch):
-    batch, intake = _batch_with_one_late(app, monkeypatch, waiting=1)
-    assert batch is not None and len(batch) == 1
-    assert intake._waiting.qsize() == 1  # the late one is the next batch's
+    assert batch is not None and len(batch) == 3  # taken at once, not waiting for the late one
+    assert intake._waiting.qsize() == 1
+    assert [sub.new.body for sub in intake._next_batch() or []] == ["#0"]
 
 
 def test_a_key_stored_meanwhile_by_another_process_is_answered_as_a_replay(
