@@ -328,7 +328,7 @@ class _Server:
         self.conns.remove(conn)
 
     def _leave(self) -> bool:
-        """Exit unless an API process is joining right now (it holds the start lock to)."""
+        """Exit unless an API process is joining right now (it holds the start lock too)."""
         with _starting(self.address):
             self.listener.setblocking(False)
             try:
