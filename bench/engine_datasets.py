@@ -14,6 +14,7 @@ away: they are research measurements, never the shipped default. Datasets: ``--d
 from __future__ import annotations
 
 import argparse
+import csv
 import html
 import json
 import os
@@ -25,16 +26,21 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 from joblib import Parallel, delayed
-from sklearn.model_selection import StratifiedKFold
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from sklearn.model_selection import StratifiedGroupKFold
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from workers.behaviour import NEAR  # noqa: E402
 from workers.engine import evaluate  # noqa: E402
 from workers.engine.classifier import TextModel, TrainOptions, load_default_model  # noqa: E402
+from workers.engine.fingerprint import fingerprint, similarity  # noqa: E402
 from workers.engine.rules.links import drop_page_links  # noqa: E402
 from workers.engine.training import (  # noqa: E402
     evaluate_model,
@@ -57,7 +63,8 @@ YOUTUBE_GRID = [
     for w in (0.3, 0.5, 1.0)
     for c in (10.0, 30.0, 100.0, 300.0, 1000.0)
 ]
-# The inner protocol: stratified 5-fold CV over the two training videos, once per seed.
+# The inner protocol: 5-fold CV over the two training videos, once per seed, the folds
+# stratified and grouped by campaign (``campaign_groups``).
 INNER_FOLDS, INNER_SEEDS = 5, (0, 1, 2)
 RAW = {"raw_char_ngrams": (1, 5), "raw_token_ngrams": (1, 2)}
 # ViSpamReviews adds the raw blocks: +0.3 point of macro-F1 in 3-fold CV on its train split
@@ -112,15 +119,49 @@ def video_page_urls(video: str) -> tuple[str, str]:
     return f"https://www.youtube.com/watch?v={video_id}", f"https://youtu.be/{video_id}"
 
 
-def read_video(root: Path, video: str) -> tuple[list[str], list[str]]:
+class Video(NamedTuple):
+    """One video's comments, labels and authors (the authors only group the inner folds)."""
+
+    texts: list[str]
+    labels: list[str]
+    authors: list[str]
+
+
+def read_video(root: Path, video: str) -> Video:
     """One video's comments as the engine scores them: unescaped, links to the video blanked.
 
     The engine blanks links back to the page a comment sits on (``Context.page_urls``)
     before the classifier sees the text; training text gets the same treatment here.
     """
-    texts, labels = read_labeled_csv(root / "youtube-spam" / f"{video}.csv", "CONTENT", "CLASS")
+    path = root / "youtube-spam" / f"{video}.csv"
+    texts, labels = read_labeled_csv(path, "CONTENT", "CLASS")
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        # the rows read_labeled_csv keeps: those with text
+        authors = [r["AUTHOR"] for r in csv.DictReader(f) if (r["CONTENT"] or "").strip()]
     pages = video_page_urls(video)
-    return [drop_page_links(youtube_text(t), pages) for t in texts], labels
+    return Video([drop_page_links(youtube_text(t), pages) for t in texts], labels, authors)
+
+
+def campaign_groups(texts: list[str], authors: list[str]) -> np.ndarray:
+    """Number each comment's campaign: one author's comments, and the texts the engine calls
+    near-identical (``similarity >= NEAR``, transitively), share a number.
+
+    The inner folds keep a campaign whole; split, its scored comments would have their
+    twins in the training folds, and the judge would be optimistic (docs/engine.md,
+    eighteenth look and twenty-first round). An empty author groups nothing.
+    """
+    first_of_author: dict[str, int] = {}
+    edges = [(i, first_of_author.setdefault(a, i)) for i, a in enumerate(authors) if a.strip()]
+    prints = [fingerprint(t) for t in texts]
+    edges += [
+        (i, j)
+        for i in range(len(texts))
+        for j in range(i)
+        if prints[i] and similarity(prints[i], prints[j]) >= NEAR
+    ]
+    rows, cols = zip(*edges, strict=True) if edges else ((), ())
+    graph = sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts),) * 2)
+    return connected_components(graph, directed=False)[1]
 
 
 def youtube_options(raw: bool, shape_weight: float, c: float) -> dict[str, Any]:
@@ -142,20 +183,22 @@ def _inner_score(
 
 
 def choose_options(
-    videos: dict[str, tuple[list[str], list[str]]], names: list[str]
+    videos: dict[str, Video], names: list[str]
 ) -> tuple[tuple[bool, float, float], float]:
     """Pick (raw blocks, shape_weight, C) and return it with its mean inner spam F1.
 
-    Repeated stratified 5-fold CV over the two training videos pooled, as the final model
-    trains on them (docs/engine.md, seventh round); the held-out video never votes.
+    Repeated 5-fold CV over the two training videos pooled, as the final model trains on
+    them (docs/engine.md, seventh round), each campaign kept in one fold (twenty-first
+    round); the held-out video never votes.
     """
-    texts = [t for v in names for t in videos[v][0]]
-    labels = [lab for v in names for lab in videos[v][1]]
+    texts = [t for v in names for t in videos[v].texts]
+    labels = [lab for v in names for lab in videos[v].labels]
+    groups = campaign_groups(texts, [a for v in names for a in videos[v].authors])
     folds = [
         fold
         for seed in INNER_SEEDS
-        for fold in StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=seed).split(
-            texts, labels
+        for fold in StratifiedGroupKFold(INNER_FOLDS, shuffle=True, random_state=seed).split(
+            texts, labels, groups
         )
     ]
     # Grid points are independent: score them on every core (each fit is single-threaded).
@@ -173,13 +216,15 @@ def bench_youtube(root: Path) -> tuple[list[dict], TextModel]:
     for test in YOUTUBE:
         train = [v for v in YOUTUBE if v != test]
         (raw, w, c), inner = choose_options(videos, train)
-        texts = [t for v in train for t in videos[v][0]]
-        labels = [lab for v in train for lab in videos[v][1]]
+        texts = [t for v in train for t in videos[v].texts]
+        labels = [lab for v in train for lab in videos[v].labels]
         options = youtube_options(raw, w, c)
         model = TextModel.train(texts, labels, version_prefix="youtube", **options)
         name = f"YouTube test {test[:2]}"
         metric = f"spam F1 (C={c:g}, shape {w:g}{', raw' if raw else ''})"
-        rows.append({**_row(name, metric, 0.93, model, *videos[test], key="1"), "inner": inner})
+        held_out = videos[test]
+        row = _row(name, metric, 0.93, model, held_out.texts, held_out.labels, key="1")
+        rows.append({**row, "inner": inner})
     return rows, model
 
 

@@ -1,0 +1,47 @@
+"""The research bench's inner folds: campaigns are kept whole (bench/engine_datasets.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.engine_datasets import campaign_groups, read_video
+from tests.unit.engine.helpers import write_table
+
+
+def test_one_authors_comments_and_near_identical_texts_share_a_group() -> None:
+    texts = [
+        "Check out my channel http://bit.ly/abc",
+        "check out my CHANNEL, http://bit.ly/abc !!",  # near-identical to the first
+        "I love this song, it reminds me of summer",
+        "The drummer is amazing in the second half",  # same author as the third
+        "Subscribe to me for more covers every week",  # same author as the second
+        "Who is watching this in 2015?",
+    ]
+    authors = ["spammer1", "spammer2", "fan", "fan", "spammer2", ""]
+    groups = campaign_groups(texts, authors)
+    assert groups[0] == groups[1] == groups[4]  # text twins, then the second one's author
+    assert groups[2] == groups[3]
+    assert len({groups[0], groups[2], groups[5]}) == 3  # an empty author joins nothing
+
+
+def test_no_repeats_means_one_group_per_comment() -> None:
+    texts = ["first comment here", "a different one entirely", "and the third"]
+    assert sorted(campaign_groups(texts, ["a", "b", ""])) == [0, 1, 2]
+
+
+def test_read_video_keeps_authors_beside_the_comments_it_keeps(tmp_path: Path) -> None:
+    video = "04-CevxZvSJLk8"
+    write_table(
+        tmp_path / "youtube-spam" / f"{video}.csv",
+        ["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS"],
+        [
+            ["a", "x", "", "Love it &#39;so much&#39;", "0"],
+            ["b", "y", "", "   ", "1"],  # no text: skipped with its author
+            ["c", "z", "", "Roar https://youtu.be/CevxZvSJLk8 check my page", "1"],
+        ],
+    )
+    got = read_video(tmp_path, video)
+    assert got.authors == ["x", "z"]
+    assert got.labels == ["0", "1"]
+    assert got.texts[0] == "Love it 'so much'"
+    assert "youtu.be" not in got.texts[1]  # the link back to the video itself is blanked
