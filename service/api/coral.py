@@ -50,6 +50,7 @@ SPAM_HINTS = (
     "rate",
     "duplicate",
     "campaign",
+    "promotion",
 )
 STATUS_FOR_VERDICT = {"hold": "PREMOD", "spam": "SYSTEM_WITHHELD", "reject": "REJECTED"}
 

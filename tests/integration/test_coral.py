@@ -75,6 +75,18 @@ def test_contact_bait_is_withheld_and_flagged_as_spam(client: FlaskClient) -> No
     }
 
 
+def test_self_promotion_goes_to_premoderation_flagged_as_spam(client: FlaskClient) -> None:
+    # the classifier calls this ham; the self-promotion rule holds it for a moderator
+    body = "<p>Bài hay quá, mọi người ghé kênh youtube của mình ủng hộ nhé</p>"
+    answer = post(client, coral_request(body), SECRET)
+    assert answer.status_code == 200
+    assert answer.json == {
+        "status": "PREMOD",
+        "actions": [{"actionType": "FLAG", "reason": "COMMENT_DETECTED_SPAM"}],
+    }
+    assert answer.headers["X-Duyet-Reasons"] == "self_promotion"
+
+
 def test_a_banned_word_is_rejected_and_flagged_as_toxic(client: FlaskClient) -> None:
     answer = post(client, coral_request("<p>Tác giả đúng là đồ ngu</p>"), SECRET)
     assert answer.status_code == 200

@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from workers.engine.normalize import Normalized
-from workers.engine.rules import behaviour, contact, links, text, words
+from workers.engine.rules import behaviour, contact, links, promotion, text, words
 from workers.engine.rules.behaviour import TRUSTED_AUTHOR
 from workers.engine.types import CommentInput, Context, Reason
 
 # Stored with every decision; raise it when a check decides differently (2: links back to
-# the page itself are no longer counted or scored).
-RULES_VERSION = "rules-2"
+# the page itself are no longer counted or scored; 3: self-promotion holds).
+RULES_VERSION = "rules-3"
 
 Check = Callable[[CommentInput, Normalized, Context], list[Reason]]
 
@@ -27,6 +27,7 @@ CHECKS: tuple[Check, ...] = (
     words.check_words,
     links.check_links,
     contact.check_contact,
+    promotion.check_self_promotion,
     text.check_shouting,
     text.check_emoji_only,
     text.check_flood,
