@@ -65,26 +65,32 @@ def test_a_clean_comment_gets_no_objection(client: FlaskClient) -> None:
     assert answer.get_data() == b""
 
 
-def test_contact_bait_is_withheld_and_flagged_as_spam(client: FlaskClient) -> None:
-    body = "<p>Kiếm tiền online dễ dàng, liên hệ <b>Zalo 0912 345 678</b> ngay!</p>"
+@pytest.mark.parametrize(
+    ("body", "status", "reasons"),
+    [
+        (
+            "<p>Kiếm tiền online dễ dàng, liên hệ <b>Zalo 0912 345 678</b> ngay!</p>",
+            "SYSTEM_WITHHELD",
+            "contact_phone",
+        ),
+        # the classifier calls this ham; the self-promotion rule holds it for a moderator
+        (
+            "<p>Bài hay quá, mọi người ghé kênh youtube của mình ủng hộ nhé</p>",
+            "PREMOD",
+            "self_promotion",
+        ),
+    ],
+)
+def test_contact_bait_and_self_promotion_are_flagged_as_spam(
+    client: FlaskClient, body: str, status: str, reasons: str
+) -> None:
     answer = post(client, coral_request(body), SECRET)
     assert answer.status_code == 200
     assert answer.json == {
-        "status": "SYSTEM_WITHHELD",
+        "status": status,
         "actions": [{"actionType": "FLAG", "reason": "COMMENT_DETECTED_SPAM"}],
     }
-
-
-def test_self_promotion_goes_to_premoderation_flagged_as_spam(client: FlaskClient) -> None:
-    # the classifier calls this ham; the self-promotion rule holds it for a moderator
-    body = "<p>Bài hay quá, mọi người ghé kênh youtube của mình ủng hộ nhé</p>"
-    answer = post(client, coral_request(body), SECRET)
-    assert answer.status_code == 200
-    assert answer.json == {
-        "status": "PREMOD",
-        "actions": [{"actionType": "FLAG", "reason": "COMMENT_DETECTED_SPAM"}],
-    }
-    assert answer.headers["X-Duyet-Reasons"] == "self_promotion"
+    assert answer.headers["X-Duyet-Reasons"].startswith(reasons)
 
 
 def test_a_banned_word_is_rejected_and_flagged_as_toxic(client: FlaskClient) -> None:
