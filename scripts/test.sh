@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_env.sh dev "[dev]"
-exec python -m pytest -q -p no:cacheprovider "$@"
+# --durations: the slowest tests are named in every run's log, so a slow CI says where.
+exec python -m pytest -q -p no:cacheprovider --durations=10 "$@"
