@@ -22,9 +22,9 @@ from workers.engine.types import CommentInput, Context, Reason, Verdict
 # Where a reader sends people: a place of their own.
 _PLACES_EN = (
     r"channel|chanel|vids?|videos?|tracks?|covers?|blog|vlog|website|mixtape|page|"
-    r"youtube channel|yt channel|instagram|insta|tiktok|soundcloud|twitch"
+    r"instagram|insta|tiktok|soundcloud|twitch"
 )
-_DESCRIBED = r"(?:(?:new|own|official|latest|first|little|music|youtube|yt|gaming)\s+){0,2}"
+_DESCRIBED = r"(?:(?:new|own|official|latest|first|little|music|youtube|yt|gaming)\s+){0,3}"
 _PLACES_VI = r"kenh|channel|page|fanpage|fan page|blog|vlog"
 _PLATFORM_VI = r"(?:\s+(?:youtube|yt|tiktok|fb|facebook|face))?"
 # Not "tớ": unaccented it is "to", and "kênh to" is "a big channel".
