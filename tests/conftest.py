@@ -1,5 +1,10 @@
 """Shared fixtures: a real Redis (our own redis-server unless TEST_REDIS_URL is set), a real
-SQLite file per test, and PostgreSQL too when TEST_DATABASE_URL points at one."""
+SQLite file per test, and PostgreSQL too when TEST_DATABASE_URL points at one.
+
+The suite runs in parallel processes (pytest-xdist, ``scripts/test.sh``). Each process has
+its own Redis (its own server, or its own database number of TEST_REDIS_URL's server) and
+its own PostgreSQL database beside TEST_DATABASE_URL's, since every test empties both.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,19 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from redis import Redis
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from service.settings import Settings
 from service.store import Database, migrate
 from workers.embedded_redis import EmbeddedRedis
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+# "gw0", "gw1"... in a pytest-xdist worker, absent in a single-process run.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 TABLES = (
     "site_models, training_examples, audit_log, reports, decisions, bans, comments, articles, "
     "api_keys, moderators, sites"
@@ -27,11 +35,36 @@ TABLES = (
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     given = os.environ.get("TEST_REDIS_URL")
     if given:
-        yield given
+        yield _worker_redis(given)
         return
     server = EmbeddedRedis(tmp_path_factory.mktemp("redis"), appendonly=False).start()
     yield server.url
     server.stop()
+
+
+def _worker_redis(url: str) -> str:
+    """A database number of the given server per xdist worker: gw0 uses 1, gw1 uses 2..."""
+    if not XDIST_WORKER:
+        return url
+    number = int(XDIST_WORKER.removeprefix("gw")) + 1
+    return urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
+
+
+def _worker_postgres(url: str) -> str:
+    """The xdist worker's own database beside url's ("test" -> "test_gw0"), made if missing."""
+    if not XDIST_WORKER:
+        return url
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{XDIST_WORKER}"
+    admin = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as c:
+        found = c.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own})
+        if not found:
+            c.execute(text(f'CREATE DATABASE "{own}"'))
+    admin.dispose()
+    return f"{base}/{own}"
 
 
 @pytest.fixture
@@ -54,13 +87,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_ready() -> str:
     if not POSTGRES_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
-    db = Database(POSTGRES_URL)
+    url = _worker_postgres(POSTGRES_URL)
+    db = Database(url)
     with db.transaction() as s:
         s.execute(text("DROP SCHEMA public CASCADE"))
         s.execute(text("CREATE SCHEMA public"))
     db.dispose()
-    migrate.upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    migrate.upgrade(url)
+    return url
 
 
 def _fresh_postgres(url: str) -> str:
