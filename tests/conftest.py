@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from redis import Redis
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from service.settings import Settings
 from service.store import Database, migrate
@@ -54,17 +54,15 @@ def _worker_postgres(url: str) -> str:
     """The xdist worker's own database beside url's ("test" -> "test_gw0"), made if missing."""
     if not XDIST_WORKER:
         return url
-    base, _, name = url.rpartition("/")
-    own = f"{name}_{XDIST_WORKER}"
-    admin = create_engine(
-        url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
-    )
+    given = make_url(url)
+    own = f"{given.database}_{XDIST_WORKER}"
+    admin = create_engine(given.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         found = c.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own})
         if not found:
             c.execute(text(f'CREATE DATABASE "{own}"'))
     admin.dispose()
-    return f"{base}/{own}"
+    return given.set(database=own).render_as_string(hide_password=False)
 
 
 @pytest.fixture
