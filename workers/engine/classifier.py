@@ -43,6 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from workers.engine.normalize import normalize, strip_diacritics
+from workers.engine.rules.links import find_links
 from workers.engine.trees import (
     BoostedTrees,
     TreeOptions,
@@ -53,8 +54,10 @@ from workers.engine.trees import (
 from workers.engine.vocabulary import CompactVocabulary, compact_if_large, lookup_columns
 
 # 2: vocabularies pickled as CompactVocabulary; files of format 1 (sklearn's dicts) still load.
-FORMAT = 2
-READABLE_FORMATS = (1, 2)
+# 3: shape:urls counts the link rule's links; an older file with shape values or trees was
+# fitted to another count and is refused (``_from_payload``).
+FORMAT = 3
+READABLE_FORMATS = (1, 2, 3)
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "default.joblib"
 WORD_PATTERN = r"(?u)\b\w+\b"
 
@@ -79,7 +82,6 @@ def unaccented_forms(forms: Forms) -> Forms:
     return forms[1], forms[1], forms[3], forms[3], forms[4], strip_diacritics(forms[5])
 
 
-_URL = re.compile(r"https?://|www\.|\.(?:com|net|org|ly|biz|info|vn)\b", re.IGNORECASE)
 _PUNCT_RUN = re.compile(r"([!?.,])\1+")
 SHAPE_NAMES = (
     "shape:log_length",
@@ -93,13 +95,18 @@ SHAPE_NAMES = (
 
 
 def shape_values(text: str) -> list[float]:
-    """Return the raw shape of a comment: length, digits, links, !!!, emoji, capitals, words."""
+    """Return the raw shape of a comment: length, digits, links, !!!, emoji, capitals, words.
+
+    Links are the link rule's (``find_links``: URLs, bare and dodged domains), so the engine
+    has one definition of a link (docs/engine.md, round 28). ``normalize`` is cached, so
+    scoring does not fold the text twice.
+    """
     size = max(len(text), 1)
     letters = sum(c.isalpha() for c in text) or 1
     return [
         float(np.log1p(len(text))),
         sum(c.isdigit() for c in text) / size,
-        float(len(_URL.findall(text))),
+        float(len(find_links(normalize(text).clean))),
         float(len(_PUNCT_RUN.findall(text))),
         float(sum(unicodedata.category(c) == "So" for c in text)),
         sum(c.isupper() for c in text) / letters,
@@ -679,6 +686,12 @@ class TextModel:
             raise ValueError(f"{source}: unsupported model format {payload.get('format')!r}")
         blocks = [_Block(form, vec) for form, vec in payload["blocks"]]
         trees = payload.get("trees")  # absent from models saved before the trees existed
+        shaped = trees is not None or any(isinstance(b.vectorizer, ShapeVectorizer) for b in blocks)
+        if shaped and payload["format"] < 3:
+            raise ValueError(
+                f"{source}: model format {payload['format']} counted links in its shape values "
+                "another way; retrain it (duyet train)"
+            )
         return cls(blocks, payload["estimator"], payload["version"], payload["meta"], trees)
 
 

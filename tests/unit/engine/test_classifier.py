@@ -6,6 +6,7 @@ import copy
 from collections import Counter
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pytest
 from scipy import sparse
@@ -188,6 +189,28 @@ def test_save_load_round_trip(model: TextModel, tmp_path: Path) -> None:
     assert loaded.version == model.version and loaded.labels == model.labels
     for text in SPAM[:4] + CIVIL[:4]:
         assert loaded.probabilities(text) == model.probabilities(text)
+
+
+def test_shape_values_count_links_as_the_link_rule_finds_them() -> None:
+    links = 2  # shape_values' third value
+    assert shape_values("ghé nhacai88 . com nhé, hoặc xem http://a.vn/x")[links] == 2.0
+    assert shape_values("mua ở shopee.vn/abc hoặc tv.  mtvema. com")[links] == 2.0
+    assert shape_values("Giá xăng tăng 3.5% từ 15 giờ chiều nay.")[links] == 0.0
+
+
+def _saved_as_format(model: TextModel, path: Path, number: int) -> Path:
+    joblib.dump({**model._payload(), "format": number}, path)
+    return path
+
+
+def test_a_model_with_shape_values_saved_before_format_3_is_refused(tmp_path: Path) -> None:
+    texts = ["xem nhacai88 . com", "bài viết hay", "vào www.cash.biz", "cảm ơn tác giả"] * 3
+    shaped = TextModel.train(texts, ["spam", "ham"] * 6, C=10.0, shape_weight=0.5)
+    with pytest.raises(ValueError, match="retrain"):
+        TextModel.load(_saved_as_format(shaped, tmp_path / "shaped.joblib", 2))
+    plain = TextModel.train(texts, ["spam", "ham"] * 6, C=10.0)
+    loaded = TextModel.load(_saved_as_format(plain, tmp_path / "plain.joblib", 2))
+    assert loaded.probabilities(texts[0]) == plain.probabilities(texts[0])
 
 
 def test_partial_update_moves_near_identical_text(model: TextModel) -> None:
