@@ -98,7 +98,7 @@ def shape_values(text: str) -> list[float]:
     """Return the raw shape of a comment: length, digits, links, !!!, emoji, capitals, words.
 
     Links are the link rule's (``find_links``: URLs, bare and dodged domains), so the engine
-    has one definition of a link (docs/engine.md, round 28). ``normalize`` is cached, so
+    has one definition of a link (docs/engine.md, round 23). ``normalize`` is cached, so
     scoring does not fold the text twice.
     """
     size = max(len(text), 1)
