@@ -8,16 +8,37 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger("duyet.store")
 
 
-def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+# How long a SQLite connection waits on a lock another process holds (a backup, an
+# operator's shell) before its statement fails and the request answers 503. A URL may set
+# its own: sqlite:///duyet.db?timeout=2 (seconds, as Python's sqlite3.connect takes it).
+SQLITE_BUSY_SECONDS = 10.0
+
+
+def _sqlite_url(url: str) -> tuple[URL, float]:
+    """The SQLite URL without its ``timeout`` query, and that timeout in seconds."""
+    parsed = make_url(url)
+    given = parsed.query.get("timeout", str(SQLITE_BUSY_SECONDS))
+    given = given[-1] if isinstance(given, tuple) else given  # ?timeout=1&timeout=2: the last
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses nan
+        raise ValueError(f"the database URL's timeout must be seconds >= 0, not {given!r}")
+    return parsed.difference_update_query(["timeout"]), seconds
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any, busy_seconds: float) -> None:
     # WAL lets the API read while a worker writes; busy_timeout waits out short write locks
     # instead of failing; foreign keys are off by default in SQLite.
     # synchronous=FULL syncs the WAL at every commit. WAL's usual NORMAL syncs only at
@@ -27,7 +48,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={round(busy_seconds * 1000)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -63,8 +84,9 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 10})
-        event.listen(engine, "connect", _tune_sqlite)
+        sqlite_url, busy_seconds = _sqlite_url(url)
+        engine = create_engine(sqlite_url, connect_args={"timeout": busy_seconds})
+        event.listen(engine, "connect", partial(_tune_sqlite, busy_seconds=busy_seconds))
         return engine
     # Kept connections: one per request thread (16 by default) and a few more. A connection
     # beyond pool_size is closed when it comes back, so a smaller pool under a storm opens a

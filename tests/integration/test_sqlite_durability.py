@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from service.store import Database
 from service.store import db as db_module
 
@@ -21,6 +23,25 @@ def test_every_sqlite_connection_syncs_its_commits_and_writes_ahead(tmp_path: Pa
                 assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
     finally:
         database.dispose()
+
+
+@pytest.mark.parametrize(("query", "busy_ms"), [("", 10_000), ("?timeout=2", 2_000)])
+def test_sqlite_waits_on_a_lock_as_long_as_the_url_says(
+    tmp_path: Path, query: str, busy_ms: int
+) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'duyet.db'}{query}")
+    try:
+        with database.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == busy_ms
+        assert database.engine.url.database == str(tmp_path / "duyet.db")  # no "?timeout"
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize("timeout", ["soon", "-1", "nan"])
+def test_a_database_url_with_a_bad_timeout_is_refused(tmp_path: Path, timeout: str) -> None:
+    with pytest.raises(ValueError, match="timeout must be seconds"):
+        Database(f"sqlite:///{tmp_path / 'duyet.db'}?timeout={timeout}")
 
 
 def test_hot_writers_take_turns_across_connections(tmp_path: Path) -> None:
