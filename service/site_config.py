@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 DEFAULTS: dict[str, Any] = {
     "banned_words": [],
     "suspect_words": [],
+    "common_profanity": True,
     "blocked_domains": [],
     "max_links": 2,
     "max_length": 5000,
@@ -37,6 +38,7 @@ class SiteConfigSchema(Schema):
     suspect_words = fields.List(
         fields.String(validate=validate.Length(1, 100)), validate=validate.Length(max=2000)
     )
+    common_profanity = fields.Boolean()
     blocked_domains = fields.List(
         fields.String(validate=validate.Length(1, 253)), validate=validate.Length(max=2000)
     )

@@ -44,6 +44,7 @@ def _form_config(form: Any) -> dict[str, Any]:
     return {
         "banned_words": _words(form.get("banned_words", "")),
         "suspect_words": _words(form.get("suspect_words", "")),
+        "common_profanity": form.get("common_profanity") == "on",
         "max_links": form.get("max_links", ""),
         "report_threshold": form.get("report_threshold", ""),
         "premoderate_default": form.get("premoderate_default") == "on",

@@ -205,6 +205,9 @@ VI: dict[str, str] = {
     "settings.rules": "Quy tắc",
     "settings.banned_words": "Từ cấm (mỗi dòng một từ; từ chối)",
     "settings.suspect_words": "Từ đáng ngờ (mỗi dòng một từ; giữ lại chờ duyệt)",
+    "settings.common_profanity": (
+        "Giữ lại chờ duyệt các từ tục tĩu, miệt thị thường gặp (danh sách có sẵn)"
+    ),
     "settings.max_links": "Số liên kết tối đa",
     "settings.report_threshold": "Số báo cáo để đưa lại vào hàng đợi",
     "settings.premoderate_default": "Duyệt trước mọi bình luận ở bài viết mới",
@@ -258,6 +261,7 @@ VI: dict[str, str] = {
     "settings.model_retrain_failed": "Không gửi được yêu cầu (Redis không trả lời); thử lại sau.",
     "reason.banned_word": "Chứa từ cấm",
     "reason.suspect_word": "Chứa từ đáng ngờ",
+    "reason.common_profanity": "Từ tục tĩu, miệt thị",
     "reason.too_many_links": "Quá nhiều liên kết",
     "reason.blocked_domain": "Liên kết tới tên miền bị chặn",
     "reason.url_shortener": "Dùng dịch vụ rút gọn liên kết",
@@ -463,6 +467,7 @@ EN: dict[str, str] = {
     "settings.rules": "Rules",
     "settings.banned_words": "Banned words (one per line; rejected)",
     "settings.suspect_words": "Suspect words (one per line; held for review)",
+    "settings.common_profanity": "Hold common profanity and slurs for review (built-in list)",
     "settings.max_links": "Most links allowed",
     "settings.report_threshold": "Reports that send a comment back to review",
     "settings.premoderate_default": "Pre-moderate every comment on new articles",
@@ -518,6 +523,7 @@ EN: dict[str, str] = {
     ),
     "reason.banned_word": "Banned word",
     "reason.suspect_word": "Suspect word",
+    "reason.common_profanity": "Profanity or slur",
     "reason.too_many_links": "Too many links",
     "reason.blocked_domain": "Link to a blocked domain",
     "reason.url_shortener": "Link shortener",

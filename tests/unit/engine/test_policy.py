@@ -45,7 +45,7 @@ def test_clean_and_confident_is_approved_with_version_and_scores() -> None:
     decision = evaluate(CIVIL, Context(), model)
     assert decision.verdict is Verdict.APPROVE
     assert decision.reasons == ()
-    assert decision.engine_version == "rules-3+fixed-1" == engine_version(model)
+    assert decision.engine_version == "rules-4+fixed-1" == engine_version(model)
     assert decision.scores["spam"] == pytest.approx(0.02)
     assert model.seen == [CIVIL.body]
 
@@ -83,7 +83,8 @@ def test_strongest_rule_verdict_wins_over_a_clean_score() -> None:
     context = Context(rules=SiteRules(banned_words=("ngu",)), behaviour=Behaviour(duplicates=3))
     decision = evaluate(CommentInput("đồ ngu"), context, FixedModel())
     assert decision.verdict is Verdict.REJECT
-    assert {r.code for r in decision.reasons} == {"banned_word", "near_duplicate"}
+    found = {r.code for r in decision.reasons}
+    assert found == {"banned_word", "common_profanity", "near_duplicate"}
 
 
 def test_premoderated_article_holds_what_would_be_approved() -> None:

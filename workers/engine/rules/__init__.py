@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from workers.engine.normalize import Normalized
-from workers.engine.rules import behaviour, contact, links, promotion, text, words
+from workers.engine.rules import behaviour, contact, links, profanity, promotion, text, words
 from workers.engine.rules.behaviour import TRUSTED_AUTHOR
 from workers.engine.types import CommentInput, Context, Reason
 
 # Stored with every decision; raise it when a check decides differently (2: links back to
-# the page itself are no longer counted or scored; 3: self-promotion holds).
-RULES_VERSION = "rules-3"
+# the page itself are no longer counted or scored; 3: self-promotion holds; 4: common
+# profanity and slurs hold).
+RULES_VERSION = "rules-4"
 
 Check = Callable[[CommentInput, Normalized, Context], list[Reason]]
 
@@ -25,6 +26,7 @@ CHECKS: tuple[Check, ...] = (
     text.check_empty,
     text.check_length,
     words.check_words,
+    profanity.check_common_profanity,
     links.check_links,
     contact.check_contact,
     promotion.check_self_promotion,

@@ -14,6 +14,7 @@ rejoined "v a y t i ề n"; a phrase never runs across punctuation such as ". " 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,11 +28,16 @@ _SOFT_GAP = frozenset("._-*·")
 
 @dataclass(frozen=True)
 class Phrase:
-    """A rule word as written, and its syllables joined in folded and plain form."""
+    """A rule word as written, and its syllables joined in folded and plain form.
+
+    ``exact``: the comment must carry the word's diacritics as written, for words whose
+    bare form is an ordinary word ("lồn" and "lon", a can; "buồi" and "buoi", "buổi").
+    """
 
     word: str
     folded: str
     plain: str
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,13 +49,13 @@ class _Joined:
 
 
 @lru_cache(maxsize=256)
-def compile_words(words: tuple[str, ...]) -> tuple[Phrase, ...]:
+def compile_words(words: tuple[str, ...], exact: bool = False) -> tuple[Phrase, ...]:
     """Normalize a site's word list once; the same tuple comes back for every comment."""
     phrases = []
     for word in words:
         folded = "".join(WORD_RE.findall(normalize(word).folded))
         if folded:
-            phrases.append(Phrase(word, folded, strip_diacritics(folded)))
+            phrases.append(Phrase(word, folded, strip_diacritics(folded), exact))
     return tuple(phrases)
 
 
@@ -89,6 +95,8 @@ def find_phrase(phrase: Phrase, joined: _Joined) -> list[tuple[int, int]]:
 
 def _accents_agree(phrase: Phrase, joined: _Joined, i: int, j: int) -> bool:
     wrote, bare = joined.folded[i:j], joined.plain[i:j]
+    if phrase.exact:
+        return wrote == phrase.folded
     return all(c in (r, b) for c, r, b in zip(wrote, phrase.folded, bare, strict=True))
 
 
@@ -108,21 +116,33 @@ def _word_reasons(
 _KINDS = {
     "banned": ("banned_word", "Chứa từ bị cấm", Verdict.REJECT, "Contains a banned word"),
     "suspect": ("suspect_word", "Chứa từ cần xem xét", Verdict.HOLD, "Contains a suspect word"),
+    "common": (
+        "common_profanity",
+        "Chứa từ tục tĩu hoặc miệt thị thường gặp",
+        Verdict.HOLD,
+        "Contains common profanity or a slur",
+    ),
 }
+
+
+def phrase_reasons(
+    norm: Normalized, lists: Iterable[tuple[tuple[Phrase, ...], str]]
+) -> list[Reason]:
+    """One reason per phrase of each (phrases, kind) list found in the comment, with its spans."""
+    # Whatever matches is a substring of all syllables glued together: a cheap first cut.
+    glued = "".join(WORD_RE.findall(norm.plain))
+    found = [([p for p in phrases if p.plain in glued], kind) for phrases, kind in lists]
+    if not any(phrases for phrases, _ in found):
+        return []
+    joined = _join(norm)
+    return [r for phrases, kind in found for r in _word_reasons(norm, joined, phrases, kind)]
 
 
 def check_words(comment: CommentInput, norm: Normalized, context: Context) -> list[Reason]:
     """Reject on the site's banned words and hold on its suspect words."""
-    # Whatever matches is a substring of all syllables glued together: a cheap first cut.
-    glued = "".join(WORD_RE.findall(norm.plain))
-    banned = [p for p in compile_words(context.rules.banned_words) if p.plain in glued]
-    suspect = [p for p in compile_words(context.rules.suspect_words) if p.plain in glued]
-    if not banned and not suspect:
-        return []
-    joined = _join(norm)
-    return _word_reasons(norm, joined, banned, "banned") + _word_reasons(
-        norm, joined, suspect, "suspect"
-    )
+    banned = compile_words(context.rules.banned_words)
+    suspect = compile_words(context.rules.suspect_words)
+    return phrase_reasons(norm, [(banned, "banned"), (suspect, "suspect")])
 
 
 def spans_text(body: str, spans: tuple[Span, ...]) -> list[str]:

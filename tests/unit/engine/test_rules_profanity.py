@@ -1,0 +1,57 @@
+"""Common profanity and slurs hold on every site, unless the site turns the list off."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.engine.helpers import check, codes, spans_of
+from workers.engine.types import Context, SiteRules
+
+
+@pytest.mark.parametrize(
+    ("body", "piece"),
+    [
+        ("đm bọn quan tham", "đm"),
+        ("Đ.M bọn quan tham", "Đ.M"),  # split letters, capitals
+        ("dm thật sự", "dm"),  # "đ" typed as "d"
+        ("Giá xăng tăng vcl", "vcl"),
+        ("Lũ khốn nạn này phải bị xử", "khốn nạn"),
+        ("khon nan that", "khon nan"),  # a loose word typed without accents
+        ("Đéo hiểu nổi", "Đéo"),
+        ("đồ ba que", "ba que"),
+        ("This is fucking stupid", "fucking"),
+    ],
+)
+def test_profanity_and_slurs_hold_with_their_span(body: str, piece: str) -> None:
+    reasons = check(body)
+    assert codes(reasons).get("common_profanity") == "hold"
+    assert spans_of(body, reasons, "common_profanity") == [piece]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Mua hai lon bia buổi sáng",  # "lon": a can, not "lồn"
+        "buoi sang di hoc som",  # "buổi sáng" typed bare, not "buồi"
+        "Các bạn đeo khẩu trang nhé",  # "các", "đeo": not "cặc", "đéo"
+        "Đi ngủ sớm, di ngu som",  # "ngu" is not on the list: it is "ngủ" typed bare
+        "Quả óc chó tốt cho tim",  # walnut
+        "Con chó nhà tôi đi lạc",  # a dog
+        "Lịch sử Bắc Kỳ thời Pháp thuộc",
+        "New vlog up, and the Scunthorpe match report",  # no word inside a word
+        "Sharp criticism: the minister's plan is a disgrace",
+    ],
+)
+def test_ordinary_words_that_look_alike_are_not_held(body: str) -> None:
+    assert "common_profanity" not in codes(check(body))
+
+
+def test_a_site_can_turn_the_list_off() -> None:
+    context = Context(rules=SiteRules(common_profanity=False))
+    assert "common_profanity" not in codes(check("đm bọn quan tham", context))
+
+
+def test_the_reason_names_the_word_for_the_moderator() -> None:
+    (found,) = [r for r in check("Đéo hiểu nổi") if r.code == "common_profanity"]
+    assert found.message.endswith("«đéo»")
+    assert found.detail["word"] == "đéo"
