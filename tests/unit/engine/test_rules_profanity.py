@@ -37,6 +37,8 @@ def test_profanity_and_slurs_hold_with_their_span(body: str, piece: str) -> None
         "Đi ngủ sớm, di ngu som",  # "ngu" is not on the list: it is "ngủ" typed bare
         "Quả óc chó tốt cho tim",  # walnut
         "Con chó nhà tôi đi lạc",  # a dog
+        "Đừng khua chiêng gõ mõ nữa",  # "khua": to beat a drum, not "khựa"
+        "Phò vua giúp nước",  # to serve a king
         "Lịch sử Bắc Kỳ thời Pháp thuộc",
         "New vlog up, and the Scunthorpe match report",  # no word inside a word
         "Sharp criticism: the minister's plan is a disgrace",
