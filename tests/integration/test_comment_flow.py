@@ -7,6 +7,7 @@ from redis import Redis
 from rq import Queue
 
 from service.queue import MODERATE_JOB
+from service.store import accounts
 from tests.integration.conftest import SiteFixture, submit
 from workers.jobs import moderate_comment
 
@@ -63,6 +64,18 @@ def test_links_back_to_the_article_itself_are_not_counted(client, site, work):
     work()
     assert _status(client, site, shared["id"]) == "approved"
     assert _status(client, site, elsewhere["id"]) == "held"
+
+
+def test_common_profanity_is_held_until_the_site_turns_the_list_off(client, site, app, work):
+    vulgar = "Giá xăng tăng vcl, lương thì không tăng"  # the classifier alone approves it
+    held = submit(client, site, vulgar)
+    work()
+    assert _status(client, site, held["id"]) == "held"
+    accounts.update_site(app.extensions["duyet"].db, site.id, config={"common_profanity": False})
+    # Another text: the same one again would be held as a near-duplicate.
+    again = submit(client, site, "Giá điện cũng tăng vcl", article_id="bai-khac")
+    work()
+    assert _status(client, site, again["id"]) == "approved"
 
 
 def test_moderator_approval_publishes_and_is_audited(client, site, work, moderator):

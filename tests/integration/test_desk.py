@@ -434,6 +434,7 @@ def test_admin_saves_rules_and_webhook_and_the_change_is_audited(client, site, a
     saved = accounts.get_site(_db(app), site.id)
     assert saved.config["banned_words"] == ["cá độ", "nhà cái"]
     assert saved.config["max_links"] == 1 and saved.config["premoderate_default"] is True
+    assert saved.config["common_profanity"] is False  # its box was left unticked
     assert saved.config["thresholds"]["spam_hold"] == 0.4
     assert saved.webhook_url == "https://bao.example.vn/hooks/duyet"
     assert saved.webhook_secret == "bí-mật"
@@ -442,6 +443,12 @@ def test_admin_saves_rules_and_webhook_and_the_change_is_audited(client, site, a
     assert "bí-mật" not in str(entries[0].detail)
     page = client.get(f"/mod/settings/{site.slug}?saved=1").get_data(as_text=True)
     assert "nhà cái" in page and "Đã lưu cài đặt." in page and "bí-mật" not in page
+
+
+def test_the_common_profanity_list_is_ticked_for_a_new_site(client, site, admin):
+    login(client, *admin)
+    page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
+    assert 'name="common_profanity" checked' in page
 
 
 def test_settings_say_which_model_scores_the_site_and_what_it_learned(client, site, app, admin):
