@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from workers.engine.types import Span
 
@@ -218,6 +218,11 @@ class Normalized:
     def clean_span(self, i: int, j: int) -> Span:
         """Map the range [i, j) of ``clean``/``clean_plain`` to a span of the original."""
         return Span(self.clean_starts[i], self.clean_ends[j - 1])
+
+    @cached_property
+    def glued(self) -> str:
+        """Every syllable of ``plain`` glued together: a word rule can only match inside it."""
+        return "".join(WORD_RE.findall(self.plain))
 
 
 def strip_diacritics(text: str) -> str:

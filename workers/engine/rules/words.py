@@ -130,8 +130,7 @@ def phrase_reasons(
 ) -> list[Reason]:
     """One reason per phrase of each (phrases, kind) list found in the comment, with its spans."""
     # Whatever matches is a substring of all syllables glued together: a cheap first cut.
-    glued = "".join(WORD_RE.findall(norm.plain))
-    found = [([p for p in phrases if p.plain in glued], kind) for phrases, kind in lists]
+    found = [([p for p in phrases if p.plain in norm.glued], kind) for phrases, kind in lists]
     if not any(phrases for phrases, _ in found):
         return []
     joined = _join(norm)
