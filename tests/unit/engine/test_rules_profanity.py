@@ -20,6 +20,9 @@ from workers.engine.types import Context, SiteRules
         ("Đéo hiểu nổi", "Đéo"),
         ("đồ ba que", "ba que"),
         ("This is fucking stupid", "fucking"),
+        ("đ é o hiểu gì", "đ é o"),  # letters spaced out
+        ("hay vclllll", "vclllll"),  # letters repeated
+        ("fuuuuck this", "fuuuuck"),
     ],
 )
 def test_profanity_and_slurs_hold_with_their_span(body: str, piece: str) -> None:
