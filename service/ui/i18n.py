@@ -52,6 +52,16 @@ VI: dict[str, str] = {
         " hiện giờ của chúng: trong số bị giữ lại, bao nhiêu đã được duyệt; trong số đã đăng,"
         " bao nhiêu bị gỡ. Quyết định đã hoàn tác không được tính."
     ),
+    "overview.held_for.caption": "Vì sao bình luận bị giữ lại, 7 ngày qua",
+    "overview.held_for.reason": "Lý do",
+    "overview.held_for.held": "Giữ lại",
+    "overview.held_for.approved": "BTV duyệt",
+    "overview.held_for.kept_out": "BTV từ chối, chặn",
+    "overview.held_for.explain": (
+        "BTV: biên tập viên. Bình luận bị giữ lại vì hai lý do được tính ở cả hai dòng. Lý do"
+        " nào hay được biên tập viên duyệt là lý do báo động nhầm: hãy xem lại quy tắc hoặc"
+        " ngưỡng của nó."
+    ),
     "nav.settings": "Cài đặt trang",
     "nav.main": "Điều hướng chính",
     "nav.signed_in_as": "Đăng nhập: {name}",
@@ -313,6 +323,16 @@ EN: dict[str, str] = {
         "Each share is of the comments the engine decided in the period, as they stand now:"
         " of those it held, how many a moderator approved; of those it published, how many"
         " were removed. An undone decision counts as nothing."
+    ),
+    "overview.held_for.caption": "Why comments were held, last 7 days",
+    "overview.held_for.reason": "Reason",
+    "overview.held_for.held": "Held",
+    "overview.held_for.approved": "Approved",
+    "overview.held_for.kept_out": "Rejected or spam",
+    "overview.held_for.explain": (
+        "Approved, rejected or spam: what moderators made of them. A comment held for two"
+        " reasons counts in both rows. A reason whose comments moderators often approve is a"
+        " source of false alarms: look again at its rule or threshold."
     ),
     "nav.settings": "Site settings",
     "nav.main": "Main navigation",

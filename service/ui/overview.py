@@ -13,6 +13,7 @@ from service.models import utcnow
 from service.store import accounts
 from service.store import overview as figures
 from service.store.overview import ENGINE_VERDICTS, Period
+from service.ui import i18n
 from service.ui.blueprint import bp, login_required
 
 PERIODS = {"day": timedelta(days=1), "week": timedelta(days=7)}
@@ -35,6 +36,8 @@ def overview() -> Any:
         rows=rows(list(periods.values())),
         period_names=list(periods),
         waiting=figures.waiting(db, site_ids),
+        held_for=figures.held_for(db, site_ids, now - PERIODS["week"]),
+        reason_codes=i18n.REASON_CODES,
         sites=accounts.list_sites(db),
         site=slug,
     )

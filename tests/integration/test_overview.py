@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from service.models import Comment, Decision, utcnow
 from service.store import accounts
-from service.store.overview import ENGINE_VERDICTS, period, waiting
+from service.store.overview import ENGINE_VERDICTS, HeldFor, held_for, period, waiting
 from tests.integration.conftest import make_site, submit
 from tests.integration.test_desk import act, decide, login
 
@@ -83,6 +83,34 @@ def test_the_overview_counts_what_the_engine_did_and_what_moderators_overturned(
     assert _figure(page, "published_then_removed") == ["1 (50%)", "1 (33%)"]
     assert _figure(page, "kept_out_then_approved") == ["1 (100%)", "1 (100%)"]
     assert "Không có bình luận nào đang chờ duyệt." in page
+
+
+def test_the_overview_says_why_comments_were_held_and_what_moderators_made_of_it(
+    app, client, site, work, moderator
+):
+    db = app.extensions["duyet"].db
+    accounts.update_site(db, site.id, config={"suspect_words": ["vay tiền"]})
+    suspect = [submit(client, site, text)["id"] for text in SUSPECT]
+    submit(client, site, "Giá xăng tăng vcl, lương thì không tăng")  # the profanity list
+    submit(client, site, "Vay tiền mua nhà tầm này thì chịu, đắt vcl")  # both
+    work()
+    login(client)
+    assert decide(client, suspect[0], "approve").status_code == 200  # a false alarm
+    assert decide(client, suspect[1], "spam").status_code == 200
+    week_ago = utcnow() - timedelta(days=7)
+    rows = {row.code: row for row in held_for(db, None, week_ago)}
+    assert rows["suspect_word"] == HeldFor("suspect_word", 3, approved=1, kept_out=1)
+    assert rows["common_profanity"] == HeldFor("common_profanity", 2, approved=0, kept_out=0)
+    assert held_for(db, [make_site(app, "baokhac").id], week_ago) == []
+    page = client.get("/mod/overview").get_data(as_text=True)
+    row = re.search(r'<tr data-reason="suspect_word">(.*?)</tr>', page, re.S)
+    assert row is not None
+    cells = [
+        " ".join(re.sub(r"<[^>]+>", "", c).split())
+        for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row.group(1), re.S)
+    ]
+    assert cells == ["Chứa từ đáng ngờ", "3", "1 (33%)", "1 (33%)"]
+    assert 'href="/mod/queue?reason=common_profanity"' in page  # the held queue, filtered
 
 
 def test_the_overview_shows_one_site_and_refuses_an_unknown_one(app, client, site, work, moderator):
