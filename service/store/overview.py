@@ -102,8 +102,8 @@ def held_for(db: Database, site_ids: list[int] | None, since: datetime) -> list[
     the moderators' time and how often they agreed, not how many comments were held.
     """
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    query = _held_reasons_query(db.engine.dialect.name, since)
     with db.transaction() as s:
-        query = _held_reasons_query(s.get_bind().dialect.name, since)
         for site_id, code, status, count in s.execute(query):
             if site_ids is None or site_id in site_ids:
                 counts[str(code)][status] += count
@@ -133,12 +133,7 @@ def _held_reasons_query(dialect: str, since: datetime) -> Select[Any]:
         code = func.json_extract(reason.c.value, "$.code")
         verdict = func.json_extract(reason.c.value, "$.verdict")
     held = (
-        select(
-            _of_comment(Comment.site_id).label("site_id"),
-            code.label("code"),
-            _of_comment(Comment.status).label("status"),
-            Decision.id,
-        )
+        _decisions_with_comment(dialect, code.label("code"), Decision.id)
         .join(reason, true())
         .where(
             Decision.created_at >= since,
@@ -153,14 +148,27 @@ def _held_reasons_query(dialect: str, since: datetime) -> Select[Any]:
     ).group_by(held.c.site_id, held.c.code, held.c.status)
 
 
-def _of_comment(column: Any) -> Any:
-    """A column of the decision's comment, looked up by its id, one decision at a time.
+def _decisions_with_comment(dialect: str, *columns: Any) -> Select[Any]:
+    """Decisions with their comment's site_id and status (labelled so) beside `columns`.
 
-    Not a join: with a million comments PostgreSQL hashed them all (a scan of 80 ms and
-    more) to meet a week's 10,000 decisions, where looking each one up by primary key is a
-    few milliseconds.
+    The comment is looked up by id, decision by decision, rather than joined: with a
+    million comments PostgreSQL hashed them all to meet a week's 10,000 decisions (80 ms
+    and more), and SQLite walked them for the reasons' count (550 ms). PostgreSQL looks up
+    through LATERAL (kept apart by LIMIT 1), SQLite, which has no LATERAL, through
+    correlated subqueries (`bench/queue_page.py --comments 1000000`).
     """
-    return select(column).where(Comment.id == Decision.comment_id).scalar_subquery()
+    of_decision = Comment.id == Decision.comment_id
+    if dialect == "postgresql":
+        comment = select(Comment.site_id, Comment.status).where(of_decision).limit(1)
+        found = comment.lateral("comment")
+        return (
+            select(found.c.site_id, found.c.status, *columns)
+            .select_from(Decision)
+            .join(found, true())
+        )
+    site_id = select(Comment.site_id).where(of_decision).scalar_subquery()
+    status = select(Comment.status).where(of_decision).scalar_subquery()
+    return select(site_id.label("site_id"), status.label("status"), *columns)
 
 
 def waiting(db: Database, site_ids: list[int] | None) -> Waiting:
@@ -195,11 +203,7 @@ def _outcomes(
     # SQLite walked the site's comments and probed their decisions (1 s at 1,000,000), where
     # the decisions of the period, found by time, are a few thousand.
     decided = (
-        select(
-            _of_comment(Comment.site_id).label("site_id"),
-            Decision.verdict,
-            _of_comment(Comment.status).label("status"),
-        )
+        _decisions_with_comment(db.engine.dialect.name, Decision.verdict)
         .where(Decision.created_at >= since, Decision.decided_by == SYSTEM)
         .subquery()
     )
