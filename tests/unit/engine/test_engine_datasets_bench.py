@@ -1,10 +1,12 @@
-"""The research bench's inner folds: campaigns are kept whole (bench/engine_datasets.py)."""
+"""The research bench's inner folds and its plain baseline (bench/engine_datasets.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bench.engine_datasets import campaign_groups, read_video
+import pytest
+
+from bench.engine_datasets import campaign_groups, plain_score, read_video
 from tests.unit.engine.helpers import write_table
 
 
@@ -45,3 +47,15 @@ def test_read_video_keeps_authors_beside_the_comments_it_keeps(tmp_path: Path) -
     assert got.labels == ["0", "1"]
     assert got.texts[0] == "Love it 'so much'"
     assert "youtu.be" not in got.texts[1]  # the link back to the video itself is blanked
+
+
+def test_the_plain_baseline_scores_the_class_it_is_asked_for() -> None:
+    train = (
+        ["buy cheap pills now", "cheap pills online", "lovely song", "what a lovely voice"] * 5,
+        ["1", "1", "0", "0"] * 5,
+    )
+    texts = ["cheap pills here", "lovely guitar", "lovely voice", "cheap pills, not spam"]
+    labels = ["1", "0", "0", "0"]
+    # the last one is called spam: spam F1 2/3 (one right, one false alarm), ham F1 0.8
+    assert plain_score(train, texts, labels, key="1") == pytest.approx(2 / 3)
+    assert plain_score(train, texts, labels) == pytest.approx((2 / 3 + 0.8) / 2)
