@@ -10,6 +10,7 @@ DEFAULTS: dict[str, Any] = {
     "banned_words": [],
     "suspect_words": [],
     "common_profanity": True,
+    "profanity_allowed": [],
     "blocked_domains": [],
     "max_links": 2,
     "max_length": 5000,
@@ -39,6 +40,10 @@ class SiteConfigSchema(Schema):
         fields.String(validate=validate.Length(1, 100)), validate=validate.Length(max=2000)
     )
     common_profanity = fields.Boolean()
+    # Words of the built-in profanity list this site publishes (workers/engine/rules/profanity.py).
+    profanity_allowed = fields.List(
+        fields.String(validate=validate.Length(1, 100)), validate=validate.Length(max=200)
+    )
     blocked_domains = fields.List(
         fields.String(validate=validate.Length(1, 253)), validate=validate.Length(max=2000)
     )

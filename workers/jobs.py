@@ -210,6 +210,7 @@ def site_rules(config: dict[str, Any]) -> SiteRules:
         banned_words=tuple(config["banned_words"]),
         suspect_words=tuple(config["suspect_words"]),
         common_profanity=bool(config["common_profanity"]),
+        profanity_allowed=tuple(config["profanity_allowed"]),
         max_links=int(config["max_links"]),
         blocked_domains=tuple(config["blocked_domains"]),
         max_length=int(config["max_length"]),

@@ -78,6 +78,16 @@ def test_common_profanity_is_held_until_the_site_turns_the_list_off(client, site
     assert _status(client, site, again["id"]) == "approved"
 
 
+def test_a_word_the_site_allows_is_no_longer_held_for_the_profanity_list(client, site, app, work):
+    config = {"profanity_allowed": ["vcl"]}
+    accounts.update_site(app.extensions["duyet"].db, site.id, config=config)
+    allowed = submit(client, site, "Giá xăng tăng vcl, lương thì không tăng")
+    other = submit(client, site, "Đéo hiểu nổi cách làm của xã", article_id="bai-khac")
+    work()
+    assert _status(client, site, allowed["id"]) == "approved"
+    assert _status(client, site, other["id"]) == "held"  # the rest of the list still holds
+
+
 def test_moderator_approval_publishes_and_is_audited(client, site, work, moderator):
     held = submit(client, site, FOUR_LINKS)
     work()

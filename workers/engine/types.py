@@ -82,6 +82,7 @@ class SiteRules:
     banned_words: tuple[str, ...] = ()
     suspect_words: tuple[str, ...] = ()
     common_profanity: bool = True  # hold the built-in list (rules/profanity.py)
+    profanity_allowed: tuple[str, ...] = ()  # words of that list the site publishes
     max_links: int = 2
     blocked_domains: tuple[str, ...] = ()
     max_length: int = 5000

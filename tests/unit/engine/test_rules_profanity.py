@@ -60,3 +60,22 @@ def test_the_reason_names_the_word_for_the_moderator() -> None:
     (found,) = [r for r in check("Đéo hiểu nổi") if r.code == "common_profanity"]
     assert found.message.endswith("«đéo»")
     assert found.detail["word"] == "đéo"
+
+
+def _held_words(body: str, allowed: tuple[str, ...]) -> list[str]:
+    context = Context(rules=SiteRules(profanity_allowed=allowed))
+    return [r.detail["word"] for r in check(body, context) if r.code == "common_profanity"]
+
+
+def test_a_site_can_let_some_words_of_the_list_through() -> None:
+    body = "Hay VL, đéo ngờ luôn"
+    assert _held_words(body, ()) == ["vl", "đéo"]
+    assert _held_words(body, ("vl",)) == ["đéo"]  # the other word is still held
+    assert _held_words(body, ("VL ", "Đéo")) == []  # as the admin typed them
+
+
+def test_an_allowed_word_typed_bare_allows_the_accented_entry_but_not_another_word() -> None:
+    assert _held_words("đm bọn quan tham", ("dm",)) == []  # "dm" is how "đm" is typed
+    assert _held_words("Khốn nạn thật", ("khon nan",)) == []
+    # "lon" (a can) allows nothing: "lồn" is another word, and on the list exactly
+    assert _held_words("cái lồn", ("lon",)) == ["lồn"]

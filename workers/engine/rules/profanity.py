@@ -9,8 +9,10 @@ political camps, ethnic groups, LGBT people and the disabled. Written from our o
 knowledge of the language, not taken from any dataset (docs/engine.md, rounds 24 and 25).
 
 The rule holds (a human decides) rather than rejects: a reader may quote an insult to
-condemn it. A site turns it off with ``common_profanity: false`` and adds its own words
-to its banned and suspect lists as before.
+condemn it. A site turns it off with ``common_profanity: false``, or lets some of its
+words through with ``profanity_allowed`` (a sports page may print "vl"; the settings
+page shows which words the list held and how often moderators approved them), and adds
+its own words to its banned and suspect lists as before.
 
 Matching is that of a site's words (``rules/words.py``): whole syllables of the
 normalized text, so "đ.m", "Đ M" and "v.c.l" are found, and "vl" never hits inside
@@ -25,8 +27,10 @@ ordinary sense is common in news stay out altogether: "ngu" ("ngủ" typed bare)
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from workers.engine.normalize import Normalized
-from workers.engine.rules.words import compile_words, phrase_reasons
+from workers.engine.rules.words import Phrase, compile_words, phrase_reasons
 from workers.engine.types import CommentInput, Context, Reason
 
 # A LOOSE word written with "đ" also finds "d" ("đm" finds "dm"): one entry is enough.
@@ -56,10 +60,25 @@ EXACT: tuple[str, ...] = (
 PHRASES = compile_words(LOOSE) + compile_words(EXACT, exact=True)
 
 
+@lru_cache(maxsize=256)
+def phrases_without(allowed: tuple[str, ...]) -> tuple[Phrase, ...]:
+    """The list less the words a site allows, compared as normalized syllables.
+
+    An allowed word written bare also allows a ``LOOSE`` entry's accented form ("dm"
+    allows "đm"), as the comment's missing accents would match it; an ``EXACT`` entry
+    must be written as it is, since its bare form is another word ("lon" is not "lồn").
+    """
+    words = compile_words(allowed)
+    folded = {p.folded for p in words}
+    bare = {p.plain for p in words if p.folded == p.plain}
+    return tuple(p for p in PHRASES if p.folded not in folded and (p.exact or p.plain not in bare))
+
+
 def check_common_profanity(
     comment: CommentInput, norm: Normalized, context: Context
 ) -> list[Reason]:
-    """Hold comments with common profanity or slurs, unless the site turned the list off."""
+    """Hold comments with common profanity or slurs, unless the site turned the list off
+    or allows the word."""
     if not context.rules.common_profanity:
         return []
-    return phrase_reasons(norm, [(PHRASES, "common")])
+    return phrase_reasons(norm, [(phrases_without(context.rules.profanity_allowed), "common")])
