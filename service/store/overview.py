@@ -73,9 +73,10 @@ class Period:
 
 @dataclass(frozen=True)
 class HeldFor:
-    """One reason the engine held comments for, and where those comments stand now."""
+    """One reason the engine held comments for (or one word of a reason), and where those
+    comments stand now."""
 
-    code: str
+    key: str  # the reason's code, or the word its detail names
     held: int
     approved: int  # a moderator published them: the reason's false alarms
     kept_out: int  # a moderator rejected them or marked them spam (the rest still wait)
@@ -101,51 +102,88 @@ def held_for(db: Database, site_ids: list[int] | None, since: datetime) -> list[
     A comment held for two reasons counts under both: the table answers which rules cost
     the moderators' time and how often they agreed, not how many comments were held.
     """
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    query = _held_reasons_query(db.engine.dialect.name, since)
+    counts = _held_counts(db, site_ids, _held_reasons_query(db.engine.dialect.name, since))
+    return _held_rows({code: statuses for (code,), statuses in counts.items()})
+
+
+def held_for_words(
+    db: Database, site_id: int, codes: tuple[str, ...], since: datetime
+) -> dict[str, list[HeldFor]]:
+    """For each reason of `codes` that names a word (a site's suspect words, the built-in
+    profanity list: the reason's ``detail.word``), the words it held one site's comments
+    for since `since`, most held first: what each word costs the moderators' time, and
+    how often they published its comments anyway."""
+    query = _held_reasons_query(db.engine.dialect.name, since, words_of=codes)
+    by_code: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+    for (code, word), statuses in _held_counts(db, [site_id], query).items():
+        by_code[code][word] = statuses
+    return {code: _held_rows(by_code[code]) for code in codes}
+
+
+StatusCounts = dict[str, int]  # a comment status now -> how many
+
+
+def _held_counts(
+    db: Database, site_ids: list[int] | None, query: Select[Any]
+) -> dict[tuple[str, ...], StatusCounts]:
+    """Run a `_held_reasons_query` and sum its rows of these sites (None: every site)."""
+    counts: dict[tuple[str, ...], StatusCounts] = defaultdict(lambda: defaultdict(int))
     with db.transaction() as s:
-        for site_id, code, status, count in s.execute(query):
+        for site_id, *key, status, count in s.execute(query):
             if site_ids is None or site_id in site_ids:
-                counts[str(code)][status] += count
+                counts[tuple(str(part) for part in key)][status] += count
+    return counts
+
+
+def _held_rows(counts: dict[str, StatusCounts]) -> list[HeldFor]:
     rows = [
         HeldFor(
-            code,
+            key,
             sum(statuses.values()),
             statuses.get(Status.APPROVED.value, 0),
             sum(statuses.get(status, 0) for status in KEPT_OUT_STATUSES),
         )
-        for code, statuses in counts.items()
+        for key, statuses in counts.items()
     ]
-    return sorted(rows, key=lambda row: (-row.held, row.code))
+    return sorted(rows, key=lambda row: (-row.held, row.key))
 
 
-def _held_reasons_query(dialect: str, since: datetime) -> Select[Any]:
+def _held_reasons_query(
+    dialect: str, since: datetime, words_of: tuple[str, ...] = ()
+) -> Select[Any]:
+    """(site_id, code, status, count) of the reasons that held comments since `since`; with
+    `words_of`, those reasons only, and (site_id, code, word, status, count) by the word
+    each names."""
     # Counted in the database, one row per (site, reason, status): reading every held
     # decision's reasons into Python cost 120 ms a week of 10,000 holds (bench/queue_page.py).
     # The reasons are a JSON list; each dialect has its own way to unnest one.
     code: ColumnElement[Any]
     verdict: ColumnElement[Any]
+    word: ColumnElement[Any]
     if dialect == "postgresql":
         reason = func.json_array_elements(Decision.reasons).table_valued("value").alias("reason")
         code, verdict = reason.c.value.op("->>")("code"), reason.c.value.op("->>")("verdict")
+        word = reason.c.value.op("->")("detail").op("->>")("word")
     else:
         reason = func.json_each(Decision.reasons).table_valued("value").alias("reason")
         code = func.json_extract(reason.c.value, "$.code")
         verdict = func.json_extract(reason.c.value, "$.verdict")
+        word = func.json_extract(reason.c.value, "$.detail.word")
+    keys = [code.label("code"), *([word.label("word")] if words_of else [])]
     held = (
-        _decisions_with_comment(dialect, code.label("code"), Decision.id)
+        _decisions_with_comment(dialect, *keys, Decision.id)
         .join(reason, true())
         .where(
             Decision.created_at >= since,
             Decision.decided_by == SYSTEM,
             Decision.verdict == "hold",
             verdict == "hold",  # the reasons that held it, not those that only noted something
+            *([code.in_(words_of)] if words_of else []),
         )
         .subquery()
     )
-    return select(
-        held.c.site_id, held.c.code, held.c.status, func.count(distinct(held.c.id))
-    ).group_by(held.c.site_id, held.c.code, held.c.status)
+    by = [held.c.site_id, *(held.c[k.name] for k in keys), held.c.status]
+    return select(*by, func.count(distinct(held.c.id))).group_by(*by)
 
 
 def _decisions_with_comment(dialect: str, *columns: Any) -> Select[Any]:

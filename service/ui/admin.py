@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
@@ -9,15 +10,21 @@ from marshmallow import ValidationError, validate
 
 from service.auth import clear_caches
 from service.context import services
-from service.models import Site
+from service.models import Site, utcnow
 from service.site_config import SiteConfigSchema, site_config
 from service.store import accounts, desk
 from service.store.accounts import NewKey
+from service.store.overview import held_for_words
 from service.store.site_models import model_status
 from service.ui.blueprint import admin_required, bp, current_user, t
 
 THRESHOLDS = ("spam_hold", "spam_reject", "abuse_hold", "abuse_reject")
 RETRAIN_OUTCOMES = ("requested", "nothing", "failed")  # what a retrain request's redirect says
+# The reasons that name a word (the site's suspect words, the built-in profanity list): the
+# settings page shows how often each word held comments, and how often moderators approved
+# them anyway, over the last HELD_WORDS_SPAN: what a word on the list costs.
+WORD_REASONS = ("suspect_word", "common_profanity")
+HELD_WORDS_SPAN = timedelta(days=30)
 _url = validate.URL(schemes={"http", "https"}, require_tld=False)
 
 
@@ -45,6 +52,7 @@ def _form_config(form: Any) -> dict[str, Any]:
         "banned_words": _words(form.get("banned_words", "")),
         "suspect_words": _words(form.get("suspect_words", "")),
         "common_profanity": form.get("common_profanity") == "on",
+        "profanity_allowed": _words(form.get("profanity_allowed", "")),
         "max_links": form.get("max_links", ""),
         "report_threshold": form.get("report_threshold", ""),
         "premoderate_default": form.get("premoderate_default") == "on",
@@ -87,6 +95,8 @@ def _page(site: Site, **extra: Any) -> str:
         changes=desk.site_audit(db, site.id),
         thresholds=THRESHOLDS,
         model=model_status(db, site.id),
+        held_words=held_for_words(db, site.id, WORD_REASONS, utcnow() - HELD_WORDS_SPAN),
+        held_days=HELD_WORDS_SPAN.days,
         retrain_state=services().queue.retrain_state(site.id),
         retrain_every=services().settings.site_retrain_every,
         **extra,

@@ -218,6 +218,17 @@ VI: dict[str, str] = {
     "settings.common_profanity": (
         "Giữ lại chờ duyệt các từ tục tĩu, miệt thị thường gặp (danh sách có sẵn)"
     ),
+    "settings.profanity_allowed": (
+        "Từ trong danh sách có sẵn mà trang này vẫn đăng (mỗi dòng một từ)"
+    ),
+    "settings.profanity_held": "Từ trong danh sách có sẵn đã giữ lại bình luận, {days} ngày qua",
+    "settings.suspect_held": "Từ đáng ngờ đã giữ lại bình luận, {days} ngày qua",
+    "settings.held_word": "Từ",
+    "settings.profanity_hint": (
+        "Từ nào biên tập viên hầu như luôn duyệt thì nên thêm vào ô trên: bình luận có nó sẽ"
+        " không bị giữ lại vì nó nữa."
+    ),
+    "settings.profanity_queue": "Xem các bình luận đang bị giữ vì danh sách này.",
     "settings.max_links": "Số liên kết tối đa",
     "settings.report_threshold": "Số báo cáo để đưa lại vào hàng đợi",
     "settings.premoderate_default": "Duyệt trước mọi bình luận ở bài viết mới",
@@ -488,6 +499,15 @@ EN: dict[str, str] = {
     "settings.banned_words": "Banned words (one per line; rejected)",
     "settings.suspect_words": "Suspect words (one per line; held for review)",
     "settings.common_profanity": "Hold common profanity and slurs for review (built-in list)",
+    "settings.profanity_allowed": "Words of the built-in list this site publishes (one per line)",
+    "settings.profanity_held": "Words of the built-in list that held comments, last {days} days",
+    "settings.suspect_held": "Suspect words that held comments, last {days} days",
+    "settings.held_word": "Word",
+    "settings.profanity_hint": (
+        "A word moderators nearly always approve belongs in the box above: comments with it"
+        " are then no longer held for it."
+    ),
+    "settings.profanity_queue": "See the comments this list holds now.",
     "settings.max_links": "Most links allowed",
     "settings.report_threshold": "Reports that send a comment back to review",
     "settings.premoderate_default": "Pre-moderate every comment on new articles",

@@ -140,6 +140,30 @@ def test_a_new_banned_word_applies_to_the_next_comment(page, client, site, app, 
     assert _status(client, site, after["id"]) == "rejected"
 
 
+def test_an_admin_sees_what_the_profanity_list_held_and_lets_a_word_through(
+    browser, live, client, site, app, work
+):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm install --no-save axe-core)")
+    accounts.create_moderator(app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin")
+    _held(client, site, work, ["Trận này hay vl, đá quá đỉnh", "Thủ môn bắt hay vl luôn"])
+    context = _axe_context(browser, live)
+    page = context.new_page()
+    _sign_in(page, "quantri", ADMIN_PASSWORD)
+    assert _axe(page, f"/mod/settings/{site.slug}") == []  # with the words' table shown
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "settings-full.png"), full_page=True)
+    row = page.locator('table[data-reason="common_profanity"] tr[data-word="vl"] td')
+    assert row.all_inner_texts()[0] == "2"  # held twice
+    page.get_by_label("Từ trong danh sách có sẵn mà trang này vẫn đăng").fill("vl")
+    page.get_by_role("button", name="Lưu cài đặt").click()
+    page.get_by_text("Đã lưu cài đặt.").wait_for()
+    context.close()
+    after = submit(client, site, "Hậu vệ chạy nhanh vl, xem đã mắt")
+    work()
+    assert _status(client, site, after["id"]) == "approved"
+
+
 def test_an_admin_has_the_site_model_retrained_from_the_settings_page(
     page, client, site, app, work, redis, settings
 ):
@@ -212,22 +236,29 @@ def test_the_desk_pages_pass_axe_with_no_serious_violations(
         pytest.skip("axe-core is not installed (npm install --no-save axe-core)")
     _suspect(app, site)
     _held(client, site, work, TEXTS[:2], author_email="an@example.vn")
-    # Only so axe's own script can be injected; the pages' CSP is tested elsewhere.
-    context = browser.new_context(base_url=live, bypass_csp=True)
+    context = _axe_context(browser, live)
     page = context.new_page()
     _sign_in(page)
-    found = []
-    for path in ("/mod/queue", "/mod/overview", "/mod/login"):
-        page.goto(path)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document)")
-        found += [
-            (path, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+    found = [v for path in ("/mod/queue", "/mod/overview", "/mod/login") for v in _axe(page, path)]
     context.close()
     assert found == []
+
+
+def _axe_context(browser, live: str):  # type: ignore[no-untyped-def]
+    # Only so axe's own script can be injected; the pages' CSP is tested elsewhere.
+    return browser.new_context(base_url=live, bypass_csp=True)
+
+
+def _axe(page, path: str) -> list[tuple[str, str, str, list[str]]]:  # type: ignore[no-untyped-def]
+    """The serious and critical violations axe finds on one page."""
+    page.goto(path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        (path, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_every_action_is_reachable_by_keyboard_with_visible_focus(

@@ -451,6 +451,34 @@ def test_the_common_profanity_list_is_ticked_for_a_new_site(client, site, admin)
     assert 'name="common_profanity" checked' in page
 
 
+def test_admin_sees_the_words_the_profanity_list_held_and_lets_one_through(
+    client, site, app, admin, work
+):
+    submit(client, site, "Trận này hay vl, đá quá đỉnh")
+    submit(client, site, "Thủ môn bắt hay vl luôn")
+    work()
+    login(client, *admin)
+    page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
+    row = re.search(r'<tr data-word="vl">(.*?)</tr>', page, re.S)
+    assert row is not None and "<td>2</td>" in row.group(1)  # held twice, nobody decided yet
+    assert 'href="/mod/queue?reason=common_profanity&amp;site=' in page
+    form = {
+        "csrf_token": token(client),
+        "common_profanity": "on",
+        "profanity_allowed": "VL\n  vl ",
+        "max_links": "2",
+        "report_threshold": "3",
+        **{name: "0.5" for name in ("spam_hold", "abuse_hold")},
+        **{name: "0.95" for name in ("spam_reject", "abuse_reject")},
+    }
+    assert client.post(f"/mod/settings/{site.slug}", data=form).status_code == 302
+    saved = accounts.get_site(_db(app), site.id)
+    assert saved.config["profanity_allowed"] == ["VL", "vl"]  # as typed, duplicates dropped
+    assert saved.config["common_profanity"] is True
+    page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
+    assert ">VL\nvl</textarea>" in page
+
+
 def test_settings_say_which_model_scores_the_site_and_what_it_learned(client, site, app, admin):
     login(client, *admin)
     page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)

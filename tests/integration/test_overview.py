@@ -9,7 +9,14 @@ from sqlalchemy import update
 
 from service.models import Comment, Decision, utcnow
 from service.store import accounts
-from service.store.overview import ENGINE_VERDICTS, HeldFor, held_for, period, waiting
+from service.store.overview import (
+    ENGINE_VERDICTS,
+    HeldFor,
+    held_for,
+    held_for_words,
+    period,
+    waiting,
+)
 from tests.integration.conftest import make_site, submit
 from tests.integration.test_desk import act, decide, login
 
@@ -98,7 +105,7 @@ def test_the_overview_says_why_comments_were_held_and_what_moderators_made_of_it
     assert decide(client, suspect[0], "approve").status_code == 200  # a false alarm
     assert decide(client, suspect[1], "spam").status_code == 200
     week_ago = utcnow() - timedelta(days=7)
-    rows = {row.code: row for row in held_for(db, None, week_ago)}
+    rows = {row.key: row for row in held_for(db, None, week_ago)}
     assert rows["suspect_word"] == HeldFor("suspect_word", 3, approved=1, kept_out=1)
     assert rows["common_profanity"] == HeldFor("common_profanity", 2, approved=0, kept_out=0)
     assert held_for(db, [make_site(app, "baokhac").id], week_ago) == []
@@ -111,6 +118,36 @@ def test_the_overview_says_why_comments_were_held_and_what_moderators_made_of_it
     ]
     assert cells == ["Chứa từ đáng ngờ", "3", "1 (33%)", "1 (33%)"]
     assert 'href="/mod/queue?reason=common_profanity"' in page  # the held queue, filtered
+
+
+def test_the_words_the_profanity_list_held_are_counted_with_what_moderators_did(
+    app, client, site, work, moderator
+):
+    db = app.extensions["duyet"].db
+    accounts.update_site(db, site.id, config={"suspect_words": ["vay tiền"]})
+    vcl = [
+        submit(client, site, "Giá xăng tăng vcl, lương thì không tăng")["id"],
+        submit(client, site, "Đường này xấu vcl mà không ai sửa")["id"],
+    ]
+    submit(client, site, "Đéo hiểu nổi cách làm của xã")  # "đéo"
+    submit(client, site, "Vay tiền mua nhà tầm này thì chịu")  # a suspect word, not the list
+    other = make_site(app, "baokhac")
+    submit(client, other, "Chán vcl, bài viết như không")  # another site's
+    work()
+    login(client)
+    assert decide(client, vcl[0], "approve").status_code == 200
+    week_ago = utcnow() - timedelta(days=7)
+    codes = ("common_profanity", "suspect_word", "banned_word")
+    assert held_for_words(db, site.id, codes, week_ago) == {
+        "common_profanity": [
+            HeldFor("vcl", 2, approved=1, kept_out=0),
+            HeldFor("đéo", 1, approved=0, kept_out=0),
+        ],
+        "suspect_word": [HeldFor("vay tiền", 1, approved=0, kept_out=0)],
+        "banned_word": [],
+    }
+    later = utcnow() + timedelta(minutes=1)
+    assert held_for_words(db, site.id, codes[:1], later) == {"common_profanity": []}
 
 
 def test_the_overview_shows_one_site_and_refuses_an_unknown_one(app, client, site, work, moderator):
