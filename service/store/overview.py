@@ -25,6 +25,7 @@ from service.store.desk import SYSTEM
 ENGINE_VERDICTS = ("approve", "hold", "spam", "reject")
 KEPT_OUT_VERDICTS = ("spam", "reject")
 KEPT_OUT_STATUSES = (Status.SPAM.value, Status.REJECTED.value)
+StatusCounts = dict[str, int]  # a comment status now -> how many
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,10 @@ def held_for_words(
     for since `since`, most held first: what each word costs the moderators' time, and
     how often they published its comments anyway."""
     query = _held_reasons_query(db.engine.dialect.name, since, words_of=codes)
-    by_code: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+    by_code: dict[str, dict[str, StatusCounts]] = defaultdict(dict)
     for (code, word), statuses in _held_counts(db, [site_id], query).items():
         by_code[code][word] = statuses
     return {code: _held_rows(by_code[code]) for code in codes}
-
-
-StatusCounts = dict[str, int]  # a comment status now -> how many
 
 
 def _held_counts(

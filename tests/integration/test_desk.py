@@ -477,6 +477,10 @@ def test_admin_sees_the_words_the_profanity_list_held_and_lets_one_through(
     assert saved.config["common_profanity"] is True
     page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
     assert ">VL\nvl</textarea>" in page
+    too_long = {**form, "profanity_allowed": "v" * 101}
+    refused = client.post(f"/mod/settings/{site.slug}", data=too_long)
+    assert refused.status_code == 422 and 'id="err-profanity_allowed"' in refused.get_data(True)
+    assert accounts.get_site(_db(app), site.id).config["profanity_allowed"] == ["VL", "vl"]
 
 
 def test_settings_say_which_model_scores_the_site_and_what_it_learned(client, site, app, admin):
