@@ -47,6 +47,9 @@ def test_the_overview_counts_what_the_engine_did_and_what_moderators_overturned(
     work()
     day_ago = utcnow() - timedelta(days=1)
     assert waiting(db, None).count == 2
+    assert waiting(db, None, cap=1).shown == "1+"  # counting stops past the cap
+    assert waiting(db, None, cap=2).shown == "2"
+    assert waiting(db, [site.id], cap=1).oldest == waiting(db, None).oldest  # not capped
     before = period(db, None, day_ago)
     assert before.received == 6
     assert {v: before.decided(v) for v in ENGINE_VERDICTS} == {
