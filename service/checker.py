@@ -3,11 +3,13 @@
 Akismet's comment-check and Coral's external moderation phase must answer at once, so they
 cannot wait for a worker. The engine lives in `workers`, which `service` never imports;
 instead the process that builds the app (`workers.wsgi`) hands `create_app` an object that
-satisfies `Checker`. The dependency stays one way: workers implement, service calls.
+satisfies `Checker`. The dependency stays one way: workers implement, service calls. The
+settings page asks the same object for the engine's built-in profanity list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -58,10 +60,21 @@ class Checker(Protocol):
 
     def learn(self, svc: Services, site_id: int, body: str, label: str, source: str) -> None: ...
 
+    def profanity_list(self, allowed: Sequence[str]) -> list[tuple[str, bool]]:
+        """Each word of the built-in profanity list, and whether a site that allows
+        ``allowed`` (its ``profanity_allowed``) lets it through."""
+        ...
+
+
+def optional_checker() -> Checker | None:
+    """Return the app's checker, or None when the process was started without the engine."""
+    checker: Checker | None = current_app.extensions.get("duyet.checker")
+    return checker
+
 
 def current_checker() -> Checker:
     """Return the app's checker, or answer 503 when the process was started without one."""
-    checker: Checker | None = current_app.extensions.get("duyet.checker")
+    checker = optional_checker()
     if checker is None:
         raise Unavailable(
             "this server runs without the engine; serve the app from workers.wsgi:create()"

@@ -8,6 +8,7 @@ not stored, runs the engine, and learns labels the way a moderator's decision do
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from service import metrics
 from service.checker import CheckRequest, CheckResult
@@ -21,6 +22,7 @@ from service.store.site_models import add_example
 from workers import behaviour, runtime
 from workers.engine import evaluate
 from workers.engine.fingerprint import fingerprint
+from workers.engine.rules import profanity
 from workers.engine.types import Behaviour, CommentInput, Context
 from workers.jobs import site_rules
 
@@ -64,6 +66,10 @@ class EngineChecker:
         near-identical texts, and as a training example for the site's own model."""
         behaviour.remember_label(svc.redis, site_id, fingerprint(body), label)
         add_example(svc.db, site_id, body, label, source)
+
+    def profanity_list(self, allowed: Sequence[str]) -> list[tuple[str, bool]]:
+        """The built-in list's words, and which of them the site's allowed words cover."""
+        return profanity.listed_words(tuple(allowed))
 
     def _context(self, svc: Services, request: CheckRequest, comment: CommentInput) -> Context:
         site = accounts.get_site(svc.db, request.site_id)

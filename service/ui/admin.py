@@ -9,6 +9,7 @@ from flask import redirect, render_template, request, url_for
 from marshmallow import ValidationError, validate
 
 from service.auth import clear_caches
+from service.checker import optional_checker
 from service.context import services
 from service.models import Site, utcnow
 from service.site_config import SiteConfigSchema, site_config
@@ -85,13 +86,22 @@ def _webhook(form: Any, site: Site) -> tuple[dict[str, Any], dict[str, list[str]
     return changes, errors
 
 
+def _profanity_list(config: dict[str, Any]) -> list[tuple[str, bool]] | None:
+    """The built-in list with what the site lets through, or None in a process without the
+    engine (the list lives in `workers`; the page then names it without its words)."""
+    checker = optional_checker()
+    return checker.profanity_list(config["profanity_allowed"]) if checker else None
+
+
 def _page(site: Site, **extra: Any) -> str:
     db = services().db
+    config = site_config(site.config)
     return render_template(
         "settings.html",
         site=site,
         sites=accounts.list_sites(db),
-        config=site_config(site.config),
+        config=config,
+        profanity_list=_profanity_list(config),
         keys=accounts.list_api_keys(db, site.id),
         changes=desk.site_audit(db, site.id),
         thresholds=THRESHOLDS,

@@ -229,6 +229,8 @@ VI: dict[str, str] = {
         " không bị giữ lại vì nó nữa."
     ),
     "settings.profanity_queue": "Xem các bình luận đang bị giữ vì danh sách này.",
+    "settings.profanity_list": "Cả danh sách có sẵn: {n} từ, trang này vẫn đăng {through} từ",
+    "settings.let_through": "vẫn đăng",
     "settings.max_links": "Số liên kết tối đa",
     "settings.report_threshold": "Số báo cáo để đưa lại vào hàng đợi",
     "settings.premoderate_default": "Duyệt trước mọi bình luận ở bài viết mới",
@@ -508,6 +510,8 @@ EN: dict[str, str] = {
         " are then no longer held for it."
     ),
     "settings.profanity_queue": "See the comments this list holds now.",
+    "settings.profanity_list": "The whole built-in list: {n} words, {through} published here",
+    "settings.let_through": "published here",
     "settings.max_links": "Most links allowed",
     "settings.report_threshold": "Reports that send a comment back to review",
     "settings.premoderate_default": "Pre-moderate every comment on new articles",

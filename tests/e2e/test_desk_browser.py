@@ -158,6 +158,10 @@ def test_an_admin_sees_what_the_profanity_list_held_and_lets_a_word_through(
     page.get_by_label("Từ trong danh sách có sẵn mà trang này vẫn đăng").fill("vl")
     page.get_by_role("button", name="Lưu cài đặt").click()
     page.get_by_text("Đã lưu cài đặt.").wait_for()
+    page.get_by_text("Cả danh sách có sẵn").click()  # the whole list, what the box covers
+    assert page.locator(".builtin-list li.through").all_inner_texts() == ["vl vẫn đăng"]
+    assert _axe(page) == []  # with the list open
+    page.screenshot(path=str(ARTIFACTS / "settings-list.png"), full_page=True)
     context.close()
     after = submit(client, site, "Hậu vệ chạy nhanh vl, xem đã mắt")
     work()
@@ -249,13 +253,14 @@ def _axe_context(browser, live: str):  # type: ignore[no-untyped-def]
     return browser.new_context(base_url=live, bypass_csp=True)
 
 
-def _axe(page, path: str) -> list[tuple[str, str, str, list[str]]]:  # type: ignore[no-untyped-def]
-    """The serious and critical violations axe finds on one page."""
-    page.goto(path)
+def _axe(page, path: str | None = None) -> list[tuple[str, str, str, list[str]]]:  # type: ignore[no-untyped-def]
+    """The serious and critical violations axe finds on one page (the open one: no path)."""
+    if path:
+        page.goto(path)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     return [
-        (path, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        (page.url, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from service import create_app
 from service.models import utcnow
 from service.queue import RETRAIN_LOCK_KEY
 from service.store import Database, accounts, desk
@@ -20,7 +21,7 @@ from service.store.reading import comment_history
 from service.store.site_models import add_example, model_status, save_site_model, site_examples
 from service.ui import i18n
 from service.ui.render import email_hash, segments
-from tests.integration.conftest import MOD_PASSWORD, SiteFixture, submit
+from tests.integration.conftest import MOD_PASSWORD, SiteFixture, make_site, submit
 from workers.site_training import RETRAIN_CHECK_KEY, retrain_due_sites
 
 ADMIN_PASSWORD = "quản-trị-thử-456"
@@ -461,6 +462,7 @@ def test_admin_sees_the_words_the_profanity_list_held_and_lets_one_through(
     page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
     row = re.search(r'<tr data-word="vl">(.*?)</tr>', page, re.S)
     assert row is not None and "<td>2</td>" in row.group(1)  # held twice, nobody decided yet
+    assert "<li>vl</li>" in page and "<li>lồn</li>" in page and 'class="through"' not in page
     assert 'href="/mod/queue?reason=common_profanity&amp;site=' in page
     form = {
         "csrf_token": token(client),
@@ -477,10 +479,27 @@ def test_admin_sees_the_words_the_profanity_list_held_and_lets_one_through(
     assert saved.config["common_profanity"] is True
     page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
     assert ">VL\nvl</textarea>" in page
+    # the whole list shows what the box covers: "vl" and nothing else
+    assert re.findall(r'<li class="through">([^<]*)', page) == ["vl "]
+    assert "trang này vẫn đăng 1 từ" in page
     too_long = {**form, "profanity_allowed": "v" * 101}
     refused = client.post(f"/mod/settings/{site.slug}", data=too_long)
     assert refused.status_code == 422 and 'id="err-profanity_allowed"' in refused.get_data(True)
     assert accounts.get_site(_db(app), site.id).config["profanity_allowed"] == ["VL", "vl"]
+
+
+def test_without_the_engine_the_settings_page_names_the_list_without_its_words(settings):
+    """service.create_app alone has no engine: the page still works, without the list."""
+    plain = create_app(settings)
+    accounts.create_moderator(_db(plain), "quantri", ADMIN_PASSWORD, role="admin")
+    site = make_site(plain, "khac")
+    client = plain.test_client()
+    login(client, "quantri", ADMIN_PASSWORD)
+    page = client.get(f"/mod/settings/{site.slug}")
+    assert page.status_code == 200
+    assert 'name="common_profanity" checked' in page.get_data(as_text=True)
+    assert "builtin-list" not in page.get_data(as_text=True)
+    _db(plain).dispose()
 
 
 def test_settings_say_which_model_scores_the_site_and_what_it_learned(client, site, app, admin):

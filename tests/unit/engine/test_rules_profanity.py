@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.engine.helpers import check, codes, spans_of
+from workers.engine.rules.profanity import EXACT, LOOSE, listed_words
 from workers.engine.types import Context, SiteRules
 
 
@@ -79,3 +80,13 @@ def test_an_allowed_word_typed_bare_allows_the_accented_entry_but_not_another_wo
     assert _held_words("Khốn nạn thật", ("khon nan",)) == []
     # "lon" (a can) allows nothing: "lồn" is another word, and on the list exactly
     assert _held_words("cái lồn", ("lon",)) == ["lồn"]
+
+
+def test_the_listed_words_say_which_ones_a_site_lets_through() -> None:
+    listed = dict(listed_words(("dm", "lon", "VL")))
+    assert listed["đm"] and listed["vl"]  # bare "dm" covers the loose "đm"; case folds
+    assert not listed["lồn"]  # "lon" is a can: the exact entry stays on
+    assert not listed["đmm"] and not listed["fuck"]
+    assert sum(listed.values()) == 2
+    assert not any(through for _, through in listed_words(()))
+    assert [word for word, _ in listed_words(())] == [*LOOSE, *EXACT]  # every word, as written

@@ -11,7 +11,8 @@ knowledge of the language, not taken from any dataset (docs/engine.md, rounds 24
 The rule holds (a human decides) rather than rejects: a reader may quote an insult to
 condemn it. A site turns it off with ``common_profanity: false``, or lets some of its
 words through with ``profanity_allowed`` (a sports page may print "vl"; the settings
-page shows which words the list held and how often moderators approved them), and adds
+page shows the whole list, which words it held and how often moderators approved them,
+through ``listed_words`` and ``workers.checker``), and adds
 its own words to its banned and suspect lists as before.
 
 Matching is that of a site's words (``rules/words.py``): whole syllables of the
@@ -72,6 +73,13 @@ def phrases_without(allowed: tuple[str, ...]) -> tuple[Phrase, ...]:
     folded = {p.folded for p in words}
     bare = {p.plain for p in words if p.folded == p.plain}
     return tuple(p for p in PHRASES if p.folded not in folded and (p.exact or p.plain not in bare))
+
+
+def listed_words(allowed: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """Every word of the list as written, and whether a site allowing ``allowed`` lets it
+    through: the settings page shows an admin what the box's words actually cover."""
+    kept = set(phrases_without(allowed))
+    return [(phrase.word, phrase not in kept) for phrase in PHRASES]
 
 
 def check_common_profanity(
