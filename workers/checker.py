@@ -1,4 +1,5 @@
-"""The engine, run inside an API request: service.checker.Checker for Akismet and Coral.
+"""The engine, run inside an API request: service.checker.Checker for Akismet and Coral
+(and, for the settings page, the engine's built-in profanity list).
 
 It gathers the same context a moderation job does (site rules, article settings, posting
 rates, near-duplicates, bans, author history, moderators' labels) for a comment that is
