@@ -6,7 +6,7 @@ Trains on each dataset's train split with ``TrainOptions`` chosen by cross-valid
 train data, never by dev (ViSpamReviews adds the raw blocks and an NB-LR blend), reports on
 dev, then again with the diacritics stripped from the test text, beside what scikit-learn's
 plain TF-IDF + logistic regression reaches on the same split (a reference, never a
-selector); YouTube trains on two
+selector), each with a 95% interval over resampled test comments; YouTube trains on two
 videos and tests on the third, in all three rotations, with ``C``, the shape-feature weight
 and the raw blocks picked by the two training videos alone. Models trained here are thrown
 away: they are research measurements, never the shipped default. Datasets: ``--datasets``,
@@ -82,20 +82,63 @@ RAW = {"raw_char_ngrams": (1, 5), "raw_token_ngrams": (1, 2)}
 # better in every fold (weights 0.25 / 0.4 / 0.5 gave 0.8554 / 0.8560 / 0.8557).
 # raw_min_df 5 since session 9: 30% fewer n-grams, CV 0.8563 against 0.8560 at 2.
 VISPAM_OPTIONS = TrainOptions(**RAW, raw_min_df=5, nb_blend=0.75, tree_blend=0.4)
+# Each row's 95% interval: the test comments resampled with replacement (docs/engine.md,
+# twenty-seventh round); reported only, never a selector.
+BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED = 1000, 0
 
 
-def plain_score(train: tuple[list[str], list[str]], texts, labels, key=None) -> float:
-    """Score scikit-learn's plain TF-IDF + logistic regression, both at their defaults.
+def plain_predictions(train: tuple[list[str], list[str]], texts: list[str]) -> np.ndarray:
+    """Predict with scikit-learn's plain TF-IDF + logistic regression, both at their defaults.
 
     The issue's floors are "about what a plain TF-IDF + logistic regression reaches"; this
     is that model, printed beside the engine's score as a reference. It never selects a
     setting (docs/engine.md, twenty-sixth round).
     """
     model = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
-    predicted = model.fit(*train).predict(texts)
+    return model.fit(*train).predict(texts)
+
+
+def score_of(labels: Any, predicted: Any, key: str | None = None) -> float:
+    """A row's metric: the F1 of class ``key``, or macro-F1 without one."""
     if key:
-        return float(f1_score(labels, predicted, pos_label=key))
+        return float(f1_score(labels, predicted, labels=[key], average="macro"))
     return float(f1_score(labels, predicted, average="macro"))
+
+
+def weighted_scores(weights: np.ndarray, truth: Any, predicted: Any, key: str | None = None):
+    """A row's metric on each row of ``weights`` (how often each test comment is drawn):
+    the F1 of class ``key``, or macro-F1, from weighted counts instead of 1,000 sklearn calls."""
+    classes = [key] if key else sorted(set(truth) | set(predicted))
+    f1s = []
+    for label in classes:
+        actual, guessed = truth == label, predicted == label
+        hits, both = weights @ (actual & guessed), weights @ actual + weights @ guessed
+        f1s.append(np.divide(2 * hits, both, out=np.zeros(len(weights)), where=both > 0))
+    return np.mean(f1s, axis=0)
+
+
+def bootstrap_intervals(
+    labels: list[str], engine: Any, plain: Any, key: str | None = None
+) -> dict[str, list[float]]:
+    """95% percentile intervals of the engine's score, the plain model's, and the engine's
+    lead over it, over resamples of the test comments (docs/engine.md, twenty-seventh round).
+
+    The models stay fixed: this is the test set's sampling error, not the training data's.
+    Both models are scored on the same resamples, so the lead's interval is a paired one.
+    """
+    truth, engine, plain = np.asarray(labels), np.asarray(engine), np.asarray(plain)
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    n = len(truth)
+    weights = np.stack(
+        [np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(BOOTSTRAP_RESAMPLES)]
+    )
+    ours = weighted_scores(weights, truth, engine, key)
+    theirs = weighted_scores(weights, truth, plain, key)
+    low, high = np.percentile(np.column_stack([ours, theirs, ours - theirs]), [2.5, 97.5], axis=0)
+    return {
+        name: [round(float(low[i]), 4), round(float(high[i]), 4)]
+        for i, name in enumerate(("score", "plain", "lead"))
+    }
 
 
 def _row(name: str, metric: str, floor: float, model: TextModel, train, texts, labels, key=None):
@@ -103,6 +146,7 @@ def _row(name: str, metric: str, floor: float, model: TextModel, train, texts, l
     stripped = evaluate_model(model, [strip_diacritics(t) for t in texts], labels, latency_n=0)
     value = report.f1[key] if key else report.macro_f1
     value_stripped = stripped.f1[key] if key else stripped.macro_f1
+    plain = plain_predictions(train, texts)
     return {
         "dataset": name,
         "metric": metric,
@@ -110,7 +154,8 @@ def _row(name: str, metric: str, floor: float, model: TextModel, train, texts, l
         "score": round(value, 4),
         "stripped": round(value_stripped, 4),
         "loss_points": round(100 * (value - value_stripped), 2),
-        "plain": round(plain_score(train, texts, labels, key), 4),
+        "plain": round(score_of(labels, plain, key), 4),
+        "intervals": bootstrap_intervals(labels, model.predict_many(texts), plain, key),
         "n_test": len(texts),
     }
 
@@ -303,6 +348,29 @@ def parse_datasets_args(
     return root, args
 
 
+def _span(interval: list[float], points: bool = False) -> str:
+    low, high = interval
+    return f"[{100 * low:+.1f}, {100 * high:+.1f}]" if points else f"[{low:.3f}, {high:.3f}]"
+
+
+def print_scores(rows: list[dict]) -> None:
+    """The rows as a table; in brackets, 95% intervals over resampled test comments."""
+    print(
+        f"{'dataset':<20} {'metric':<36} {'floor':>5} {'score':>6} {'95% interval':>16}"
+        f" {'no accents':>10} {'loss':>6}  {'plain':>5} {'lead, points':>22}"
+    )
+    for r in rows:
+        ok = "ok" if r["score"] >= r["floor"] and r["loss_points"] <= 3 else "BELOW"
+        lead = 100 * (r["score"] - r["plain"])
+        print(
+            f"{r['dataset']:<20} {r['metric']:<36} {r['floor']:5.2f} {r['score']:6.3f}"
+            f" {_span(r['intervals']['score']):>16} {r['stripped']:10.3f}"
+            f" {r['loss_points']:5.1f}p  {r['plain']:5.3f}"
+            f" {lead:+5.1f} {_span(r['intervals']['lead'], points=True):>16}  {ok}"
+            + (f"  (inner CV {r['inner']:.4f})" if "inner" in r else "")
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     root, args = parse_datasets_args(__doc__ or "", "vihsd/train.csv", argv)
     if root is None:
@@ -347,17 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"rows": rows, "performance": perf}, indent=2))
         return 0
-    print(
-        f"{'dataset':<20} {'metric':<36} {'floor':>5} {'score':>6} {'no accents':>10} {'loss':>6}"
-        f"  {'plain':>5}"
-    )
-    for r in rows:
-        ok = "ok" if r["score"] >= r["floor"] and r["loss_points"] <= 3 else "BELOW"
-        print(
-            f"{r['dataset']:<20} {r['metric']:<36} {r['floor']:5.2f} {r['score']:6.3f}"
-            f" {r['stripped']:10.3f} {r['loss_points']:5.1f}p  {r['plain']:5.3f}  {ok}"
-            + (f"  (inner CV {r['inner']:.4f})" if "inner" in r else "")
-        )
+    print_scores(rows)
     print()
     print(
         f"classifier, one comment (ViHSD model, 2,000 ViHSD dev comments): median "

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from bench.engine_datasets import campaign_groups, plain_score, read_video
+from bench.engine_datasets import (
+    bootstrap_intervals,
+    campaign_groups,
+    plain_predictions,
+    read_video,
+    score_of,
+    weighted_scores,
+)
 from tests.unit.engine.helpers import write_table
 
 
@@ -56,6 +64,32 @@ def test_the_plain_baseline_scores_the_class_it_is_asked_for() -> None:
     )
     texts = ["cheap pills here", "lovely guitar", "lovely voice", "cheap pills, not spam"]
     labels = ["1", "0", "0", "0"]
+    predicted = plain_predictions(train, texts)
     # the last one is called spam: spam F1 2/3 (one right, one false alarm), ham F1 0.8
-    assert plain_score(train, texts, labels, key="1") == pytest.approx(2 / 3)
-    assert plain_score(train, texts, labels) == pytest.approx((2 / 3 + 0.8) / 2)
+    assert score_of(labels, predicted, key="1") == pytest.approx(2 / 3)
+    assert score_of(labels, predicted) == pytest.approx((2 / 3 + 0.8) / 2)
+
+
+def test_the_intervals_bracket_the_scores_and_pair_the_two_models() -> None:
+    rng = np.random.default_rng(7)
+    labels = list(rng.choice(["0", "1"], 400))
+    engine = [lab if rng.random() < 0.9 else str(1 - int(lab)) for lab in labels]  # ~90% right
+    plain = [lab if rng.random() < 0.8 else str(1 - int(lab)) for lab in labels]  # ~80% right
+    got = bootstrap_intervals(labels, engine, plain, key="1")
+    low, high = got["score"]
+    assert low < score_of(labels, engine, "1") < high and high - low < 0.1
+    assert got["plain"][1] < low + 0.05  # the weaker model's interval sits lower
+    assert 0 < got["lead"][0] < got["lead"][1]  # paired: the lead is surely positive
+    assert bootstrap_intervals(labels, engine, plain, key="1") == got  # seeded
+    same = bootstrap_intervals(labels, engine, engine)
+    assert same["lead"] == [0.0, 0.0] and same["score"] == same["plain"]
+
+
+def test_weighted_scores_with_every_comment_once_are_the_plain_scores() -> None:
+    truth = np.array(["0", "1", "2", "1", "0", "2", "2"])
+    guess = np.array(["0", "1", "1", "1", "2", "2", "0"])
+    once = np.ones((1, len(truth)))
+    assert weighted_scores(once, truth, guess, "1")[0] == pytest.approx(score_of(truth, guess, "1"))
+    assert weighted_scores(once, truth, guess)[0] == pytest.approx(score_of(truth, guess))
+    twice = weighted_scores(2 * once, truth, guess)[0]  # drawing each twice changes nothing
+    assert twice == pytest.approx(score_of(truth, guess))
