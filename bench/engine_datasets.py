@@ -50,8 +50,10 @@ from workers.engine.fingerprint import fingerprint, similarity  # noqa: E402
 from workers.engine.rules.links import drop_page_links  # noqa: E402
 from workers.engine.training import (  # noqa: E402
     evaluate_model,
+    interval,
     measure_latency,
     read_labeled_csv,
+    resampled_scores,
     strip_diacritics,
 )
 from workers.engine.types import CommentInput, Context  # noqa: E402
@@ -82,9 +84,6 @@ RAW = {"raw_char_ngrams": (1, 5), "raw_token_ngrams": (1, 2)}
 # better in every fold (weights 0.25 / 0.4 / 0.5 gave 0.8554 / 0.8560 / 0.8557).
 # raw_min_df 5 since session 9: 30% fewer n-grams, CV 0.8563 against 0.8560 at 2.
 VISPAM_OPTIONS = TrainOptions(**RAW, raw_min_df=5, nb_blend=0.75, tree_blend=0.4)
-# Each row's 95% interval: the test comments resampled with replacement (docs/engine.md,
-# twenty-seventh round); reported only, never a selector.
-BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED = 1000, 0
 
 
 def plain_predictions(train: tuple[list[str], list[str]], texts: list[str]) -> np.ndarray:
@@ -105,18 +104,6 @@ def score_of(labels: Any, predicted: Any, key: str | None = None) -> float:
     return float(f1_score(labels, predicted, average="macro"))
 
 
-def weighted_scores(weights: np.ndarray, truth: Any, predicted: Any, key: str | None = None):
-    """A row's metric on each row of ``weights`` (how often each test comment is drawn):
-    the F1 of class ``key``, or macro-F1, from weighted counts instead of 1,000 sklearn calls."""
-    classes = [key] if key else sorted(set(truth) | set(predicted))
-    f1s = []
-    for label in classes:
-        actual, guessed = truth == label, predicted == label
-        hits, both = weights @ (actual & guessed), weights @ actual + weights @ guessed
-        f1s.append(np.divide(2 * hits, both, out=np.zeros(len(weights)), where=both > 0))
-    return np.mean(f1s, axis=0)
-
-
 def bootstrap_intervals(
     labels: list[str], engine: Any, plain: Any, key: str | None = None
 ) -> dict[str, list[float]]:
@@ -126,19 +113,10 @@ def bootstrap_intervals(
     The models stay fixed: this is the test set's sampling error, not the training data's.
     Both models are scored on the same resamples, so the lead's interval is a paired one.
     """
-    truth, engine, plain = np.asarray(labels), np.asarray(engine), np.asarray(plain)
-    rng = np.random.default_rng(BOOTSTRAP_SEED)
-    n = len(truth)
-    weights = np.stack(
-        [np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(BOOTSTRAP_RESAMPLES)]
-    )
-    ours = weighted_scores(weights, truth, engine, key)
-    theirs = weighted_scores(weights, truth, plain, key)
-    low, high = np.percentile(np.column_stack([ours, theirs, ours - theirs]), [2.5, 97.5], axis=0)
-    return {
-        name: [round(float(low[i]), 4), round(float(high[i]), 4)]
-        for i, name in enumerate(("score", "plain", "lead"))
-    }
+    draws = resampled_scores(labels, [engine, plain], key)
+    ours, theirs = draws[:, 0], draws[:, 1]
+    spans = {"score": ours, "plain": theirs, "lead": ours - theirs}
+    return {name: list(interval(values)) for name, values in spans.items()}
 
 
 def _row(name: str, metric: str, floor: float, model: TextModel, train, texts, labels, key=None):

@@ -88,7 +88,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     )
     if args.strip_diacritics:
         texts = [strip_diacritics(t) for t in texts]
-    report = evaluate_model(model, texts, labels)
+    report = evaluate_model(model, texts, labels, with_interval=True)
     if args.json:
         json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -131,6 +131,8 @@ class Report:
     latency_p99_ms: float
     n: int
     model_version: str = ""
+    # 95% percentile-bootstrap interval of macro_f1 over the comments (``resampled_scores``)
+    macro_f1_interval: tuple[float, float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -147,6 +149,12 @@ class Report:
                 f"  {self.f1[label]:5.3f}  {self.support[label]:7d}"
             )
         lines.append(f"{'macro F1':<{width}}  {'':9}  {'':6}  {self.macro_f1:5.3f}")
+        if self.macro_f1_interval:
+            low, high = self.macro_f1_interval
+            lines.append(
+                f"macro F1 95% interval {low:.3f}-{high:.3f} ({RESAMPLES:,} resamples of these"
+                " comments: how far the score can move with the test set alone)"
+            )
         lines.append(
             f"accuracy {self.accuracy:.3f}, calibration error {self.calibration_error:.3f}"
         )
@@ -178,6 +186,64 @@ def measure_latency(model: TextModel, texts: Sequence[str], n: int = 2000) -> tu
     return statistics.median(timings), timings[min(len(timings) - 1, int(len(timings) * 0.99))]
 
 
+# A score's 95% interval: the comments resampled with replacement this many times (a
+# percentile bootstrap, seeded so that a report reads the same twice).
+RESAMPLES, RESAMPLE_SEED = 1000, 0
+
+
+def joint_cells(
+    truth: Sequence[str], predictions: Sequence[Sequence[str]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of (truth, each model's guess), and how many comments hold each."""
+    columns = [np.asarray(truth, dtype=str)] + [np.asarray(p, dtype=str) for p in predictions]
+    cells, cell_of = np.unique(np.column_stack(columns), axis=0, return_inverse=True)
+    return cells, np.bincount(cell_of.ravel(), minlength=len(cells))
+
+
+def cell_scores(cells: np.ndarray, counts: np.ndarray, key: str | None = None) -> np.ndarray:
+    """Each model's score for each row of ``counts`` (comments per cell of ``joint_cells``):
+    F1 of class ``key``, or macro-F1 over the labels a row holds or a model guessed, as
+    sklearn averages it. Shape (rows, models)."""
+    scores = []
+    for model in range(1, cells.shape[1]):
+        labels = [key] if key else sorted(set(cells[:, 0]) | set(cells[:, model]))
+        f1s, present = [], []
+        for label in labels:
+            actual, guessed = cells[:, 0] == label, cells[:, model] == label
+            hits, both = counts @ (actual & guessed), counts @ actual + counts @ guessed
+            f1s.append(np.divide(2 * hits, both, out=np.zeros(len(counts)), where=both > 0))
+            present.append(both > 0)
+        shown = np.maximum(np.sum(present, axis=0), 1)
+        scores.append(np.sum(f1s, axis=0) / (1 if key else shown))
+    return np.column_stack(scores)
+
+
+def resampled_scores(
+    truth: Sequence[str],
+    predictions: Sequence[Sequence[str]],
+    key: str | None = None,
+    resamples: int = RESAMPLES,
+    seed: int = RESAMPLE_SEED,
+) -> np.ndarray:
+    """Each model's score on bootstrap resamples of the comments, shape (resamples, models).
+    Every model is scored on the same resamples, so differences between columns are paired.
+
+    Drawing n comments with replacement is a multinomial draw of n over the cells of the
+    joint table (truth, each model's guess), so only the cells' counts are drawn: memory
+    and time do not grow with the number of comments.
+    """
+    cells, counts = joint_cells(truth, predictions)
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(len(truth), counts / len(truth), size=resamples)
+    return cell_scores(cells, draws, key)
+
+
+def interval(values: np.ndarray) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles: a 95% percentile-bootstrap interval."""
+    low, high = np.percentile(values, [2.5, 97.5])
+    return round(float(low), 4), round(float(high), 4)
+
+
 def _calibration_error(proba: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
     top = proba.max(axis=1)
     edges = np.minimum((top * bins).astype(int), bins - 1)
@@ -190,9 +256,16 @@ def _calibration_error(proba: np.ndarray, correct: np.ndarray, bins: int = 10) -
 
 
 def evaluate_model(
-    model: TextModel, texts: Sequence[str], labels: Sequence[str], *, latency_n: int = 2000
+    model: TextModel,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    latency_n: int = 2000,
+    with_interval: bool = False,
 ) -> Report:
-    """Score model on labeled texts: per-class P/R/F1, macro-F1, confusion, latency."""
+    """Score model on labeled texts: per-class P/R/F1, macro-F1 (with its 95% bootstrap
+    interval if asked: what a report's users read; the benches' inner folds do without),
+    confusion, latency."""
     proba = model.predict_proba_many(texts)
     predicted = [model.labels[i] for i in proba.argmax(axis=1)]
     names = list(model.labels) + sorted(set(labels) - set(model.labels))
@@ -225,6 +298,11 @@ def evaluate_model(
         latency_p99_ms=p99,
         n=len(texts),
         model_version=model.version,
+        macro_f1_interval=(
+            interval(resampled_scores(labels, [predicted])[:, 0])
+            if with_interval and len(texts)
+            else None
+        ),
     )
 
 
@@ -267,12 +345,12 @@ def train_from_csv(
     if dev_path is not None:
         dev_texts, dev_labels = read_labeled_csv(dev_path, text_column, label_column, label_map)
         model = TextModel.train(texts, labels, options=options, version_prefix=prefix)
-        return model, evaluate_model(model, dev_texts, dev_labels)
+        return model, evaluate_model(model, dev_texts, dev_labels, with_interval=True)
     if holdout <= 0:
         return TextModel.train(texts, labels, options=options, version_prefix=prefix), None
     train_t, train_l, test_t, test_l = stratified_split(texts, labels, holdout, seed)
     model = TextModel.train(train_t, train_l, options=options, version_prefix=prefix)
-    return model, evaluate_model(model, test_t, test_l)
+    return model, evaluate_model(model, test_t, test_l, with_interval=True)
 
 
 def build_default_model(out: str | Path = DEFAULT_MODEL_PATH) -> TextModel:

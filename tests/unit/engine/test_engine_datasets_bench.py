@@ -13,7 +13,6 @@ from bench.engine_datasets import (
     plain_predictions,
     read_video,
     score_of,
-    weighted_scores,
 )
 from tests.unit.engine.helpers import write_table
 
@@ -83,13 +82,3 @@ def test_the_intervals_bracket_the_scores_and_pair_the_two_models() -> None:
     assert bootstrap_intervals(labels, engine, plain, key="1") == got  # seeded
     same = bootstrap_intervals(labels, engine, engine)
     assert same["lead"] == [0.0, 0.0] and same["score"] == same["plain"]
-
-
-def test_weighted_scores_with_every_comment_once_are_the_plain_scores() -> None:
-    truth = np.array(["0", "1", "2", "1", "0", "2", "2"])
-    guess = np.array(["0", "1", "1", "1", "2", "2", "0"])
-    once = np.ones((1, len(truth)))
-    assert weighted_scores(once, truth, guess, "1")[0] == pytest.approx(score_of(truth, guess, "1"))
-    assert weighted_scores(once, truth, guess)[0] == pytest.approx(score_of(truth, guess))
-    twice = weighted_scores(2 * once, truth, guess)[0]  # drawing each twice changes nothing
-    assert twice == pytest.approx(score_of(truth, guess))

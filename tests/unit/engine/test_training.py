@@ -8,15 +8,20 @@ import json
 from pathlib import Path
 
 import pytest
+from sklearn.metrics import f1_score
 
 from workers.engine import cli_commands
 from workers.engine.classifier import TextModel
 from workers.engine.training import (
     SEED_CORPUS,
+    cell_scores,
     evaluate_model,
+    interval,
+    joint_cells,
     parse_label_map,
     parse_train_options,
     read_labeled_csv,
+    resampled_scores,
     stratified_split,
     train_from_csv,
 )
@@ -127,6 +132,34 @@ def test_evaluate_report_contents() -> None:
     json.dumps(report.to_dict())
 
 
+def test_the_cells_score_as_sklearn_does_and_resamples_bracket_the_score() -> None:
+    truth = ["0", "1", "2", "1", "0", "2", "2", "1"]
+    guess = ["0", "1", "1", "1", "2", "2", "0", "1"]
+    cells, counts = joint_cells(truth, [guess, truth])
+    assert counts.sum() == len(truth)
+    macro, perfect = cell_scores(cells, counts[None, :])[0]
+    assert macro == pytest.approx(f1_score(truth, guess, average="macro")) and perfect == 1.0
+    only_1 = cell_scores(cells, counts[None, :], key="1")[0, 0]
+    assert only_1 == pytest.approx(f1_score(truth, guess, labels=["1"], average="macro"))
+    draws = resampled_scores(truth, [guess, truth])
+    assert draws.shape == (1000, 2)
+    low, high = interval(draws[:, 0])
+    assert low < macro < high
+    assert interval(draws[:, 1]) == (1.0, 1.0)  # a label missing from a resample is not a 0
+    assert (resampled_scores(truth, [guess, truth]) == draws).all()  # seeded: reads the same
+
+
+def test_a_report_says_how_far_its_macro_f1_can_move() -> None:
+    model = TextModel.train(HAM + SPAM, ["ham"] * len(HAM) + ["spam"] * len(SPAM))
+    texts, labels = HAM[:6] + SPAM[:6], ["ham"] * 6 + ["spam"] * 6
+    report = evaluate_model(model, texts, labels, latency_n=0, with_interval=True)
+    assert report.macro_f1_interval is not None
+    low, high = report.macro_f1_interval
+    assert low <= report.macro_f1 <= high <= 1.0
+    assert "95% interval" in report.format()
+    assert evaluate_model(model, texts, labels, latency_n=0).macro_f1_interval is None
+
+
 def test_evaluate_with_labels_the_model_does_not_know() -> None:
     model = TextModel.train(HAM + SPAM, ["ham"] * len(HAM) + ["spam"] * len(SPAM))
     report = evaluate_model(model, ["Đồ ngu"], ["abuse"], latency_n=0)
@@ -149,6 +182,8 @@ def test_cli_train_then_evaluate(labeled_csv: Path, tmp_path: Path, capsys) -> N
     assert run_cli(["evaluate", *common, "--model", str(out), "--strip-diacritics", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["n"] == len(HAM) + len(SPAM) + 1 and report["macro_f1"] > 0.8
+    low, high = report["macro_f1_interval"]
+    assert low <= report["macro_f1"] <= high
 
 
 def test_cli_evaluate_default_model_on_seed_corpus(capsys) -> None:
