@@ -84,6 +84,9 @@ def cmd_site_retrain(args: argparse.Namespace) -> int:
             f"\non {held} held-out labels, macro-F1 {own['macro_f1']:.3f}"
             f" (the shipped model: {shipped['macro_f1']:.3f})"
         )
+        if "gain_interval" in done.report:
+            low, high = (100 * v for v in done.report["gain_interval"])
+            text += f"; the difference's 95% interval {low:+.1f} to {high:+.1f} points"
     return _emit(args, data, text)
 
 

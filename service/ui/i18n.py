@@ -265,6 +265,10 @@ VI: dict[str, str] = {
     "settings.model_report": (
         "Trên {held} quyết định để riêng: macro-F1 {own} (mô hình gốc: {shipped})."
     ),
+    "settings.model_gain": (
+        "Chênh lệch với mô hình gốc, khoảng tin cậy 95% trên chính các quyết định ấy: {low}"
+        " đến {high} điểm."
+    ),
     "settings.model_none": "Chưa có: bình luận của trang đang được chấm bằng mô hình gốc.",
     "settings.model_next": (
         "{count} nhãn mới từ lần huấn luyện trước; cứ {every} nhãn mới, worker huấn luyện lại."
@@ -545,6 +549,10 @@ EN: dict[str, str] = {
     "settings.model_trained": "Trained {when} on {count} moderator labels:",
     "settings.model_report": (
         "On {held} held-out decisions: macro-F1 {own} (the shipped model: {shipped})."
+    ),
+    "settings.model_gain": (
+        "The difference from the shipped model, 95% interval over those decisions: {low} to"
+        " {high} points."
     ),
     "settings.model_none": "None yet: this site's comments are scored by the shipped model.",
     "settings.model_next": (

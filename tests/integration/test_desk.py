@@ -511,6 +511,11 @@ def test_settings_say_which_model_scores_the_site_and_what_it_learned(client, si
     save_site_model(_db(app), site.id, "site1-abc", b"blob", examples, report)
     page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
     assert "site1-abc" in page and "macro-F1 0.91 (mô hình gốc: 0.60)" in page
+    assert "khoảng tin cậy" not in page  # a report from before the interval: none shown
+    report["gain_interval"] = [0.18, 0.44]
+    save_site_model(_db(app), site.id, "site1-def", b"blob", examples, report)
+    page = client.get(f"/mod/settings/{site.slug}").get_data(as_text=True)
+    assert "khoảng tin cậy 95% trên chính các quyết định ấy: +18 đến +44 điểm" in page
 
 
 def test_an_admin_asks_for_a_retrain_and_the_next_sweep_trains_the_site(

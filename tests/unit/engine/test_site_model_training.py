@@ -24,6 +24,9 @@ def test_a_site_model_reports_itself_and_the_shipped_model_on_held_out_labels():
     assert set(model.labels) == {"abuse", "ham", "spam"}  # the seed's labels stay
     assert report is not None and report["held_out"] == 24
     assert report["site_model"]["f1"]["spam"] > report["shipped_model"]["f1"]["spam"]
+    gain = report["site_model"]["macro_f1"] - report["shipped_model"]["macro_f1"]
+    low, high = report["gain_interval"]  # paired, over the same 24 held-out labels
+    assert 0 < low <= gain <= high  # the classifieds the shipped model let through: no luck
     assert default_model().probabilities(PROBE)["spam"] < 0.5
     assert model.probabilities(PROBE)["spam"] > 0.5
 
