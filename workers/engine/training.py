@@ -229,8 +229,8 @@ def resampled_scores(
     Every model is scored on the same resamples, so differences between columns are paired.
 
     Drawing n comments with replacement is a multinomial draw of n over the cells of the
-    joint table (truth, each model's guess), so only the cells' counts are drawn: memory
-    and time do not grow with the number of comments.
+    joint table (truth, each model's guess), so only the cells' counts are drawn: the
+    resamples cost the same for ten comments or a million (only the one tabulation grows).
     """
     cells, counts = joint_cells(truth, predictions)
     rng = np.random.default_rng(seed)
