@@ -6,7 +6,8 @@ The whole ``evaluate()`` (rules, the default model trained on the seed corpus on
 policy at default thresholds) runs on every comment of the research datasets' dev splits
 and of the three YouTube videos, each comment alone: no flood, duplicate or author history,
 which in production catch more. The table shows, per true label, where the comments went:
-published at once (approve), held for a moderator, or kept out (spam, reject). Nothing is
+published at once (approve, with its 95% interval), held for a moderator, or kept out
+(spam, reject). Nothing is
 trained here; it is the figure a site gets on its first day, before any moderator decision.
 Datasets: ``--datasets``, ``$DUYET_DATASETS``, or ``../shared/datasets`` next to the
 repository.
@@ -21,6 +22,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from scipy.stats import binomtest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -73,22 +77,37 @@ def outcomes(corpus: Corpus, model: ScoringModel | None = None) -> dict[str, Cou
     return counts
 
 
+def published_interval(published: int, total: int) -> list[float]:
+    """95% interval of the published share, in percent (Wilson's, for a proportion): how far
+    it could move with another sample of this size from the same source."""
+    if not total:
+        return [0.0, 0.0]
+    ci = binomtest(published, total).proportion_ci(confidence_level=0.95, method="wilson")
+    return [round(100 * ci.low, 1), round(100 * ci.high, 1)]
+
+
 def rows(corpus: Corpus, counts: dict[str, Counter[str]]) -> list[dict[str, object]]:
-    """One row per true label: how many, and the share of each verdict in percent."""
+    """One row per true label: how many, the share of each verdict in percent, and the
+    published share's 95% interval."""
     out = []
     for label, meaning in corpus.label_names.items():
         total = sum(counts[label].values())
         shares = {v.value: round(100 * counts[label][v.value] / max(total, 1), 1) for v in VERDICTS}
-        out.append({"source": corpus.name, "label": meaning, "n": total, **shares})
+        published = published_interval(counts[label][Verdict.APPROVE.value], total)
+        out.append(
+            {"source": corpus.name, "label": meaning, "n": total, **shares, "approve_95": published}
+        )
     return out
 
 
-def table(all_rows: list[dict[str, object]]) -> str:
-    head = "| source | true label | n | approve % | hold % | spam % | reject % |"
+def table(all_rows: list[dict[str, Any]]) -> str:
+    head = "| source | true label | n | approve % [95%] | hold % | spam % | reject % |"
     lines = [head, "|---|---|---:|---:|---:|---:|---:|"]
     for r in all_rows:
-        shares = " | ".join(f"{r[v.value]:.1f}" for v in VERDICTS)
-        lines.append(f"| {r['source']} | {r['label']} | {r['n']:,} | {shares} |")
+        low, high = r["approve_95"]
+        shares = " | ".join(f"{r[v.value]:.1f}" for v in VERDICTS[1:])
+        published = f"{r[Verdict.APPROVE.value]:.1f} [{low:.1f}, {high:.1f}]"
+        lines.append(f"| {r['source']} | {r['label']} | {r['n']:,} | {published} | {shares} |")
     return "\n".join(lines)
 
 

@@ -53,6 +53,15 @@ def test_counts_every_comment_under_its_true_label(tmp_path: Path, capsys) -> No
     shares = default_engine.rows(hsd, counts)
     assert [r["label"] for r in shares] == ["clean", "offensive", "hate"]
     assert all(sum(r[v.value] for v in default_engine.VERDICTS) == 100.0 for r in shares)
+    assert shares[0]["approve_95"][0] < 100.0 == shares[0]["approve"]  # 2 of 2: not certain
+
+
+def test_the_published_share_has_a_95_percent_interval() -> None:
+    low, high = default_engine.published_interval(1879, 2190)  # ViHSD clean, 85.8%
+    assert 84 < low < 85.8 < high < 88
+    wide_low, wide_high = default_engine.published_interval(126, 175)  # a video's 72.0%
+    assert wide_high - wide_low > 2 * (high - low)  # twelve times fewer comments
+    assert default_engine.published_interval(0, 0) == [0.0, 0.0]
 
 
 def test_missing_datasets_is_a_clear_error(tmp_path: Path, capsys) -> None:
