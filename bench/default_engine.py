@@ -77,13 +77,14 @@ def outcomes(corpus: Corpus, model: ScoringModel | None = None) -> dict[str, Cou
     return counts
 
 
-def published_interval(published: int, total: int) -> list[float]:
-    """95% interval of the published share, in percent (Wilson's, for a proportion): how far
-    it could move with another sample of this size from the same source."""
+def share_interval(share: int, total: int) -> list[float]:
+    """95% interval of a share (``share`` of ``total`` comments, the published ones say), in
+    percent (Wilson's, for a proportion): how far it could move with another sample of this
+    size from the same source."""
     if not total:
         return [0.0, 0.0]
-    ci = binomtest(published, total).proportion_ci(confidence_level=0.95, method="wilson")
-    return [round(100 * ci.low, 1), round(100 * ci.high, 1)]
+    ci = binomtest(share, total).proportion_ci(confidence_level=0.95, method="wilson")
+    return [round(100 * float(ci.low), 1), round(100 * float(ci.high), 1)]
 
 
 def rows(corpus: Corpus, counts: dict[str, Counter[str]]) -> list[dict[str, object]]:
@@ -93,7 +94,7 @@ def rows(corpus: Corpus, counts: dict[str, Counter[str]]) -> list[dict[str, obje
     for label, meaning in corpus.label_names.items():
         total = sum(counts[label].values())
         shares = {v.value: round(100 * counts[label][v.value] / max(total, 1), 1) for v in VERDICTS}
-        published = published_interval(counts[label][Verdict.APPROVE.value], total)
+        published = share_interval(counts[label][Verdict.APPROVE.value], total)
         out.append(
             {"source": corpus.name, "label": meaning, "n": total, **shares, "approve_95": published}
         )

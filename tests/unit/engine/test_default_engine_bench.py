@@ -57,11 +57,11 @@ def test_counts_every_comment_under_its_true_label(tmp_path: Path, capsys) -> No
 
 
 def test_the_published_share_has_a_95_percent_interval() -> None:
-    low, high = default_engine.published_interval(1879, 2190)  # ViHSD clean, 85.8%
+    low, high = default_engine.share_interval(1879, 2190)  # ViHSD clean, 85.8%
     assert 84 < low < 85.8 < high < 88
-    wide_low, wide_high = default_engine.published_interval(126, 175)  # a video's 72.0%
+    wide_low, wide_high = default_engine.share_interval(126, 175)  # a video's 72.0%
     assert wide_high - wide_low > 2 * (high - low)  # twelve times fewer comments
-    assert default_engine.published_interval(0, 0) == [0.0, 0.0]
+    assert default_engine.share_interval(0, 0) == [0.0, 0.0]
 
 
 def test_missing_datasets_is_a_clear_error(tmp_path: Path, capsys) -> None:
