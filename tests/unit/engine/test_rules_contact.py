@@ -50,6 +50,55 @@ def test_a_number_with_a_call_to_contact_is_spam() -> None:
 
 
 @pytest.mark.parametrize(
+    "body",
+    [
+        "Ai thấy đua xe trái phép thì gọi ngay đường dây nóng công an tỉnh 0913 456 113.",
+        "Hotline tiếp nhận phản ánh của UBND thành phố là 0905 115 115, họ xử lý nhanh.",
+    ],
+)
+def test_a_call_to_contact_far_from_the_number_only_holds(body: str) -> None:
+    # A reader passing on a public hotline names who answers it between the call and the
+    # number; an advert puts them together.
+    assert codes(check(body)) == {"contact_phone": "hold"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Anh chị nào cần vay liên hệ em qua số 0912 345 678",
+        "0912 345 678 (zalo) nhận làm bằng cấp tốc",
+        "Gọi cho em theo số 0912345678 nhé",
+    ],
+)
+def test_a_call_to_contact_near_the_number_is_spam(body: str) -> None:
+    assert codes(check(body))["contact_phone"] == "spam"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Cúp điện từ 07/09/2024-09/09/2024, có gì thắc mắc liên hệ điện lực huyện.",
+        "Lịch cắt điện ngày 09/07/2024-10/07/2024 ở xã Phú Mỹ",
+        "Hạn nộp hồ sơ 05.08.2025 - 09.08.2025, liên hệ phòng giáo dục",
+    ],
+)
+def test_dates_are_not_phone_numbers(body: str) -> None:
+    assert "contact_phone" not in codes(check(body))
+
+
+def test_a_date_beside_a_real_number_leaves_the_number() -> None:
+    body = "Ngày 07/09/2024 liên hệ 0912 345 678"
+    reasons = check(body)
+    assert codes(reasons) == {"contact_phone": "spam"}
+    assert spans_of(body, reasons, "contact_phone") == ["0912 345 678"]
+
+
+def test_an_account_named_in_vietnamese_is_not_a_handle() -> None:
+    body = "Ai bị lừa thì báo ngay cho Công an tỉnh qua Zalo: Công an Thừa Thiên Huế nhé."
+    assert "contact_handle" not in codes(check(body))
+
+
+@pytest.mark.parametrize(
     ("body", "piece"),
     [("tele @kiemtien99", "tele @kiemtien99"), ("Zalo: nguyenvana", "Zalo: nguyenvana")],
 )

@@ -24,6 +24,8 @@ from workers.engine.types import Context, SiteRules
         ("đ é o hiểu gì", "đ é o"),  # letters spaced out
         ("hay vclllll", "vclllll"),  # letters repeated
         ("fuuuuck this", "fuuuuck"),
+        ("do cho nay", "do cho"),  # typed bare: it may be "đồ chó", a human decides
+        ("ĐỒ CHÓ", "ĐỒ CHÓ"),
     ],
 )
 def test_profanity_and_slurs_hold_with_their_span(body: str, piece: str) -> None:
@@ -46,6 +48,9 @@ def test_profanity_and_slurs_hold_with_their_span(body: str, piece: str) -> None
         "Lịch sử Bắc Kỳ thời Pháp thuộc",
         "New vlog up, and the Scunthorpe match report",  # no word inside a word
         "Sharp criticism: the minister's plan is a disgrace",
+        "Quyên góp đồ cho trẻ em vùng lũ",  # "đồ" has its accent, so "cho" is "for"
+        "Đầu năm học mua đồ cho con",
+        "Mẹ may áo mới cho con đi học",  # "may" (sews) is not "mày" once "mẹ" has its accent
     ],
 )
 def test_ordinary_words_that_look_alike_are_not_held(body: str) -> None:

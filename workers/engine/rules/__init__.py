@@ -15,7 +15,7 @@ from workers.engine.types import CommentInput, Context, Reason
 # Stored with every decision; raise it when a check decides differently (2: links back to
 # the page itself are no longer counted or scored; 3: self-promotion holds; 4: common
 # profanity and slurs hold).
-RULES_VERSION = "rules-4"
+RULES_VERSION = "rules-5"
 
 Check = Callable[[CommentInput, Normalized, Context], list[Reason]]
 

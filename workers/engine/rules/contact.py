@@ -4,13 +4,21 @@ Verdicts: a mobile number on its own holds (a reader may quote a hotline from th
 article); a number next to a chat-app or "liên hệ"-style word, a number spelled in words
 to dodge filters, or a chat-app handle ("zalo: abc123", "tele @abc") is spam. "ib",
 "inbox" without a number or handle hold.
+
+"Next to" means within a few syllables: an advert puts the call and the number together
+("liên hệ 0912...", "zalo 0912..."), while a reader who passes on a public hotline names
+who answers it in between ("gọi ngay đường dây nóng công an tỉnh 0913...") and is held,
+not marked spam. A date is never a number ("cúp điện 07/09/2024-09/09/2024" is not
+0709202409), and a handle is written in ASCII: "Zalo: Công an tỉnh" names an account, it
+does not give one.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from workers.engine.normalize import DigitRun, Normalized, digit_runs
+from workers.engine.normalize import WORD_RE, DigitRun, Normalized, digit_runs
 from workers.engine.rules.base import reason
 from workers.engine.types import CommentInput, Context, Reason, Span, Verdict
 
@@ -23,25 +31,69 @@ _APPS = (
 # After the app's name: "@name", a name with digits or "_", or anything after ":" / "id".
 _HANDLE = r"@[a-z0-9_.]{3,}|(?=[a-z0-9_.]{4})[a-z0-9_.]*[0-9_][a-z0-9_.]*"
 _HANDLE_RE = re.compile(
-    rf"\b(?:{_APPS})\b ?(?:(?:[:=]|id|nick) ?@?[a-z0-9_.]{{3,}}|{_HANDLE})(?<![.])"
+    rf"\b(?:{_APPS})\b ?(?P<handle>(?:[:=]|id|nick) ?@?[a-z0-9_.]{{3,}}|{_HANDLE})(?<![.])"
 )
 _KEYWORD_RE = re.compile(
     rf"\b(?:{_APPS}|ib|inbox|ibox|lien he|lh|sdt|dt|hotline|call|goi|alo|nhan tin|ket ban)\b"
 )
+# How far a call to contact may stand from its number: words that only address or point
+# ("liên hệ em qua số 0912...", "gọi cho chị Lan theo số...") do not count, one other word
+# may stand between (a name), and a call further off is part of a sentence ("gọi ngay
+# đường dây nóng công an tỉnh 0913..."). After the number, two words: "0912... (zalo)".
+_POINTING = frozenset((
+    "em", "anh", "chi", "minh", "tui", "toi", "ban", "qua", "theo", "so", "sdt", "dt", "ngay",
+    "cho", "voi", "nhe", "nha", "la", "o", "tai", "hoac", "hay", "lien", "he", "nhan", "tin",
+    "ket",
+))  # fmt: skip
+_OTHER_WORDS_BETWEEN, _WORDS_BEFORE, _WORDS_AFTER = 1, 8, 2
+# dd/mm/yyyy (with "/", "." or "-"), or dd/mm with "/": read on the diacritics-free form.
+_DATE_RE = re.compile(
+    r"(?<![\d/.-])(?:[0-2]?\d|3[01])([/.-])(?:0?[1-9]|1[0-2])\1(?:19|20)\d\d(?!\d)"
+    r"|(?<![\d/])(?:[0-2]?\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d/])"
+)
 _INVITE_RE = re.compile(r"\b(?:ib|inbox|ibox|ib riêng|nhắn tin riêng|kết bạn zalo)\b")
 
 
-def find_phones(norm: Normalized) -> list[tuple[Span, bool]]:
-    """Return each mobile number's span and whether some digit was written as a word."""
+@dataclass(frozen=True)
+class Phone:
+    """A mobile number found in a comment: its range of ``clean``, and whether some digit
+    was written as a word."""
+
+    start: int
+    end: int
+    spelled: bool
+
+
+def find_phones(norm: Normalized) -> list[Phone]:
+    """Return each mobile number in the comment, dates aside."""
+    dates = [m.span() for m in _DATE_RE.finditer(norm.clean_plain)]
     found = []
     for run in digit_runs(norm):
         for first, end in _aligned_mobiles(run):
             a, b = run.clean_range(first, end)
+            if any(a < d_end and d_start < b for d_start, d_end in dates):
+                continue
             a -= a > 0 and norm.clean[a - 1] == "+"  # "+84": the plus belongs to the number
             tokens = run.tokens[_tokens(run, first, end)]
             spelled = any(not norm.clean_plain[s:e].isdigit() for s, e in tokens)
-            found.append((norm.clean_span(a, b), spelled))
+            found.append(Phone(a, b, spelled))
     return found
+
+
+def _called(norm: Normalized, phone: Phone) -> bool:
+    """Whether a call to contact stands close to the number (see ``_POINTING``)."""
+    plain = norm.clean_plain
+    words = [m.span() for m in WORD_RE.finditer(plain)]
+    before = [w for w in words if w[1] <= phone.start][-_WORDS_BEFORE:]
+    after = [w for w in words if w[0] >= phone.end][:_WORDS_AFTER]
+    start, others = phone.start, 0
+    for a, b in reversed(before):
+        others += plain[a:b] not in _POINTING and not _KEYWORD_RE.fullmatch(plain, a, b)
+        if others > _OTHER_WORDS_BETWEEN:
+            break
+        start = a
+    end = after[-1][1] if after else phone.end
+    return _KEYWORD_RE.search(plain, start, end) is not None
 
 
 def _tokens(run: DigitRun, first: int, end: int) -> slice:
@@ -72,10 +124,13 @@ def check_contact(comment: CommentInput, norm: Normalized, context: Context) -> 
     """Flag phone numbers, chat-app handles and invitations to message privately."""
     reasons = []
     phones = find_phones(norm)
-    keyword = _KEYWORD_RE.search(norm.clean_plain) is not None
     if phones:
-        reasons.append(_phone_reason(phones, keyword))
-    handles = _spans(norm, _HANDLE_RE, norm.clean_plain)
+        reasons.append(_phone_reason(norm, phones))
+    handles = tuple(
+        norm.clean_span(*m.span())
+        for m in _HANDLE_RE.finditer(norm.clean_plain)
+        if norm.clean[m.start("handle") : m.end("handle")].isascii()
+    )
     if handles:
         msg = "Mời liên hệ qua ứng dụng nhắn tin (Zalo/Telegram/Facebook...)"
         en = "Chat-app handle (contact bait)"
@@ -88,12 +143,12 @@ def check_contact(comment: CommentInput, norm: Normalized, context: Context) -> 
     return reasons
 
 
-def _phone_reason(phones: list[tuple[Span, bool]], keyword: bool) -> Reason:
-    spans = tuple(span for span, _ in phones)
-    if any(spelled for _, spelled in phones):
+def _phone_reason(norm: Normalized, phones: list[Phone]) -> Reason:
+    spans = tuple(norm.clean_span(phone.start, phone.end) for phone in phones)
+    if any(phone.spelled for phone in phones):
         msg, en = "Số điện thoại viết bằng chữ để né bộ lọc", "Phone number spelled out in words"
         return reason("contact_phone", msg, Verdict.SPAM, en, spans, spelled=True)
-    if keyword:
+    if any(_called(norm, phone) for phone in phones):
         msg, en = "Để lại số điện thoại kèm lời mời liên hệ", "Phone number with a call to contact"
         return reason("contact_phone", msg, Verdict.SPAM, en, spans, spelled=False)
     msg, en = "Chứa số điện thoại", "Contains a phone number"

@@ -32,12 +32,16 @@ class Phrase:
 
     ``exact``: the comment must carry the word's diacritics as written, for words whose
     bare form is an ordinary word ("lồn" and "lon", a can; "buồi" and "buoi", "buổi").
+    ``whole``: a span typed with any diacritic must carry all of the word's, while a span
+    typed bare still matches: the reader who writes "đồ" with its accent wrote "cho"
+    ("for") on purpose, so "đồ cho trẻ em" is not "đồ chó".
     """
 
     word: str
     folded: str
     plain: str
     exact: bool = False
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,13 +53,15 @@ class _Joined:
 
 
 @lru_cache(maxsize=256)
-def compile_words(words: tuple[str, ...], exact: bool = False) -> tuple[Phrase, ...]:
+def compile_words(
+    words: tuple[str, ...], exact: bool = False, whole: bool = False
+) -> tuple[Phrase, ...]:
     """Normalize a site's word list once; the same tuple comes back for every comment."""
     phrases = []
     for word in words:
         folded = "".join(WORD_RE.findall(normalize(word).folded))
         if folded:
-            phrases.append(Phrase(word, folded, strip_diacritics(folded), exact))
+            phrases.append(Phrase(word, folded, strip_diacritics(folded), exact, whole))
     return tuple(phrases)
 
 
@@ -95,7 +101,7 @@ def find_phrase(phrase: Phrase, joined: _Joined) -> list[tuple[int, int]]:
 
 def _accents_agree(phrase: Phrase, joined: _Joined, i: int, j: int) -> bool:
     wrote, bare = joined.folded[i:j], joined.plain[i:j]
-    if phrase.exact:
+    if phrase.exact or (phrase.whole and wrote != bare):
         return wrote == phrase.folded
     return all(c in (r, b) for c, r, b in zip(wrote, phrase.folded, bare, strict=True))
 
