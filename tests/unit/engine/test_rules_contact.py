@@ -93,9 +93,24 @@ def test_a_date_beside_a_real_number_leaves_the_number() -> None:
     assert spans_of(body, reasons, "contact_phone") == ["0912 345 678"]
 
 
-def test_an_account_named_in_vietnamese_is_not_a_handle() -> None:
-    body = "Ai bị lừa thì báo ngay cho Công an tỉnh qua Zalo: Công an Thừa Thiên Huế nhé."
-    assert "contact_handle" not in codes(check(body))
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ai bị lừa thì báo ngay cho Công an tỉnh qua Zalo: Công an Thừa Thiên Huế nhé.",
+        "Ai bị lừa thì nhắn anh ấy qua Zalo: lấy lại tiền Tuấn Minh",  # bait, or not
+    ],
+)
+def test_an_account_named_in_vietnamese_holds_for_a_human(body: str) -> None:
+    reasons = check(body)
+    assert codes(reasons) == {"contact_account": "hold"}
+    assert spans_of(body, reasons, "contact_account")[0].startswith("Zalo: ")
+
+
+def test_a_call_after_the_number_counts_only_in_its_clause() -> None:
+    assert codes(check("Hotline của UBND là 0905 115 115, tôi gọi rồi."))["contact_phone"] == (
+        "hold"
+    )
+    assert codes(check("☎ 0912.345.678 gọi ngay"))["contact_phone"] == "spam"
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,9 @@ from workers.engine.types import Context, SiteRules
         ("hay vclllll", "vclllll"),  # letters repeated
         ("fuuuuck this", "fuuuuck"),
         ("do cho nay", "do cho"),  # typed bare: it may be "đồ chó", a human decides
+        ("Đume lấy tiền", "Đume"),  # letters but no tone: still "đụ mẹ"
+        ("Con này bêde à", "bêde"),
+        ("nghiện mùi đit", "đit"),
         ("ĐỒ CHÓ", "ĐỒ CHÓ"),
     ],
 )

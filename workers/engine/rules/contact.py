@@ -9,8 +9,9 @@ to dodge filters, or a chat-app handle ("zalo: abc123", "tele @abc") is spam. "i
 ("liên hệ 0912...", "zalo 0912..."), while a reader who passes on a public hotline names
 who answers it in between ("gọi ngay đường dây nóng công an tỉnh 0913...") and is held,
 not marked spam. A date is never a number ("cúp điện 07/09/2024-09/09/2024" is not
-0709202409), and a handle is written in ASCII: "Zalo: Công an tỉnh" names an account, it
-does not give one.
+0709202409). A handle is written in ASCII; an account named in Vietnamese after the app
+("Zalo: Công an tỉnh", or "Zalo: lấy lại tiền Tuấn Minh") may be a public page or bait,
+and holds.
 """
 
 from __future__ import annotations
@@ -39,13 +40,15 @@ _KEYWORD_RE = re.compile(
 # How far a call to contact may stand from its number: words that only address or point
 # ("liên hệ em qua số 0912...", "gọi cho chị Lan theo số...") do not count, one other word
 # may stand between (a name), and a call further off is part of a sentence ("gọi ngay
-# đường dây nóng công an tỉnh 0913..."). After the number, two words: "0912... (zalo)".
+# đường dây nóng công an tỉnh 0913..."). After the number, two words of the same clause:
+# "0912... (zalo)", "0912... gọi ngay".
 _POINTING = frozenset((
     "em", "anh", "chi", "minh", "tui", "toi", "ban", "qua", "theo", "so", "sdt", "dt", "ngay",
     "cho", "voi", "nhe", "nha", "la", "o", "tai", "hoac", "hay", "lien", "he", "nhan", "tin",
     "ket",
 ))  # fmt: skip
 _OTHER_WORDS_BETWEEN, _WORDS_BEFORE, _WORDS_AFTER = 1, 8, 2
+_CLAUSE_END_RE = re.compile(r"[,;.!?]")  # "0905 115 115, tôi gọi rồi": the call is over
 # dd/mm/yyyy (with "/", "." or "-"), or dd/mm with "/": read on the diacritics-free form.
 _DATE_RE = re.compile(
     r"(?<![\d/.-])(?:[0-2]?\d|3[01])([/.-])(?:0?[1-9]|1[0-2])\1(?:19|20)\d\d(?!\d)"
@@ -86,6 +89,7 @@ def _called(norm: Normalized, phone: Phone) -> bool:
     words = [m.span() for m in WORD_RE.finditer(plain)]
     before = [w for w in words if w[1] <= phone.start][-_WORDS_BEFORE:]
     after = [w for w in words if w[0] >= phone.end][:_WORDS_AFTER]
+    after = [w for w in after if not _CLAUSE_END_RE.search(plain, phone.end, w[0])]
     start, others = phone.start, 0
     for a, b in reversed(before):
         others += plain[a:b] not in _POINTING and not _KEYWORD_RE.fullmatch(plain, a, b)
@@ -126,21 +130,32 @@ def check_contact(comment: CommentInput, norm: Normalized, context: Context) -> 
     phones = find_phones(norm)
     if phones:
         reasons.append(_phone_reason(norm, phones))
-    handles = tuple(
-        norm.clean_span(*m.span())
-        for m in _HANDLE_RE.finditer(norm.clean_plain)
-        if norm.clean[m.start("handle") : m.end("handle")].isascii()
-    )
+    handles, accounts = _handles(norm)
     if handles:
         msg = "Mời liên hệ qua ứng dụng nhắn tin (Zalo/Telegram/Facebook...)"
         en = "Chat-app handle (contact bait)"
         reasons.append(reason("contact_handle", msg, Verdict.SPAM, en, handles))
+    if accounts:
+        msg = "Nêu tên một tài khoản ứng dụng nhắn tin (Zalo/Telegram/Facebook...)"
+        en = "Names a chat-app account"
+        reasons.append(reason("contact_account", msg, Verdict.HOLD, en, accounts))
     invites = _spans(norm, _INVITE_RE, norm.clean)
-    if invites and not phones and not handles:
+    if invites and not phones and not handles and not accounts:
         msg = "Mời nhắn tin riêng (ib/inbox)"
         en = "Invitation to message privately"
         reasons.append(reason("contact_invite", msg, Verdict.HOLD, en, invites))
     return reasons
+
+
+def _handles(norm: Normalized) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Chat-app handles (ASCII ids: spam), and accounts named in Vietnamese after the app
+    ("Zalo: Công an tỉnh", "Zalo: lấy lại tiền Tuấn Minh"), which may be a public page or
+    bait, so a human decides."""
+    handles, accounts = [], []
+    for m in _HANDLE_RE.finditer(norm.clean_plain):
+        named = not norm.clean[m.start("handle") : m.end("handle")].isascii()
+        (accounts if named else handles).append(norm.clean_span(*m.span()))
+    return tuple(handles), tuple(accounts)
 
 
 def _phone_reason(norm: Normalized, phones: list[Phone]) -> Reason:

@@ -19,9 +19,9 @@ Matching is that of a site's words (``rules/words.py``): whole syllables of the
 normalized text, so "đ.m", "Đ M" and "v.c.l" are found, and "vl" never hits inside
 "vlog". ``LOOSE`` words also match when typed without diacritics, since their bare form
 is not an ordinary word ("khon nan" is "khốn nạn"); but a reader who typed some of a
-word's accents typed them all, so a span with any diacritic must carry the word's as
-written ("đồ cho trẻ em", things for children, is not "đồ chó"; "do cho" still holds, as
-it may be either). ``EXACT`` words must carry their
+word's tone marks typed them all, so a span with any tone must carry the word's tones
+("đồ cho trẻ em", things for children, is not "đồ chó"; "mẹ may áo", sews, is not "mẹ
+mày"), while "do cho", "Đume" and "bêde", with no tone, still hold. ``EXACT`` words must carry their
 diacritics, because their bare form is one: "lon" (a can), "cac" ("các"), "buoi"
 ("buổi"), "deo" ("đeo"), "di" ("đi"), "khua" (to beat a drum), "du", "cut". Words whose
 ordinary sense is common in news stay out altogether: "ngu" ("ngủ" typed bare), "óc chó"
@@ -61,7 +61,7 @@ EXACT: tuple[str, ...] = (
     "lồn", "cặc", "buồi", "đéo", "đếch", "đĩ", "đụ", "cứt", "chó đẻ", "khựa",
 )  # fmt: skip
 
-PHRASES = compile_words(LOOSE, whole=True) + compile_words(EXACT, exact=True)
+PHRASES = compile_words(LOOSE, tones=True) + compile_words(EXACT, exact=True)
 
 
 @lru_cache(maxsize=256)

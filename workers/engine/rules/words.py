@@ -14,6 +14,7 @@ rejoined "v a y t i ề n"; a phrase never runs across punctuation such as ". " 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,16 +33,17 @@ class Phrase:
 
     ``exact``: the comment must carry the word's diacritics as written, for words whose
     bare form is an ordinary word ("lồn" and "lon", a can; "buồi" and "buoi", "buổi").
-    ``whole``: a span typed with any diacritic must carry all of the word's, while a span
-    typed bare still matches: the reader who writes "đồ" with its accent wrote "cho"
-    ("for") on purpose, so "đồ cho trẻ em" is not "đồ chó".
+    ``tones``: a span typed with any tone mark must carry each of the word's tones, while a
+    span typed without tones still matches: the reader who wrote "đồ" with its tone wrote
+    "cho" ("for") on purpose, so "đồ cho trẻ em" is not "đồ chó"; "Đume" and "bêde" carry
+    no tone, only letters, and are still "đụ mẹ" and "bê đê".
     """
 
     word: str
     folded: str
     plain: str
     exact: bool = False
-    whole: bool = False
+    tones: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,14 @@ class _Joined:
 
 @lru_cache(maxsize=256)
 def compile_words(
-    words: tuple[str, ...], exact: bool = False, whole: bool = False
+    words: tuple[str, ...], exact: bool = False, tones: bool = False
 ) -> tuple[Phrase, ...]:
     """Normalize a site's word list once; the same tuple comes back for every comment."""
     phrases = []
     for word in words:
         folded = "".join(WORD_RE.findall(normalize(word).folded))
         if folded:
-            phrases.append(Phrase(word, folded, strip_diacritics(folded), exact, whole))
+            phrases.append(Phrase(word, folded, strip_diacritics(folded), exact, tones))
     return tuple(phrases)
 
 
@@ -101,9 +103,23 @@ def find_phrase(phrase: Phrase, joined: _Joined) -> list[tuple[int, int]]:
 
 def _accents_agree(phrase: Phrase, joined: _Joined, i: int, j: int) -> bool:
     wrote, bare = joined.folded[i:j], joined.plain[i:j]
-    if phrase.exact or (phrase.whole and wrote != bare):
+    if phrase.exact:
         return wrote == phrase.folded
-    return all(c in (r, b) for c, r, b in zip(wrote, phrase.folded, bare, strict=True))
+    letters = zip(wrote, phrase.folded, bare, strict=True)
+    if phrase.tones and any(map(_tone, wrote)):
+        return all(c in (r, b) and _tone(c) == _tone(r) for c, r, b in letters)
+    return all(c in (r, b) for c, r, b in letters)
+
+
+# Vietnamese's five tone marks as Unicode combining characters (the hats, the horn and
+# the breve make other letters, not tones).
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+@lru_cache(maxsize=512)
+def _tone(char: str) -> str:
+    """The tone mark a letter carries, or "" for none."""
+    return next((m for m in unicodedata.normalize("NFD", char) if m in _TONE_MARKS), "")
 
 
 def _word_reasons(
