@@ -826,87 +826,6 @@ Women on the council did a great job on the flood plan.
 My dog went missing near the river park, any help appreciated.
 """
 
-# Session 22: adverts that carry no number, link or app name, only the offer (a rule has
-# nothing to find, so the model must know them), and the civil talk about the same things:
-# victims of loan apps and job scams, warnings to neighbours, real jobs, exams and prices.
-SPAM_VI_SOFT = """\
-Các mẹ bỉm ở nhà trông con mà muốn có thêm thu nhập thì để lại bình luận, em chỉ cách làm.
-Tuyển gấp 20 bạn làm online tại nhà, mỗi ngày chỉ 2 tiếng, nhận lương cuối ngày.
-Công việc đơn giản chỉ cần điện thoại có mạng, ai quan tâm thả tim bài này em gửi thông tin.
-Nhận đơn hàng ảo hoa hồng 15%, vốn bỏ ra hoàn lại ngay sau mỗi đơn, ai làm cmt nhé.
-Làm nhiệm vụ thả tim video, mỗi lượt 20 nghìn, rút tiền về tài khoản ngay trong ngày.
-Sinh viên cần việc làm thêm buổi tối, không cần kinh nghiệm, thu nhập 300 đến 500 nghìn mỗi ngày.
-Ai muốn bỏ việc văn phòng, làm chủ thời gian, thu nhập gấp ba lần lương thì theo dõi mình.
-Bên em cần người đánh giá sản phẩm trên sàn, được hoàn tiền và nhận thêm hoa hồng.
-Việc nhẹ nhàng cho người lớn tuổi, ngồi nhà xem quảng cáo cũng có tiền, ai cần cmt số 1.
-Chỉ cần sao chép và dán, mỗi ngày kiếm thêm vài trăm nghìn, ai muốn biết cách thì bình luận.
-Hỗ trợ hồ sơ bằng trung cấp, cao đẳng các ngành, có mã tra cứu trên hệ thống, lấy nhanh.
-Cần chứng chỉ tin học, tiếng Anh để nộp hồ sơ công chức? Bên em hỗ trợ trọn gói, không phải thi.
-Bằng lái xe máy, ô tô hỗ trợ đậu 100%, không cần học lý thuyết, nhận bằng sau hai tuần.
-Nhận hoàn thiện hồ sơ nâng lương, bổ sung văn bằng cho cán bộ, kín đáo và nhanh chóng.
-Cấp tốc chứng chỉ hành nghề xây dựng, kế toán, dược, không cần chờ đợi.
-Anh chị nào thiếu bằng cấp 3 để đi làm, bên em có giải pháp hợp pháp, nhận hồ sơ hôm nay.
-Lãi 2% mỗi ngày, gửi càng nhiều nhận càng lớn, rút gốc bất kỳ lúc nào.
-Đồng coin này tuần sau lên sàn lớn, vào bây giờ còn kịp, anh em nào muốn đổi đời thì vào lệnh.
-Nhóm phân tích chứng khoán miễn phí, mã nào cũng lên trần, tháng rồi lãi 80%.
-Góp vốn nuôi heo, chia lãi mỗi tháng 10%, cam kết bảo toàn vốn cho bà con.
-Mua vàng tài khoản qua sàn quốc tế, đòn bẩy cao, chuyên gia kèm lệnh từng ngày.
-Ai cần vốn làm ăn gấp thì cmt, giải ngân trong ngày, nợ xấu vẫn hỗ trợ.
-Cần tiền trả nợ, đóng học cho con, cứ để lại chữ vay, bên em hỗ trợ ngay.
-Hỗ trợ tài chính không cần thế chấp, chỉ cần giấy tờ tùy thân, nhận tiền sau 30 phút.
-Kèo tối nay thơm lắm, anh em vào theo em, ăn chắc mặc bền.
-Trận này chủ nhà thắng chắc, ai theo thì vào nhóm em gửi tỷ lệ chuẩn.
-Chơi một ván là mê, nạp ít trúng nhiều, tối nay có sự kiện nhân đôi tiền thưởng.
-Quay hũ trúng lớn liên tục, hôm qua em ăn 50 triệu, ai muốn thử thì hỏi em cách vào.
-Tuyển đại lý bán hàng không cần vốn, hàng có sẵn, lợi nhuận 40%, hướng dẫn từ đầu.
-Mình đã trả hết nợ nhờ công việc online này, ai cũng làm được, để lại chữ ok nhé.
-"""
-
-SPAM_EN_SOFT = """\
-This token is about to explode, get in before the big listing and thank me later.
-Comment YES if you want to learn how I earn $300 a day from my phone.
-Passive income opportunity: 5% daily returns, withdraw anytime, ask me how.
-Our signal group called every pump this month, spots are limited, reply to join.
-Looking for remote workers, two hours a day, paid daily, no experience needed.
-Need a certificate or license fast? We handle the paperwork, no exam required.
-"""
-
-HAM_VI_SCAM_TALK = """\
-Em họ tôi vay qua app 3 triệu, giờ bị đòi 30 triệu, chúng nó gọi điện khủng bố cả cơ quan.
-Mẹ tôi bị dụ làm nhiệm vụ thả tim, nộp vào 80 triệu rồi không rút được, mong công an điều tra.
-Cảnh báo mọi người: tuyển cộng tác viên làm tại nhà là lừa đảo, đừng chuyển tiền cho ai.
-Người quen tôi mất cả trăm triệu vì tin lời mời đầu tư tiền ảo lãi cao, giờ trắng tay.
-Mấy app cho vay nặng lãi đăng quảng cáo tràn lan, cơ quan chức năng phải xử lý mạnh tay.
-Con tôi đi làm thêm bị bắt đóng tiền cọc đồng phục rồi công ty biến mất, ai bị giống vậy không?
-Việc nhẹ lương cao toàn là bẫy, đọc bài này mà thương mấy em bị lừa sang biên giới.
-Nợ cá độ bóng đá làm bao nhiêu gia đình tan nát, mong mùa giải này công an mạnh tay.
-Ông hàng xóm tôi vì nghiện tài xỉu online mà bán cả nhà, giờ vợ con không có chỗ ở.
-Tôi nhận được tin nhắn mời làm đơn hàng hoàn tiền, may mà đọc báo trước nên không bị lừa.
-Bằng giả tràn lan thì người học thật thiệt thòi, đề nghị rà soát lại bằng cấp của cán bộ.
-Con tôi năm nay thi tốt nghiệp, mong đề thi vừa sức, các cháu học vất vả lắm.
-Học nghề điện dân dụng ở trung tâm huyện ra trường có việc ngay, lương cũng ổn.
-Hội chợ việc làm ở nhà văn hóa tỉnh hôm qua đông quá, nhiều doanh nghiệp tuyển thật.
-Công nhân khu công nghiệp lương 8 triệu mà tiền trọ đã hết 2 triệu, sống chật vật lắm.
-Lãi suất tiết kiệm ngân hàng giảm mãi, người già gửi tiền dưỡng già thiệt thòi.
-Giá vàng tăng chóng mặt, mua vài chỉ cưới vợ cho con mà phải tính tới tính lui.
-Chứng khoán hôm nay đỏ lửa, nhà đầu tư nhỏ lẻ như tôi lại gồng lỗ.
-Tiền ảo chưa có khung pháp lý thì người dân đừng dồn tiền vào, rủi ro lắm.
-Muốn vay vốn ngân hàng chính sách để nuôi bò mà thủ tục lâu quá, mong xã hỗ trợ.
-Xin cảm ơn công an tỉnh đã triệt phá đường dây cho vay nặng lãi, dân được nhờ.
-Bắt được ổ nhóm đánh bạc qua mạng thì phải truy cả người đứng sau, đừng chỉ bắt tép riu.
-Ai nhận được cuộc gọi tự xưng công an yêu cầu chuyển tiền thì cúp máy ngay, đó là lừa đảo.
-Bà con nông thôn hay tin lời hứa lãi cao, báo nên viết thêm về các chiêu lừa này.
-Tôi từng bị lừa làm bằng lái không cần thi, mất tiền mà chẳng có bằng, đáng đời vì tham nhanh.
-Mong nhà trường dạy các cháu cách nhận biết lời mời kiếm tiền online để tránh sập bẫy.
-"""
-
-HAM_EN_SCAM_TALK = """\
-My uncle lost his pension to a crypto scheme promising daily returns, keep warning people.
-These fake job offers on social media should be reported, my niece almost paid a deposit.
-Interest rates at the bank keep dropping, savers are losing out again this year.
-Good that the police broke up the online gambling ring, now go after the organisers.
-"""
-
 # ----- templates: slots filled from the lists below ------------------------------------------
 BRANDS = ["nhacai88", "bet79", "w88vn", "vn88", "fb88", "kubet", "sodo66", "jun88", "hi88", "okvip"]
 TLDS = ["com", "net", "vip", "club", "xyz", "asia"]
@@ -1112,21 +1031,6 @@ def rows_added_in_session_10(rng: random.Random) -> list[tuple[str, str]]:
     return rows
 
 
-def rows_added_in_session_22(rng: random.Random) -> list[tuple[str, str]]:
-    """Adverts with only the offer in them, and the civil talk about the same things."""
-    rows: list[tuple[str, str]] = []
-    for text in lines(HAM_VI_SCAM_TALK):
-        rows.append((text, "ham"))
-        if rng.random() < 0.5:
-            rows.append((rng.choice([strip_diacritics, teencode])(text), "ham"))
-    rows += [(text, "ham") for text in lines(HAM_EN_SCAM_TALK)]
-    for text in lines(SPAM_VI_SOFT):
-        rows += [(text, "spam"), (strip_diacritics(text), "spam")]
-        rows += [(t, "spam") for t in evasions(text, SPAM_WORDS, rng)[:1]]
-    rows += [(text, "spam") for text in lines(SPAM_EN_SOFT)]
-    return rows
-
-
 def build(seed: int = 20240611) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     rows: list[tuple[str, str]] = []
@@ -1177,7 +1081,6 @@ def build(seed: int = 20240611) -> list[tuple[str, str]]:
             )
             rows.append((rng.choice([text, *evasions(text, ABUSE_WORDS, rng)]), "abuse"))
     rows += rows_added_in_session_10(random.Random(seed + 1))
-    rows += rows_added_in_session_22(random.Random(seed + 2))
     seen: set[str] = set()
     unique = []
     for text, label in rows:
