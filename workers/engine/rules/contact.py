@@ -151,7 +151,8 @@ def _handles(norm: Normalized) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     """Chat-app handles (ASCII ids: spam), and accounts named in Vietnamese after the app
     ("Zalo: Công an tỉnh", "Zalo: lấy lại tiền Tuấn Minh"), which may be a public page or
     bait, so a human decides."""
-    handles, accounts = [], []
+    handles: list[Span] = []
+    accounts: list[Span] = []
     for m in _HANDLE_RE.finditer(norm.clean_plain):
         named = not norm.clean[m.start("handle") : m.end("handle")].isascii()
         (accounts if named else handles).append(norm.clean_span(*m.span()))
