@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import json
+import sys
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING
+
 from flask import Flask, Response, g, request
 
 from service import limits, security
@@ -9,11 +15,16 @@ from service.api.fast_intake import FastIntake
 from service.api.fast_read import FastThreadRead
 from service.checker import Checker
 from service.context import Services
-from service.errors import register_error_handlers
+from service.errors import envelope, register_error_handlers
 from service.headers import common_headers, request_id
 from service.logging import configure_logging
 from service.settings import Settings
 from service.ui import init_desk
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 def create_app(
@@ -46,9 +57,11 @@ def create_app(
     app.before_request(_assign_request_id)
     limits.init_app(app)  # rate limits (429), after the request id
     security.init_app(app)  # 404 for ids no row can have, 400 for JSON nested too deep
+    app.before_request(_reject_unreadable_json)  # every JSON view's parser can read the rest
     app.after_request(_common_headers)  # request id, nosniff, CSP, HSTS over TLS
     # The two busiest requests take short roads in front of Flask (service/api/fast_*.py).
-    app.wsgi_app = FastIntake(app, FastThreadRead(app, app.wsgi_app))  # type: ignore[method-assign]
+    roads = FastIntake(app, FastThreadRead(app, app.wsgi_app))
+    app.wsgi_app = ChunkedBodies(roads, settings.max_body_bytes)  # type: ignore[method-assign]
     return app
 
 
@@ -82,3 +95,65 @@ def _common_headers(response: Response) -> Response:
     headers = response.headers
     headers.extend(common_headers(g.get("request_id", ""), headers, request.is_secure))
     return response
+
+
+def _reject_unreadable_json() -> Response | None:
+    """Answer 400 for a JSON body that does not parse, before any view's parser meets it.
+
+    The views parse with json.loads (webargs, Flask), which raises a plain ValueError, not
+    the JSONDecodeError they turn into a 400, for an integer past Python's digit limit:
+    a 500 on every JSON endpoint until it was caught here, once for all of them.
+    """
+    if request.method not in BODY_METHODS or not request.is_json:
+        return None
+    try:
+        if request.get_json(silent=True) is not None:  # parsed once, cached for the views
+            return None
+        body = request.get_data(cache=True)
+        if body:  # an empty body is the view's to refuse, or to ignore
+            json.loads(body)  # `null` parses; anything else says why it cannot
+    except RecursionError:
+        return envelope(400, "bad_request", "The JSON document is nested too deeply.")
+    except ValueError as exc:
+        return envelope(400, "bad_request", _unreadable(exc))
+    return None
+
+
+def _unreadable(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
+        return "The body is not valid JSON."
+    digits = sys.get_int_max_str_digits()
+    return f"A number in the JSON body is too long: at most {digits} digits are read."
+
+
+class ChunkedBodies:
+    """WSGI middleware: read a chunked body (no Content-Length) here, and pass it on with one.
+
+    werkzeug stops reading such a body at MAX_CONTENT_LENGTH without a word, so one over the
+    limit reached the parsers cut short and was answered 400 (not JSON) instead of the 413
+    a body with a Content-Length gets. Read here up to one byte past the limit, with its
+    length known it takes the same road as any other body, 413 included.
+    """
+
+    def __init__(self, wsgi_app: WSGIApplication, max_bytes: int) -> None:
+        self.wsgi_app = wsgi_app
+        self.max_bytes = max_bytes
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        # Only a server that ends the input itself (gunicorn, werkzeug) can be read to the end.
+        if chunked and environ.get("wsgi.input_terminated"):
+            body = _read_up_to(environ["wsgi.input"], self.max_bytes + 1)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            del environ["HTTP_TRANSFER_ENCODING"]  # werkzeug ignores a length beside it
+        return self.wsgi_app(environ, start_response)
+
+
+def _read_up_to(stream: IO[bytes], limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit and (chunk := stream.read(limit - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)

@@ -11,9 +11,12 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import g, request
+from redis import Redis
+from redis.exceptions import RedisError
 
+from service import models
 from service.context import services
-from service.errors import Forbidden, Unauthorized
+from service.errors import Forbidden, Unauthorized, Unavailable
 from service.limits import bearer_token
 from service.store import Database, accounts
 
@@ -23,6 +26,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 CACHE_SECONDS = 30.0
 _site_cache: dict[str, tuple[float, int]] = {}
 _moderator_cache: dict[str, tuple[float, Moderator]] = {}
+# Failed sign-ins, counted in Redis over a window that starts at the first failure. The
+# lock is per (account, client IP) so that strangers cannot lock a moderator out of every
+# address; the per-IP limit, across usernames, stops one address from guessing many accounts.
+FAILURES_PER_ACCOUNT_AND_IP = 5
+FAILURES_PER_IP = 20
+FAILURE_WINDOW_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -73,12 +82,58 @@ def _basic() -> tuple[str, str] | None:
     return (username, password) if username and password else None
 
 
+def verify_login(username: str, password: str) -> models.Moderator | None:
+    """Check a moderator's password unless this client failed too often; count a failure.
+
+    The API's HTTP Basic and the desk's sign-in form both come here, so both follow the
+    same rule (docs/security.md). A throttled attempt is refused without checking the
+    password, even a right one. Without Redis nobody can be throttled: answer 503.
+    """
+    redis = services().redis
+    keys = _failure_keys(username, request.remote_addr or "-")
+    try:
+        if _throttled(redis, *keys):
+            return None
+        account = accounts.verify_moderator(services().db, username, password)
+        if account is None:
+            _count_failure(redis, *keys)
+        else:
+            redis.delete(keys[1])  # the right password clears this address's failures on it
+    except RedisError as exc:
+        raise Unavailable("signing in is unavailable for a moment; try again") from exc
+    return account
+
+
+def _failure_keys(username: str, ip: str) -> tuple[str, str]:
+    """The per-IP and the per-(account, IP) counters; the username hashed, being anything."""
+    account = hashlib.sha256(username.encode()).hexdigest()[:24]
+    return f"duyet:login-failures:ip:{ip}", f"duyet:login-failures:account:{account}:{ip}"
+
+
+def _throttled(redis: Redis, ip_key: str, account_key: str) -> bool:
+    by_ip, by_account = (int(n or 0) for n in redis.mget(ip_key, account_key))
+    return by_ip >= FAILURES_PER_IP or by_account >= FAILURES_PER_ACCOUNT_AND_IP
+
+
+# Each counter's window opens at its first failure; atomic, so a counter never outlives it.
+_COUNT_FAILURE = """
+for _, key in ipairs(KEYS) do
+  redis.call('INCR', key)
+  if redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, ARGV[1]) end
+end
+"""
+
+
+def _count_failure(redis: Redis, *keys: str) -> None:
+    redis.eval(_COUNT_FAILURE, len(keys), *keys, FAILURE_WINDOW_SECONDS)
+
+
 def _cached_moderator(username: str, password: str) -> Moderator | None:
     digest = hashlib.sha256(f"{username}\x00{password}".encode()).hexdigest()
     hit = _moderator_cache.get(digest)
     if hit and hit[0] > time.monotonic():
         return hit[1]
-    account = accounts.verify_moderator(services().db, username, password)
+    account = verify_login(username, password)
     if account is None:
         return None
     moderator = Moderator(account.id, account.username, account.role)

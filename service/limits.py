@@ -91,7 +91,9 @@ class Tally:
 
 
 def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()[:24]
+    # The limits read the body before the schema does: a lone surrogate ("\udc00", valid
+    # JSON) must count as itself, not raise. surrogatepass encodes every str, one to one.
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ def decide_as_moderator(
 ) -> Outcome:
     """Record approve / reject / spam, tell the site's webhook, and teach the engine."""
     outcome = moderator_decide(svc.db, comment_id, action, moderator, note)
+    if not outcome.decided:  # the same action again: nothing new to tell or to learn
+        return outcome
     if outcome.published_changed or action != "approve":
         event = "comment.published" if action == "approve" else "comment.rejected"
         svc.queue.webhook(comment_id, event)

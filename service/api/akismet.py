@@ -5,12 +5,20 @@ duyet's JSON envelope: plain-text `valid`/`invalid`, `true`/`false`/`invalid`, w
 `X-akismet-debug-help` explaining an `invalid`. comment-check runs the engine in the
 request (through the app's checker) and stores nothing; submit-spam / submit-ham feed the
 same learning loop as a moderator's decision, so the next check of that text changes.
+
+A comment checked again (WordPress's "Check for spam" button, a retried request) is the
+same comment, not a new post: counted again toward flood and duplicate detection, eight
+re-checks drifted from false to spam. Its first answer is kept for an hour (the behaviour
+checks look back a minute for floods, an hour for copies) and given again, until a
+submit-spam or submit-ham of that comment teaches something new.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
+from dataclasses import asdict
 from typing import Any
 
 from flask import Response, g, request
@@ -36,6 +44,21 @@ THANKS = "Thanks for making the web a better place."
 DISCARD_SPAM_SCORE = 0.97
 SPAM_VERDICTS = {"spam", "reject"}
 TEXT_PLAIN = "text/plain; charset=utf-8"
+ANSWERED_FOR_SECONDS = 3600
+# What makes a check the same comment: who wrote what, where. Not what WordPress fills in
+# differently when it checks a stored comment again (referrer, comment_date_gmt, recheck_reason).
+SAME_COMMENT_FIELDS = (
+    "blog",
+    "permalink",
+    "comment_type",
+    "comment_parent",
+    "comment_author",
+    "comment_author_email",
+    "comment_author_url",
+    "comment_content",
+    "user_ip",
+    "user_agent",
+)
 
 
 def _field(description: str) -> fields.String:
@@ -203,10 +226,34 @@ class CommentCheck(MethodView):
             tip = {"X-akismet-pro-tip": "discard"} if fixed == "discard" else {}
             body = "false" if fixed == "false" else "true"
             return _text(body, **{"X-akismet-guid": guid, **tip})
-        with metrics.Timer("akismet"):
-            result = current_checker().check(services(), _check_request(site_id, form))
+        result = _answer(site_id, form)
         metrics.CHECKS.labels(integration="akismet", verdict=result.verdict).inc()
         return _verdict_response(result, guid)
+
+
+def _answer(site_id: int, form: dict[str, Any]) -> CheckResult:
+    """Check a comment, or give a comment checked again its first answer."""
+    asked = _check_request(site_id, form)
+    if not asked.remember:  # test traffic leaves no trace, and finds none
+        return _check(asked)
+    redis, key = services().redis, _answered_key(site_id, form)
+    kept = redis.get(key)
+    if kept is not None:
+        return CheckResult(**json.loads(kept))
+    result = _check(asked)
+    redis.set(key, json.dumps(asdict(result)), ex=ANSWERED_FOR_SECONDS)
+    return result
+
+
+def _check(asked: CheckRequest) -> CheckResult:
+    with metrics.Timer("akismet"):
+        return current_checker().check(services(), asked)
+
+
+def _answered_key(site_id: int, form: dict[str, Any]) -> str:
+    same = [str(form.get(name) or "").strip() for name in SAME_COMMENT_FIELDS]
+    digest = hashlib.sha256(json.dumps(same, ensure_ascii=False).encode()).hexdigest()
+    return f"duyet:akismet:answered:{site_id}:{digest}"
 
 
 def _submit(form: dict[str, Any], label: str) -> Response:
@@ -220,6 +267,7 @@ def _submit(form: dict[str, Any], label: str) -> Response:
     if body.strip() and not _truthy(form.get("is_test")):
         current_checker().learn(services(), site_id, body, label, source="akismet")
         metrics.LABELS_LEARNED.labels(source="akismet", label=label).inc()
+        services().redis.delete(_answered_key(site_id, form))  # its next check learns it
     return _text(THANKS)
 
 

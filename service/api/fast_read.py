@@ -10,11 +10,11 @@ and the answer's headers.
 
 Anything else goes to Flask untouched, before anything was counted: a missing or unknown
 key, query arguments the hand parser does not take (the schema answers their 422), an
-article id that is not plain ASCII, a request with a body. An error after the request was
-counted (a 429, an unknown article, the database down) is rendered by Flask's own error
-handlers and after-request hooks, as intake's fast road does. The route stays documented by
-the view in service/api/site.py; tests/integration/test_fast_read.py compares both roads
-answer for answer.
+article id that is not plain ASCII or holds a NUL (the view checks it), a request with a
+body. An error after the request was counted (a 429, an unknown article, the database
+down) is rendered by Flask's own error handlers and after-request hooks, as intake's fast
+road does. The route stays documented by the view in service/api/site.py;
+tests/integration/test_fast_read.py compares both roads answer for answer.
 """
 
 from __future__ import annotations
@@ -39,8 +39,10 @@ from service.limits import Caller, bearer_token, check
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-# The view's route, for article ids the view accepts (1 to 200 characters, no slash).
-_THREAD_PATH = re.compile(r"/v1/articles/([^/]{1,200})/comments")
+# The view's route (<article:...>, slashes and all) for article ids the view takes as they
+# are: 1 to 200 ASCII characters without NUL. Any other id goes to the view, which refuses
+# it. The suffix ends the path, so the id is everything before the last "/comments".
+_THREAD_PATH = re.compile(r"/v1/articles/([\x01-\x7f]{1,200})/comments")
 # Query strings parse_qsl reads exactly as werkzeug does: no escapes, no other characters.
 _PLAIN_QUERY = re.compile(r"[A-Za-z0-9_=&-]*")
 
@@ -64,7 +66,7 @@ class FastThreadRead(ShortRoad[_Read]):
         if match is None or environ.get("REQUEST_METHOD") != "GET":
             return None
         article_id, query = match.group(1), environ.get("QUERY_STRING", "")
-        if not article_id.isascii() or not _PLAIN_QUERY.fullmatch(query):
+        if not _PLAIN_QUERY.fullmatch(query):
             return None
         if environ.get("CONTENT_LENGTH", "") not in ("", "0"):
             return None  # Flask's guards read bodies; a GET has none
@@ -90,7 +92,8 @@ class FastThreadRead(ShortRoad[_Read]):
             version = svc.thread_versions.lookup(svc.db, read.site_id, read.article_id)
             etag = threads.page_etag(*version, read.args)
             headers = [("ETag", f'"{etag}"')]
-            if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(etag):
+            # Weak comparison, as the view does (RFC 9110): W/"..." from a compressing proxy.
+            if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(etag):
                 status, body = "304 NOT MODIFIED", b""
             else:
                 status, body = "200 OK", self._page(read, etag)

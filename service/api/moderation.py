@@ -8,17 +8,18 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service.api.paths import add_converters
 from service.auth import require_moderator
 from service.context import services
 from service.models import Comment
 from service.moderation import decide_as_moderator
 from service.schemas import DecisionIn, HistoryOut, QueueArgs, QueueItemOut, QueueOut
-from service.store import accounts
-from service.store.reading import QueueItem, comment_history, moderation_queue
+from service.store.reading import QueueItem, comment_history, lookup_site, moderation_queue
 
 blp = Blueprint(
     "moderation", __name__, url_prefix="/v1/moderation", description="Moderators' queue and actions"
 )
+blp.record_once(add_converters)  # before the routes below: they use <id:...>
 MODERATOR_AUTH: list[dict[str, list[str]]] = [{"moderator": []}]
 
 
@@ -53,7 +54,7 @@ def _private_fields(comment: Comment) -> dict[str, Any]:
 
 
 def _site_filter(slug: str | None) -> tuple[int, ...] | None:
-    return (accounts.find_site(services().db, slug).id,) if slug else None
+    return (lookup_site(services().db, slug).id,) if slug else None
 
 
 @blp.route("/queue")
@@ -76,7 +77,7 @@ class Queue(MethodView):
         return {"items": [item_view(i) for i in items], "next_cursor": next_cursor}
 
 
-@blp.route("/comments/<int:comment_id>/decision")
+@blp.route("/comments/<id:comment_id>/decision")
 class DecisionView(MethodView):
     @require_moderator
     @blp.doc(security=MODERATOR_AUTH)
@@ -90,7 +91,7 @@ class DecisionView(MethodView):
         return _private_fields(outcome.comment)
 
 
-@blp.route("/comments/<int:comment_id>")
+@blp.route("/comments/<id:comment_id>")
 class History(MethodView):
     @require_moderator
     @blp.doc(security=MODERATOR_AUTH)

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from service.api import threads
 from service.api.hot_path import comment_json, documented_arguments, json_arguments
+from service.api.paths import ARTICLE_RULE, add_converters, checked_article_id
 from service.auth import require_site
 from service.context import services
 from service.errors import DuyetError
@@ -30,6 +31,7 @@ from service.store.comments import StoredComment
 from service.store.reading import ThreadNode, published_thread
 
 blp = Blueprint("site", __name__, url_prefix="/v1", description="The news site's backend")
+blp.record_once(add_converters)  # before the routes below: they use <id:...>, <article:...>
 SITE_AUTH: list[dict[str, list[str]]] = [{"siteKey": []}]
 IDEMPOTENCY_KEY_LENGTH = 200
 IDEMPOTENCY_HEADER = {
@@ -37,7 +39,10 @@ IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
     "required": False,
     "schema": {"type": "string", "maxLength": IDEMPOTENCY_KEY_LENGTH},
-    "description": "Repeat a submission safely: the same key returns the same comment.",
+    "description": (
+        "Repeat a submission safely: the same key with the same comment returns that comment;"
+        " a different comment under a used key is refused (422 idempotency_key_reused)."
+    ),
 }
 
 
@@ -87,7 +92,7 @@ class Comments(MethodView):
         return comment_json(comment_body(comment, new.article_id), 202)
 
 
-@blp.route("/comments/<int:comment_id>")
+@blp.route("/comments/<id:comment_id>")
 class CommentById(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH)
@@ -108,7 +113,7 @@ class CommentById(MethodView):
         return comment_view(comment, article.external_id)
 
 
-@blp.route("/comments/<int:comment_id>/reports")
+@blp.route("/comments/<id:comment_id>/reports")
 class Reports(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH)
@@ -122,7 +127,7 @@ class Reports(MethodView):
         return {"id": comment.id, "status": comment.status, "report_count": comment.report_count}
 
 
-@blp.route("/articles/<string:article_id>")
+@blp.route("/articles/<article:article_id>", **ARTICLE_RULE)
 class Articles(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH)
@@ -130,13 +135,8 @@ class Articles(MethodView):
     @blp.response(200, ArticleOut)
     def put(self, data: dict[str, Any], article_id: str) -> Any:
         """Create or update an article: title, URL, open or closed, pre-moderation."""
-        _check_article_id(article_id)
+        article_id = checked_article_id(article_id)
         return store.put_article(services().db, g.site_id, article_id, **data)
-
-
-def _check_article_id(article_id: str) -> None:
-    if not 1 <= len(article_id) <= 200:
-        raise DuyetError("article_id must be 1 to 200 characters")
 
 
 def _node_view(node: ThreadNode, article_external_id: str) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def _node_view(node: ThreadNode, article_external_id: str) -> dict[str, Any]:
     return view
 
 
-@blp.route("/articles/<string:article_id>/comments")
+@blp.route("/articles/<article:article_id>/comments", **ARTICLE_RULE)
 class Thread(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH)
@@ -155,10 +155,12 @@ class Thread(MethodView):
     def get(self, article_id: str) -> Any:
         """List an article's published comments, threaded, paged by cursor, with an ETag."""
         args = threads.thread_args()
-        _check_article_id(article_id)
+        article_id = checked_article_id(article_id)
         svc = services()
         etag = threads.page_etag(*svc.thread_versions.lookup(svc.db, g.site_id, article_id), args)
-        if request.if_none_match.contains(etag):
+        # Weak comparison, as RFC 9110 asks of If-None-Match: a proxy that compresses the
+        # page marks our ETag weak (W/"..."), and the page under it is still the same.
+        if request.if_none_match.contains_weak(etag):
             response = Response(status=304)
             response.set_etag(etag)
             return response

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Dialect, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Dialect, Select, bindparam, insert, select
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, DuyetError, NotFound
 from service.models import Article, Comment, Report, Site, Status, table_of, utcnow
 from service.site_config import site_config
 from service.store.db import Database
-from service.store.records import audit, touch_thread, transition
+from service.store.records import audit, erase_comment, touch_thread, transition
 
 REPORTABLE = (Status.APPROVED,)
 ColumnsRow = Any  # a Core row of the columns a lookup selected, read by attribute
@@ -30,6 +30,20 @@ class ArticleClosed(Conflict):
 class InvalidParent(DuyetError):
     status = 422
     code = "invalid_parent"
+
+
+class IdempotencyKeyReused(DuyetError):
+    """The key names a stored comment, and this request sends a different one (as Stripe)."""
+
+    status = 422
+    code = "idempotency_key_reused"
+
+
+class UnstorableComment(DuyetError):
+    """The database refused this comment's data (the schema lets nothing like it through)."""
+
+    status = 422
+    code = "unstorable_comment"
 
 
 @dataclass(frozen=True)
@@ -91,10 +105,41 @@ def _root(
     return parent.root_id or parent.id
 
 
-def _by_idempotency_key(s: Session, site_id: int, key: str) -> Comment | None:
-    return s.scalar(
-        select(Comment).where(Comment.site_id == site_id, Comment.idempotency_key == key)
-    )
+def _with_article_ids() -> Select[Comment, str]:
+    """Comments with their article's external id: what a replay is compared with."""
+    return select(Comment, Article.external_id).join(Article, Article.id == Comment.article_id)
+
+
+def _by_idempotency_key(s: Session, site_id: int, key: str) -> tuple[Comment, str] | None:
+    found = s.execute(
+        _with_article_ids().where(Comment.site_id == site_id, Comment.idempotency_key == key)
+    ).first()
+    return (found[0], found[1]) if found else None
+
+
+# What a replay must send again to be one: every field the comment row keeps. The article's
+# title and URL are not kept per comment (they name the article, set on its first comment).
+_REPLAYED = ("parent_id", "author_name", "author_email", "author_id", "ip", "user_agent")
+
+
+def _replayed(comment: Comment, article_external_id: str, new: NewComment) -> Submitted:
+    """Answer a retry with the comment its key stored; refuse a different comment."""
+    if not _sends_again(comment, article_external_id, new):
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was used for a different comment; use a new key.",
+            {"Idempotency-Key": ["Already used with other fields."]},
+        )
+    return comment, False
+
+
+def _sends_again(comment: Comment, article_external_id: str, new: NewComment) -> bool:
+    if article_external_id != new.article_id or comment.parent_id != new.parent_id:
+        return False
+    if comment.status == Status.DELETED.value:
+        return True  # erased at its author's request: only its place is left to compare
+    if comment.body != unicodedata.normalize("NFC", new.body):  # stored as NFC
+        return False
+    return all(getattr(comment, name) == getattr(new, name) for name in _REPLAYED)
 
 
 @dataclass(slots=True)
@@ -133,9 +178,10 @@ def submit_many(db: Database, intakes: Sequence[Intake]) -> list[Submitted | Duy
 
     Intake's group commit, on SQLAlchemy Core: in a storm a batch holds a few comments, so
     its fixed cost (lookups, insert, commit) is most of the price of each. A comment the
-    site got wrong (closed article, unknown parent) fails alone; when the batch collides
-    with a concurrent insert (the same idempotency key twice), it is stored again one
-    comment at a time, where each collision has its own answer.
+    site got wrong (closed article, unknown parent, a reused idempotency key) fails alone;
+    when the batch collides with a concurrent insert (the same idempotency key twice) or
+    the database refuses one comment's data, it is stored again one comment at a time,
+    where each has its own answer. Only the database being down fails the whole batch.
     """
     keys = [(site_id, key) for site_id, _, key in intakes if key]
     if len(set(keys)) != len(keys):
@@ -145,11 +191,13 @@ def submit_many(db: Database, intakes: Sequence[Intake]) -> list[Submitted | Duy
         if outcomes is None:  # an article's first comments: create it, then store
             _create_articles(db, intakes)
             outcomes = _store_batch(db, intakes)
-    except IntegrityError:
+    except OperationalError:  # the database is down: every comment of the batch gets it
+        raise
+    except Exception:  # a key race, or one comment's data: each alone finds out which
         outcomes = None
     if outcomes is None:
         return [_submit_one(db, intake) for intake in intakes]
-    return _with_replays(db, outcomes)
+    return _with_replays(db, intakes, outcomes)
 
 
 def _store_batch(db: Database, intakes: Sequence[Intake]) -> list[_Outcome] | None:
@@ -166,6 +214,8 @@ def _submit_one(db: Database, intake: Intake) -> Submitted | DuyetError:
         return submit_comment(db, *intake)
     except DuyetError as exc:
         return exc
+    except (UnicodeError, DataError) as exc:  # text or a value the database cannot hold
+        return UnstorableComment(f"The comment cannot be stored as sent ({type(exc).__name__}).")
 
 
 _Outcome = Submitted | DuyetError | int  # an int: the id of the comment an idempotent replay names
@@ -328,14 +378,29 @@ def _replays(conn: Connection, intakes: Sequence[Intake]) -> dict[tuple[int, str
     return found
 
 
-def _with_replays(db: Database, outcomes: list[_Outcome]) -> list[Submitted | DuyetError]:
-    """Load the stored comments that idempotent replays answer with."""
+def _with_replays(
+    db: Database, intakes: Sequence[Intake], outcomes: list[_Outcome]
+) -> list[Submitted | DuyetError]:
+    """Answer each idempotent replay with its stored comment, if it sends that comment again."""
     replayed = [o for o in outcomes if isinstance(o, int)]
     if not replayed:
         return outcomes  # type: ignore[return-value]
     with db.transaction() as s:
-        loaded = {c.id: c for c in s.scalars(select(Comment).where(Comment.id.in_(replayed)))}
-    return [(loaded[o], False) if isinstance(o, int) else o for o in outcomes]
+        rows = s.execute(_with_article_ids().where(Comment.id.in_(replayed)))
+        loaded = {comment.id: (comment, external_id) for comment, external_id in rows}
+    return [
+        _replay_outcome(*loaded[o], intake[1]) if isinstance(o, int) else o
+        for o, intake in zip(outcomes, intakes, strict=True)
+    ]
+
+
+def _replay_outcome(
+    comment: Comment, article_external_id: str, new: NewComment
+) -> Submitted | DuyetError:
+    try:
+        return _replayed(comment, article_external_id, new)
+    except IdempotencyKeyReused as exc:
+        return exc
 
 
 def _parents(conn: Connection, parent_ids: list[int]) -> dict[int, ColumnsRow]:
@@ -352,7 +417,7 @@ def submit_comment(
     try:
         with db.transaction() as s:
             if idempotency_key and (seen := _by_idempotency_key(s, site_id, idempotency_key)):
-                return seen, False
+                return _replayed(*seen, new)
             comment = _insert(s, site_id, new, idempotency_key)
             return comment, True
     except IntegrityError:
@@ -362,7 +427,7 @@ def submit_comment(
             seen = _by_idempotency_key(s, site_id, idempotency_key)
             if seen is None:
                 raise
-            return seen, False
+            return _replayed(*seen, new)
 
 
 def _insert(s: Session, site_id: int, new: NewComment, idempotency_key: str | None) -> Comment:
@@ -428,19 +493,7 @@ def delete_comment(db: Database, site_id: int, comment_id: int, actor: str) -> C
         if comment.status == Status.DELETED.value:
             return comment
         audit(s, comment, actor, "delete", Status.DELETED)
-        s.execute(
-            update(Comment)
-            .where(Comment.id == comment_id)
-            .values(
-                status=Status.DELETED.value,
-                body="",
-                author_email=None,
-                ip=None,
-                user_agent=None,
-                updated_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        )
+        erase_comment(s, comment_id)
         # Always: a deleted comment may become a visible tombstone over published replies.
         touch_thread(s, comment.article_id)
         s.refresh(comment)
@@ -453,6 +506,8 @@ def report_comment(
     """Record a reader's report; enough reports send a published comment back to review."""
     with db.transaction() as s:
         comment, _ = _owned(s, site_id, comment_id)
+        if comment.status == Status.DELETED.value:  # erased: nothing is left to report
+            raise Conflict("comment was deleted at its author's request")
         s.add(Report(comment_id=comment_id, reason=reason, note=note))
         comment.report_count += 1
         site = s.get(Site, site_id)

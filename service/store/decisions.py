@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     bindparam,
     cast,
+    delete,
     func,
     insert,
     or_,
@@ -31,6 +32,7 @@ from service.models import (
     Ban,
     Comment,
     Decision,
+    Report,
     Site,
     Status,
     TrainingExample,
@@ -170,24 +172,75 @@ def moderator_decide(
     note: str = "",
     site_ids: tuple[int, ...] | None = None,
 ) -> Outcome:
-    """Apply a moderator's approve / reject / spam, audit it, and keep it as a training label."""
+    """Apply a moderator's approve / reject / spam, audit it, and keep it as a training label.
+
+    What a moderator already decided changes nothing when decided again (Outcome.decided is
+    False): a repeated click, a retried request or a bulk action over decided comments must
+    not add decisions, audit rows or training labels, which count towards the site's
+    retrain. Confirming the engine's decision is a moderator's first label, and confirming
+    a comment readers reported since is the review that takes it off the reported tab.
+    """
     status = VERDICT_STATUS[action]
     with db.transaction() as s:
         comment = s.get(Comment, comment_id)
         if comment is None or (site_ids is not None and comment.site_id not in site_ids):
             raise NotFound("comment not found")
         before = comment.status
-        if not transition(s, comment_id, MODERATABLE, status):
-            raise Conflict(f"a comment that is {before} cannot be moderated")
+        confirming = before == status.value
+        if confirming and _decided_so_already(s, comment, action):
+            return Outcome(comment, False, status, False)
+        sources = [status] if confirming else [st for st in MODERATABLE if st != status]
+        if not transition(s, comment_id, sources, status):
+            return _unmoved(s, comment, status)
         actor = f"moderator:{moderator}"
         s.add(Decision(comment_id=comment_id, verdict=action, decided_by=actor, note=note))
         audit(s, comment, actor, action, status, {"note": note} if note else None)
-        s.add(_training_example(comment, action, actor))
+        _relabel(s, comment, action, actor)
         changed = (before == Status.APPROVED.value) != (status == Status.APPROVED)
         if changed:
             touch_thread(s, comment.article_id)
         s.refresh(comment)
         return Outcome(comment, True, status, changed)
+
+
+def _decided_so_already(s: Session, comment: Comment, action: str) -> bool:
+    """Tell whether a moderator's latest decision on the comment is this action, and no
+    reader reported it since (a report asks for a review: the desk's reported tab)."""
+    latest = s.execute(
+        select(Decision.verdict, Decision.created_at)
+        .where(Decision.comment_id == comment.id, Decision.decided_by != "system")
+        .order_by(Decision.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None or latest.verdict != action:
+        return False
+    if not comment.report_count:
+        return True
+    reported = s.scalar(select(func.max(Report.created_at)).where(Report.comment_id == comment.id))
+    return reported is None or latest.created_at >= reported
+
+
+def _unmoved(s: Session, comment: Comment, status: Status) -> Outcome:
+    """The transition found nothing to move: another moderator got there first, or the
+    comment is pending or deleted."""
+    s.refresh(comment)
+    if comment.status == status.value:
+        return Outcome(comment, False, status, False)
+    raise Conflict(f"a comment that is {comment.status} cannot be moderated")
+
+
+def _relabel(s: Session, comment: Comment, action: str, actor: str) -> None:
+    """Make this action the comment's one training label: a comment counts with its latest."""
+    label = TRAINING_LABEL[action]
+    query = select(TrainingExample.label).where(TrainingExample.comment_id == comment.id)
+    if list(s.scalars(query)) == [label]:
+        return  # taught already: a new row would only count towards the retrain again
+    s.execute(
+        delete(TrainingExample)
+        .where(TrainingExample.comment_id == comment.id)
+        .execution_options(synchronize_session=False)
+    )
+    s.add(_training_example(comment, action, actor))
 
 
 def _training_example(comment: Comment, action: str, actor: str) -> TrainingExample:

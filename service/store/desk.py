@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
 
 from service.errors import Conflict, DuyetError, NotFound
+from service.ids import is_id
 from service.models import (
     Article,
     AuditEntry,
@@ -148,13 +149,19 @@ def decode_desk_cursor(cursor: str, order: str) -> tuple[float | None, datetime,
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         values = json.loads(raw)
+        level: float | None = None
         if order == "riskiest":
             risk, moment, comment_id = values
-            return float(risk), datetime.fromisoformat(moment), int(comment_id)
-        moment, comment_id = values
-        return None, datetime.fromisoformat(moment), int(comment_id)
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            level = float(risk)
+        else:
+            moment, comment_id = values
+        when = datetime.fromisoformat(moment)
+    except (ValueError, TypeError, OverflowError) as exc:  # OverflowError: float(10**400)
         raise BadDeskCursor("cursor is not one this page gave out") from exc
+    # A crafted cursor's id may be one no row can have, too large for the database's bigint.
+    if not is_id(comment_id):
+        raise BadDeskCursor("cursor is not one this page gave out")
+    return level, when, comment_id
 
 
 def _ordered(query: Any, order: str, cursor: str | None) -> Any:

@@ -1,14 +1,23 @@
-"""Small building blocks every store module shares: transitions, audit rows, thread versions."""
+"""Small building blocks every store module shares: transitions, audit rows, thread versions,
+and erasing a comment at its author's request."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from service.models import Article, AuditEntry, Comment, Status, utcnow
+from service.models import (
+    Article,
+    AuditEntry,
+    Comment,
+    Decision,
+    Status,
+    TrainingExample,
+    utcnow,
+)
 from service.store.db import THREAD_VERSIONS
 
 
@@ -78,3 +87,52 @@ def note_thread_versions(s: Session, rows: Iterable[Any]) -> None:
 
 def is_published(status: str) -> bool:
     return status == Status.APPROVED.value
+
+
+# What of a reason survives its comment's erasure: what the desk's statistics count. The
+# message, the spans and the rest of the detail quote the author's text (links, phone
+# numbers, handles); "word" is the site's or the built-in list's entry, not the author's.
+_KEPT_OF_REASON = ("code", "verdict")
+_KEPT_OF_DETAIL = ("word",)
+
+
+def erase_comment(s: Session, comment_id: int) -> None:
+    """Erase a comment's text and everything that says who wrote it; a tombstone stays.
+
+    The row keeps its place in the thread (id, article, parent, root) so replies stay where
+    they are. Every stored copy of the text goes with it: the moderators' training labels
+    (a retrain would learn it again) and the engine's reasons' quotes of it.
+    """
+    s.execute(
+        update(Comment)
+        .where(Comment.id == comment_id)
+        .values(
+            status=Status.DELETED.value,
+            body="",
+            author_name="",
+            author_email=None,
+            author_id=None,
+            ip=None,
+            user_agent=None,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    s.execute(
+        delete(TrainingExample)
+        .where(TrainingExample.comment_id == comment_id)
+        .execution_options(synchronize_session=False)
+    )
+    for decision in s.scalars(select(Decision).where(Decision.comment_id == comment_id)):
+        decision.reasons = [_erased_reason(r) for r in decision.reasons or []]
+
+
+def _erased_reason(reason: Any) -> dict[str, Any]:
+    if not isinstance(reason, dict):
+        return {}
+    kept = {key: reason[key] for key in _KEPT_OF_REASON if key in reason}
+    detail = reason.get("detail")
+    if not isinstance(detail, dict):
+        detail = {}
+    words = {key: detail[key] for key in _KEPT_OF_DETAIL if key in detail}
+    return {**kept, "message": "", "spans": [], "detail": words}

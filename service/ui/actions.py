@@ -12,6 +12,7 @@ from flask import jsonify, request
 
 from service.context import services
 from service.errors import DuyetError
+from service.ids import is_id
 from service.moderation import decide_as_moderator
 from service.store import desk
 from service.store.decisions import add_ban
@@ -52,8 +53,10 @@ def _ids(data: dict[str, Any]) -> list[int]:
     raw = data.get("ids")
     if not isinstance(raw, list) or not raw or len(raw) > MAX_BULK:
         raise DuyetError(f"ids must list 1 to {MAX_BULK} comment ids")
-    if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in raw):
-        raise DuyetError("ids must be positive whole numbers")
+    # Every id is checked before any is acted on: a bad one late in the list must not
+    # leave the ones before it decided.
+    if not all(is_id(i) for i in raw):
+        raise DuyetError("ids must be comment ids: whole numbers from 1 to 2**63 - 1")
     return list(dict.fromkeys(raw))
 
 
@@ -66,7 +69,7 @@ def _counts() -> dict[str, int]:
     return desk.tab_counts(services().db, desk.QueueFilter())
 
 
-@bp.post("/api/comments/<int:comment_id>/decision")
+@bp.post("/api/comments/<id:comment_id>/decision")
 @login_required
 def decide(comment_id: int) -> Any:
     """Approve, reject (with a reason from the list) or mark one comment as spam."""
@@ -114,7 +117,7 @@ def undo() -> Any:
     return jsonify({"restored": restored, "failed": failed, "counts": _counts()})
 
 
-@bp.post("/api/comments/<int:comment_id>/ban")
+@bp.post("/api/comments/<id:comment_id>/ban")
 @login_required
 def ban(comment_id: int) -> Any:
     """Ban the author of a comment by email, author id or IP, for some days or for good."""
@@ -143,7 +146,7 @@ def ban(comment_id: int) -> Any:
     return jsonify({**answer, "counts": _counts()})
 
 
-@bp.post("/api/bans/<int:ban_id>/lift")
+@bp.post("/api/bans/<id:ban_id>/lift")
 @login_required
 def lift(ban_id: int) -> Any:
     """End a ban now."""

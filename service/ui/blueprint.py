@@ -25,6 +25,7 @@ from flask import (
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
+from service.api.paths import add_converters
 from service.context import services
 from service.errors import DuyetError, Forbidden, Unauthorized, envelope
 from service.store import desk
@@ -40,6 +41,7 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static",
 )
+bp.record_once(add_converters)  # before the desk's routes: they use <id:...>
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 
 from flask import Response, redirect, render_template, request, session, url_for
 
+from service import auth
 from service.context import services
-from service.errors import DuyetError
+from service.errors import DuyetError, NotFound
+from service.ids import parse_id
 from service.store import accounts, desk
-from service.store.reading import comment_history
+from service.store.reading import comment_history, lookup_site
 from service.ui import i18n, render
 from service.ui.blueprint import (
     bp,
@@ -43,11 +45,7 @@ def login() -> Any:
         return render_template("login.html", next_url=next_url, error=None, notice=notice)
     username = request.form.get("username", "").strip()[:100]
     password = request.form.get("password", "")[:500]
-    account = (
-        accounts.verify_moderator(services().db, username, password)
-        if username and password
-        else None
-    )
+    account = auth.verify_login(username, password) if username and password else None
     if account is None:
         page = render_template("login.html", next_url=next_url, error=t("login.failed"))
         return page, 401
@@ -88,7 +86,7 @@ def _queue_filter(args: Any) -> tuple[desk.QueueFilter, str, str | None]:
     order = args.get("order", "oldest")
     order = order if order in desk.ORDERS else "oldest"
     site_slug = (args.get("site") or "").strip()
-    site_ids = (accounts.find_site(services().db, site_slug[:64]).id,) if site_slug else None
+    site_ids = (lookup_site(services().db, site_slug[:64]).id,) if site_slug else None
     article = (args.get("article") or "").strip()[:200] or None
     reason = (args.get("reason") or "").strip()
     cursor = (args.get("cursor") or "").strip()[:400] or None
@@ -157,7 +155,7 @@ def _js_messages() -> dict[str, Any]:
     return {"messages": {key: t(key) for key in keys}}
 
 
-@bp.get("/comments/<int:comment_id>")
+@bp.get("/comments/<id:comment_id>")
 @login_required
 def comment_page(comment_id: int) -> Any:
     """Show one comment with every decision and audit entry about it."""
@@ -180,10 +178,9 @@ def comment_page(comment_id: int) -> Any:
 def author_page() -> Any:
     """Show every comment of the author of a comment, with each decision on it."""
     db = services().db
-    try:
-        comment_id = int(request.args.get("comment", ""))
-    except ValueError as exc:
-        raise DuyetError("comment must be a number") from exc
+    comment_id = parse_id(request.args.get("comment", ""))
+    if comment_id is None:  # names no comment, as an id in the path would
+        raise NotFound("comment not found")
     kind = request.args.get("by", "")
     item = desk.desk_item(db, comment_id)
     key = desk.author_key(item.comment)

@@ -91,6 +91,36 @@ def test_links_to_the_permalink_itself_are_not_promotion(app: Flask, site: SiteF
     assert "too_many_links" in reasons()
 
 
+def test_checking_the_same_comment_again_is_not_a_new_post(app: Flask, site: SiteFixture) -> None:
+    """WordPress's "Check for spam" button asks again about a comment it checked already."""
+    client = app.test_client()
+    form = {
+        "api_key": site.key,
+        "blog": BLOG,
+        "user_ip": "198.51.100.50",
+        "user_agent": "Mozilla/5.0",
+        "referrer": BLOG + "giao-thong/duong-xa",
+        "permalink": BLOG + "giao-thong/duong-xa",
+        "comment_type": "comment",
+        "comment_author": "Nguyễn Văn An",
+        "comment_author_email": "an@example.vn",
+        "comment_content": HAM,
+    }
+    # WordPress checks a stored comment again without the referrer, with its date.
+    again = {**form, "referrer": "", "comment_date_gmt": "2026-11-27 08:00:00"}
+    again["recheck_reason"] = "recheck_queue"
+
+    def verdict(data: dict[str, str]) -> tuple[str, str]:
+        answer = client.post("/1.1/comment-check", data=data)
+        return answer.get_data(as_text=True), answer.headers["X-duyet-verdict"]
+
+    answers = {verdict(form), *(verdict(again) for _ in range(8))}
+    assert answers == {("false", "approve")}
+    # Counted once: the same reader's next comment is no flood.
+    next_one = {**form, "comment_content": HAM + " Mong sớm sửa đường."}
+    assert verdict(next_one) == ("false", "approve")
+
+
 def test_submit_spam_changes_the_next_verdict(ak: akismet.SyncClient) -> None:
     comment = {
         "user_ip": "198.51.100.40",

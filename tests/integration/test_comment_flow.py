@@ -217,6 +217,18 @@ def test_enough_reports_send_a_published_comment_back_to_review(client, site, wo
     assert [item["id"] for item in reported] == [accepted["id"]]
 
 
+def test_a_deleted_comment_cannot_be_reported(client, site, work, moderator):
+    accepted = submit(client, site, CLEAN)
+    work()
+    assert client.delete(f"/v1/comments/{accepted['id']}", headers=site.headers).status_code == 200
+    url = f"/v1/comments/{accepted['id']}/reports"
+    report = client.post(url, json={"reason": "spam"}, headers=site.headers)
+    assert report.status_code == 409 and report.json["code"] == "conflict"
+    history = client.get(f"/v1/moderation/comments/{accepted['id']}", auth=moderator).json
+    assert not [entry for entry in history["audit"] if entry["action"] == "report"]
+    assert history["comment"]["report_count"] == 0
+
+
 def test_closed_article_refuses_comments(client, site):
     closed = client.put(
         "/v1/articles/bai-9", json={"closed": True, "title": "Tin"}, headers=site.headers

@@ -13,7 +13,7 @@ from flask import Flask
 from werkzeug.test import Client, TestResponse
 
 from service.settings import Settings
-from tests.integration.conftest import SiteFixture, flask_only, same_wait
+from tests.integration.conftest import SiteFixture, flask_only, in_parallel, same_wait
 from workers.wsgi import create
 
 VARYING = {"Date", "X-Request-Id", "Content-Length"}
@@ -121,3 +121,56 @@ def test_over_tls_both_roads_add_hsts(client, flask_road: Client, site: SiteFixt
     assert fast.headers["Strict-Transport-Security"] == slow.headers["Strict-Transport-Security"]
     plain = _post(client, site, payload)
     assert "Strict-Transport-Security" not in plain.headers
+
+
+def test_a_key_reused_for_another_comment_is_a_422_on_both_roads(
+    client, flask_road: Client, site: SiteFixture
+):
+    key = {"Idempotency-Key": "k1"}
+    first = _post(client, site, _comment("A"), **key)
+    assert first.status_code == 202
+    other = {"article_id": "bai-2", "author_name": "Evil", "body": "B"}
+    fast = _post(client, site, other, **key)
+    slow = _post(flask_road, site, other, **key)
+    assert fast.status_code == 422 and fast.json["code"] == "idempotency_key_reused"
+    _same_answer(fast, slow)
+    again = _post(client, site, _comment("A"), **key)  # the first comment, sent again
+    assert again.status_code == 202 and again.json == first.json
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"article_id": "bai-2"},
+        {"body": "B"},
+        {"author_name": "Evil"},
+        {"author_email": "evil@example.vn"},
+        {"author_id": "u-2"},
+        {"ip": "10.0.0.2"},
+        {"user_agent": "curl/8"},
+        {"parent_id": None},
+    ],
+)
+def test_any_field_changed_under_the_same_key_is_refused(client, site: SiteFixture, changed):
+    root = _post(client, site, _comment("Gốc."))
+    sent = _comment("A", author_email="lan@example.vn", author_id="u-1", ip="10.0.0.1")
+    sent |= {"user_agent": "Mozilla/5.0", "parent_id": root.json["id"]}
+    assert _post(client, site, sent, **{"Idempotency-Key": "k1"}).status_code == 202
+    refused = _post(client, site, sent | changed, **{"Idempotency-Key": "k1"})
+    assert refused.status_code == 422 and refused.json["code"] == "idempotency_key_reused"
+
+
+def test_concurrent_comments_under_one_key_store_one_and_refuse_the_rest(
+    app: Flask, client, site: SiteFixture
+):
+    def post(n: int) -> tuple[int, Any]:
+        own = app.test_client()  # a client per thread, as each caller has its own
+        response = _post(own, site, _comment(f"Ý kiến {n}."), **{"Idempotency-Key": "k1"})
+        return response.status_code, response.json
+
+    answers = in_parallel(post, 30)
+    assert sorted(status for status, _ in answers) == [202] + [422] * 29
+    (won,) = [body for status, body in answers if status == 202]
+    fetched = client.get(f"/v1/comments/{won['id']}", headers=site.headers)
+    assert fetched.json["body"] == won["body"]
+    assert {body["code"] for status, body in answers if status == 422} == {"idempotency_key_reused"}

@@ -39,7 +39,7 @@ def test_one_batch_answers_each_comment_on_its_own(app: Flask, site: SiteFixture
             (site.id, _new("Một ý kiến mới."), None),
             (site.id, _new("Bình luận bài đã khóa.", "dong-cua"), None),
             (site.id, _new("Trả lời sai bài.", "bai-3", parent_id=root["id"]), None),
-            (site.id, _new("Gửi lại."), "lan-1"),
+            (site.id, _new("Đã gửi rồi.", "bai-2"), "lan-1"),  # a retry: the same comment
             (site.id, _new("Trả lời đúng chỗ.", parent_id=root["id"]), None),
             (site.id, _new("Bài mới toanh.", "bai-moi", article_title="Bài mới"), None),
             (other.id, _new("Trang khác, cùng khóa.", "bai-1"), "lan-1"),
@@ -96,7 +96,8 @@ def test_concurrent_submissions_are_all_stored_and_queued_once(
 ):
     def post(n: int) -> tuple[int, Any]:
         client = app.test_client()
-        payload = {"article_id": f"bai-{n % 3}", "body": f"Ý kiến số {n}.", "author_name": "An"}
+        # Every key twice, each time with its comment: a retry.
+        payload = {"article_id": f"bai-{n % 3}", "body": f"Ý kiến {n % 30}.", "author_name": "An"}
         headers = {**site.headers, "Idempotency-Key": f"key-{n % 30}"}
         response = client.post("/v1/comments", json=payload, headers=headers)
         return response.status_code, response.json

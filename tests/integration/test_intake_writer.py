@@ -20,9 +20,12 @@ from redis import Redis
 from sqlalchemy import func, select, text
 
 from service import intake_writer
+from service.errors import DuyetError
+from service.intake import Submission
 from service.models import Comment
 from service.queue import moderation_job_id
 from service.settings import Settings
+from service.store.comments import NewComment
 from tests.integration.conftest import SiteFixture, in_parallel, submit
 from workers.wsgi import create
 
@@ -66,7 +69,8 @@ def test_concurrent_comments_are_stored_and_queued_once_by_the_process(
     writer = _writer_pid(app)
 
     def post(n: int) -> tuple[int, Any]:
-        response = _post(app, site, f"Ý kiến số {n}.", idempotency_key=f"key-{n % 30}")
+        # Every key twice, each time with its comment: a retry.
+        response = _post(app, site, f"Ý kiến số {n % 30}.", idempotency_key=f"key-{n % 30}")
         return response.status_code, response.json
 
     answers = in_parallel(post, 60)
@@ -87,6 +91,47 @@ def test_an_idempotent_replay_answers_the_first_comment(app: Flask, site: SiteFi
     again = _post(app, site, "Gửi một lần thôi.", idempotency_key="lan-42")
     assert first.status_code == again.status_code == 202
     assert again.json == first.json
+
+
+def test_a_key_reused_for_other_comments_at_once_stores_one_and_refuses_the_rest(
+    app: Flask, site: SiteFixture, redis: Redis, settings: Settings
+):
+    def post(n: int) -> tuple[int, Any]:
+        response = _post(app, site, f"Ý kiến {n}.", author_name=f"Người {n}", idempotency_key="k1")
+        return response.status_code, response.json
+
+    answers = in_parallel(post, 30)
+    assert sorted(status for status, _ in answers) == [202] + [422] * 29
+    assert {body["code"] for status, body in answers if status == 422} == {"idempotency_key_reused"}
+    (won,) = [body for status, body in answers if status == 202]
+    with app.extensions["duyet"].db.transaction() as s:
+        assert [c.body for c in s.scalars(select(Comment))] == [won["body"]]
+    assert redis.llen(f"rq:queue:{settings.queue_name}") == 1
+    # The winner sent again is a replay: the stored comment, field for field.
+    again = _post(app, site, won["body"], author_name=won["author_name"], idempotency_key="k1")
+    assert again.status_code == 202 and again.json == won
+
+
+def test_one_unstorable_comment_leaves_its_batch_stored(app: Flask, site: SiteFixture):
+    # Past the schema (as if it let one through): the writer process refuses that comment
+    # alone, and the others it stores with it in the same batch are stored.
+    batch = [
+        Submission(
+            site.id,
+            NewComment("bai-moi", "Lỗi.", "Lan", article_url="http://x.vn/\ud800"),
+            None,
+            None,
+            None,
+        ),
+        *(
+            Submission(site.id, NewComment(f"bai-{n}", f"Ý kiến {n}.", "An"), None, None, None)
+            for n in range(3)
+        ),
+    ]
+    app.extensions["duyet"].intake.process.store_and_queue(batch)
+    bad, *good = [sub.outcome for sub in batch]
+    assert isinstance(bad, DuyetError) and bad.status == 422
+    assert [o[0].body for o in good if isinstance(o, tuple)] == [f"Ý kiến {n}." for n in range(3)]
 
 
 def test_the_stores_refusals_come_back_as_their_own_answers(app: Flask, site: SiteFixture):
