@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
-import sys
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
@@ -15,7 +13,7 @@ from service.api.fast_intake import FastIntake
 from service.api.fast_read import FastThreadRead
 from service.checker import Checker
 from service.context import Services
-from service.errors import envelope, register_error_handlers
+from service.errors import register_error_handlers
 from service.headers import common_headers, request_id
 from service.logging import configure_logging
 from service.settings import Settings
@@ -23,8 +21,6 @@ from service.ui import init_desk
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 def create_app(
@@ -56,8 +52,7 @@ def create_app(
     register_error_handlers(app)  # after Api(), so our envelope handlers win
     app.before_request(_assign_request_id)
     limits.init_app(app)  # rate limits (429), after the request id
-    security.init_app(app)  # 404 for ids no row can have, 400 for JSON nested too deep
-    app.before_request(_reject_unreadable_json)  # every JSON view's parser can read the rest
+    security.init_app(app)  # 400 for a JSON body no view's parser could read
     app.after_request(_common_headers)  # request id, nosniff, CSP, HSTS over TLS
     # The two busiest requests take short roads in front of Flask (service/api/fast_*.py).
     roads = FastIntake(app, FastThreadRead(app, app.wsgi_app))
@@ -95,35 +90,6 @@ def _common_headers(response: Response) -> Response:
     headers = response.headers
     headers.extend(common_headers(g.get("request_id", ""), headers, request.is_secure))
     return response
-
-
-def _reject_unreadable_json() -> Response | None:
-    """Answer 400 for a JSON body that does not parse, before any view's parser meets it.
-
-    The views parse with json.loads (webargs, Flask), which raises a plain ValueError, not
-    the JSONDecodeError they turn into a 400, for an integer past Python's digit limit:
-    a 500 on every JSON endpoint until it was caught here, once for all of them.
-    """
-    if request.method not in BODY_METHODS or not request.is_json:
-        return None
-    try:
-        if request.get_json(silent=True) is not None:  # parsed once, cached for the views
-            return None
-        body = request.get_data(cache=True)
-        if body:  # an empty body is the view's to refuse, or to ignore
-            json.loads(body)  # `null` parses; anything else says why it cannot
-    except RecursionError:
-        return envelope(400, "bad_request", "The JSON document is nested too deeply.")
-    except ValueError as exc:
-        return envelope(400, "bad_request", _unreadable(exc))
-    return None
-
-
-def _unreadable(exc: ValueError) -> str:
-    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
-        return "The body is not valid JSON."
-    digits = sys.get_int_max_str_digits()
-    return f"A number in the JSON body is too long: at most {digits} digits are read."
 
 
 class ChunkedBodies:

@@ -25,7 +25,7 @@ from service import metrics
 from service.checker import CheckRequest, CheckResult, current_checker
 from service.context import services
 from service.errors import Forbidden, NotFound, Unauthorized
-from service.store.reading import lookup_site
+from service.store.accounts import find_site
 
 F = TypeVar("F", bound=Callable[..., Any])
 blp = Blueprint(
@@ -136,7 +136,7 @@ def require_coral_signature(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            site = lookup_site(services().db, kwargs.pop("site"))
+            site = find_site(services().db, kwargs.pop("site"))
         except NotFound:
             raise Unauthorized("the signature does not match") from None
         secrets = signing_secrets(site.config or {})

@@ -14,7 +14,8 @@ from service.context import services
 from service.models import Comment
 from service.moderation import decide_as_moderator
 from service.schemas import DecisionIn, HistoryOut, QueueArgs, QueueItemOut, QueueOut
-from service.store.reading import QueueItem, comment_history, lookup_site, moderation_queue
+from service.store.accounts import find_site
+from service.store.reading import QueueItem, comment_history, moderation_queue
 
 blp = Blueprint(
     "moderation", __name__, url_prefix="/v1/moderation", description="Moderators' queue and actions"
@@ -54,7 +55,7 @@ def _private_fields(comment: Comment) -> dict[str, Any]:
 
 
 def _site_filter(slug: str | None) -> tuple[int, ...] | None:
-    return (lookup_site(services().db, slug).id,) if slug else None
+    return (find_site(services().db, slug).id,) if slug else None
 
 
 @blp.route("/queue")

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from service.errors import Conflict, NotFound
+from service.ids import parse_id
 from service.models import ApiKey, Moderator, Site, utcnow
 from service.store.db import Database
 
@@ -53,12 +54,18 @@ def get_site(db: Database, site_id: int) -> Site:
 
 
 def find_site(db: Database, slug_or_id: str) -> Site:
-    """Find a site by its slug or numeric id."""
+    """Find a site by its slug, or by its id; else raise NotFound.
+
+    An id is what service/ids.py says: "١" (an Arabic-Indic 1) is no id, and twenty digits
+    would overflow the database. No slug holds a NUL, and PostgreSQL refuses one in a query.
+    """
+    if "\x00" in slug_or_id:
+        raise NotFound("site not found")
+    site_id = parse_id(slug_or_id)
     with db.transaction() as s:
-        query = select(Site).where(Site.slug == slug_or_id)
-        site = s.scalar(query)
-        if site is None and slug_or_id.isdecimal():
-            site = s.get(Site, int(slug_or_id))
+        site = s.scalar(select(Site).where(Site.slug == slug_or_id))
+        if site is None and site_id is not None:
+            site = s.get(Site, site_id)
         if site is None:
             raise NotFound(f"site '{slug_or_id}' not found")
         return site

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from service.errors import DuyetError, NotFound
 from service.ids import parse_id
-from service.models import Article, AuditEntry, Comment, Decision, Site, Status
+from service.models import Article, AuditEntry, Comment, Decision, Status
 from service.store.db import Database
 
 VISIBLE = (Status.APPROVED.value, Status.DELETED.value)
@@ -47,24 +47,6 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     if found is None:
         raise BadCursor("cursor is not one this API gave out")
     return when, found
-
-
-def lookup_site(db: Database, slug_or_id: str) -> Site:
-    """Find the site a request names by its slug, or by its id; else raise NotFound.
-
-    Requests use this rather than accounts.find_site, which reads any decimal text as an
-    id: "١" (an Arabic-Indic 1) finds site 1, and twenty digits overflow the database.
-    """
-    if "\x00" in slug_or_id:  # no slug holds a NUL, and PostgreSQL refuses one in a query
-        raise NotFound("site not found")
-    site_id = parse_id(slug_or_id)
-    with db.transaction() as s:
-        site = s.scalar(select(Site).where(Site.slug == slug_or_id))
-        if site is None and site_id is not None:
-            site = s.get(Site, site_id)
-        if site is None:
-            raise NotFound(f"site '{slug_or_id}' not found")
-        return site
 
 
 def _keyset(query: Any, cursor: str | None, newest_first: bool) -> Any:

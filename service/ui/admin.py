@@ -14,9 +14,8 @@ from service.context import services
 from service.models import Site, utcnow
 from service.site_config import SiteConfigSchema, site_config
 from service.store import accounts, desk
-from service.store.accounts import NewKey
+from service.store.accounts import NewKey, find_site
 from service.store.overview import held_for_words
-from service.store.reading import lookup_site
 from service.store.site_models import model_status
 from service.ui.blueprint import admin_required, bp, current_user, t
 
@@ -119,7 +118,7 @@ def _page(site: Site, **extra: Any) -> str:
 @admin_required
 def site_settings(slug: str) -> Any:
     """Show a site's rules, webhook and keys."""
-    site = lookup_site(services().db, slug)
+    site = find_site(services().db, slug)
     notice = t("settings.saved") if request.args.get("saved") else None
     if request.args.get("revoked"):
         notice = t("settings.key_revoked_done")
@@ -133,7 +132,7 @@ def site_settings(slug: str) -> Any:
 def save_settings(slug: str) -> Any:
     """Validate and save a site's rules and webhook; audit the change."""
     db = services().db
-    site = lookup_site(db, slug)
+    site = find_site(db, slug)
     raw = _form_config(request.form)
     errors: dict[str, Any] = {}
     try:
@@ -163,7 +162,7 @@ def _actor() -> str:
 def create_key(slug: str) -> Any:
     """Create an API key and show its secret this once (never stored, never redirected)."""
     db = services().db
-    site = lookup_site(db, slug)
+    site = find_site(db, slug)
     label = " ".join(request.form.get("label", "").split())[:200]
     created: NewKey = accounts.create_api_key(db, site.id, label)
     desk.record_site_change(
@@ -177,7 +176,7 @@ def create_key(slug: str) -> Any:
 def revoke_key(slug: str, key_id: int) -> Any:
     """Revoke an API key; requests with it fail from now on."""
     db = services().db
-    site = lookup_site(db, slug)
+    site = find_site(db, slug)
     accounts.revoke_api_key(db, site.id, key_id)
     clear_caches()  # this process forgets the key at once; others within the auth cache time
     desk.record_site_change(db, site.id, _actor(), "key_revoke", {"key_id": key_id})
@@ -190,7 +189,7 @@ def retrain_model(slug: str) -> Any:
     """Ask the workers to retrain the site's own model now, rather than at the next
     site_retrain_every labels (an admin who just taught it a new campaign)."""
     svc = services()
-    site = lookup_site(svc.db, slug)
+    site = find_site(svc.db, slug)
     if model_status(svc.db, site.id).new_labels == 0:
         return redirect(url_for("desk.site_settings", slug=site.slug, retrain="nothing"))
     if not svc.queue.request_retrain(site.id):

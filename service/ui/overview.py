@@ -12,8 +12,8 @@ from service.context import services
 from service.models import utcnow
 from service.store import accounts
 from service.store import overview as figures
+from service.store.accounts import find_site
 from service.store.overview import ENGINE_VERDICTS, Period
-from service.store.reading import lookup_site
 from service.ui import i18n
 from service.ui.blueprint import bp, login_required
 
@@ -29,7 +29,7 @@ def overview() -> Any:
     """Show each period's figures for every site or one, and what waits for a moderator."""
     db = services().db
     slug = (request.args.get("site") or "").strip()[:64]
-    site_ids = [lookup_site(db, slug).id] if slug else None
+    site_ids = [find_site(db, slug).id] if slug else None
     now = utcnow()
     periods = {name: figures.period(db, site_ids, now - span) for name, span in PERIODS.items()}
     return render_template(

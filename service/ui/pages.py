@@ -13,7 +13,8 @@ from service.context import services
 from service.errors import DuyetError, NotFound
 from service.ids import parse_id
 from service.store import accounts, desk
-from service.store.reading import comment_history, lookup_site
+from service.store.accounts import find_site
+from service.store.reading import comment_history
 from service.ui import i18n, render
 from service.ui.blueprint import (
     bp,
@@ -86,7 +87,7 @@ def _queue_filter(args: Any) -> tuple[desk.QueueFilter, str, str | None]:
     order = args.get("order", "oldest")
     order = order if order in desk.ORDERS else "oldest"
     site_slug = (args.get("site") or "").strip()
-    site_ids = (lookup_site(services().db, site_slug[:64]).id,) if site_slug else None
+    site_ids = (find_site(services().db, site_slug[:64]).id,) if site_slug else None
     article = (args.get("article") or "").strip()[:200] or None
     reason = (args.get("reason") or "").strip()
     cursor = (args.get("cursor") or "").strip()[:400] or None
