@@ -195,7 +195,7 @@ def moderator_decide(
         actor = f"moderator:{moderator}"
         s.add(Decision(comment_id=comment_id, verdict=action, decided_by=actor, note=note))
         audit(s, comment, actor, action, status, {"note": note} if note else None)
-        _relabel(s, comment, action, actor)
+        relabel(s, comment, action, actor)
         changed = (before == Status.APPROVED.value) != (status == Status.APPROVED)
         if changed:
             touch_thread(s, comment.article_id)
@@ -229,7 +229,7 @@ def _unmoved(s: Session, comment: Comment, status: Status) -> Outcome:
     raise Conflict(f"a comment that is {comment.status} cannot be moderated")
 
 
-def _relabel(s: Session, comment: Comment, action: str, actor: str) -> None:
+def relabel(s: Session, comment: Comment, action: str, actor: str) -> None:
     """Make this action the comment's one training label: a comment counts with its latest."""
     label = TRAINING_LABEL[action]
     query = select(TrainingExample.label).where(TrainingExample.comment_id == comment.id)

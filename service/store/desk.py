@@ -30,6 +30,7 @@ from service.models import (
     utcnow,
 )
 from service.store.db import Database
+from service.store.decisions import relabel
 from service.store.records import audit, touch_thread, transition
 
 TABS = ("held", "reported", "approved", "spam", "rejected")
@@ -422,7 +423,7 @@ def undo_decision(db: Database, comment_id: int, moderator: str, window: timedel
         if not transition(s, comment_id, (Status(comment.status),), restored):
             raise Conflict("the comment changed meanwhile")
         audit(s, comment, actor, "undo", restored, {"undid": last.action, "audit_id": last.id})
-        _forget_label(s, comment_id, actor)
+        _restore_label(s, comment, last)
         changed = (comment.status == Status.APPROVED.value) != (restored == Status.APPROVED)
         if changed:
             touch_thread(s, comment.article_id)
@@ -430,16 +431,25 @@ def undo_decision(db: Database, comment_id: int, moderator: str, window: timedel
         return Undone(comment, restored, changed)
 
 
-def _forget_label(s: Session, comment_id: int, actor: str) -> None:
-    # The undone action taught a label; the moderator took it back, so the example goes too.
-    latest = s.scalar(
-        select(TrainingExample.id)
-        .where(TrainingExample.comment_id == comment_id, TrainingExample.source == actor)
-        .order_by(TrainingExample.id.desc())
-        .limit(1)
-    )
-    if latest is not None:
-        s.execute(delete(TrainingExample).where(TrainingExample.id == latest))
+def _restore_label(s: Session, comment: Comment, undone: AuditEntry) -> None:
+    """Give the comment the training label of the moderator's action still standing before
+    the undone one (a comment counts with its latest label), or none if there is none."""
+    entries = s.scalars(
+        select(AuditEntry).where(AuditEntry.comment_id == comment.id, AuditEntry.id < undone.id)
+    ).all()
+    taken_back = {e.detail.get("audit_id") for e in entries if e.action == "undo" and e.detail}
+    standing = [
+        e
+        for e in entries
+        if e.action in MODERATOR_ACTIONS
+        and e.actor.startswith("moderator:")
+        and e.id not in taken_back
+    ]
+    if standing:
+        latest = max(standing, key=lambda e: e.id)
+        relabel(s, comment, latest.action, latest.actor)
+    else:
+        s.execute(delete(TrainingExample).where(TrainingExample.comment_id == comment.id))
 
 
 # --- accounts and site changes ---------------------------------------------------------------

@@ -135,3 +135,26 @@ def test_a_repeated_reject_tells_the_site_and_teaches_the_engine_once(
     for _ in range(2):
         assert _decide(client, moderator, comment_id, "reject").status_code == 200
     assert (webhooks.count, learning.count) == (sent, taught)
+
+
+def test_undoing_a_changed_action_gives_back_the_label_before_it(
+    app, client, site, moderator, work
+):
+    comment_id = _held(client, site, work)
+    login(client)
+    for action in ("approve", "spam"):
+        assert (
+            act(client, "/mod/api/bulk", {"ids": [comment_id], "action": action}).status_code == 200
+        )
+    assert _record(app, comment_id)[2] == ["spam"]
+    undone = act(client, "/mod/api/undo", {"ids": [comment_id]})
+    assert undone.json["restored"] == [{"id": comment_id, "status": "approved"}]
+    assert _record(app, comment_id)[2] == ["ham"]  # the approval stands again, and teaches
+
+
+def test_undoing_the_only_action_takes_its_label_back(app, client, site, moderator, work):
+    comment_id = _held(client, site, work)
+    login(client)
+    act(client, "/mod/api/bulk", {"ids": [comment_id], "action": "reject"})
+    act(client, "/mod/api/undo", {"ids": [comment_id]})
+    assert _record(app, comment_id)[2] == []
