@@ -24,6 +24,7 @@ from flask import (
 )
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as NoRoute
 
 from service.api.paths import add_converters
 from service.context import services
@@ -248,6 +249,18 @@ def _desk_http_error(exc: HTTPException) -> Any:
         return envelope(status, code, exc.description or exc.name or "error")
     key = {403: "error.forbidden", 404: "error.not_found"}.get(status, "error.title")
     return render_template("error.html", message=t(key)), status
+
+
+@bp.app_errorhandler(NoRoute)
+def _no_such_page(exc: NoRoute) -> Any:
+    """A desk address no route takes ("/mod/comments/abc", a stale link) gets the desk's own
+    404 page; anywhere else, the API's one error envelope."""
+    if not request.path.startswith("/mod/") or is_api():
+        return envelope(404, "not_found", exc.description or "Not Found")
+    # No desk view ran, so neither did the blueprint's hooks: give the page what they give.
+    g.desk_user = _load_user()
+    page = render_template("error.html", message=t("error.not_found"), **_globals())
+    return _headers(Response(page, 404))
 
 
 def safe_next(target: str | None) -> str:

@@ -119,9 +119,10 @@ def test_desk_pages_for_ids_no_row_can_have_are_its_404_page(admin_desk, site, a
         f"/mod/authors?comment={ARABIC_ONE}",
     ):
         _desk_page(admin_desk.get(path), 404)
-    for path in (f"/mod/comments/{TOO_BIG}", f"/mod/comments/{ARABIC_ONE}"):
-        # No route takes them, so the app's 404 answers, as for /mod/comments/abc.
-        assert admin_desk.get(path).status_code == 404
+    for path in (f"/mod/comments/{TOO_BIG}", f"/mod/comments/{ARABIC_ONE}", "/mod/no-such"):
+        _desk_page(admin_desk.get(path), 404)  # no route takes them: still the desk's page
+    _envelope(admin_desk.get("/mod/api/no-such"), 404, "not_found")
+    _envelope(admin_desk.get("/v1/no-such"), 404, "not_found")
     assert admin_desk.get(f"/mod/settings/{site.id}").status_code == 200  # ids still work
     assert admin_desk.get(f"/mod/authors?comment={comment_id}").status_code == 200
 
