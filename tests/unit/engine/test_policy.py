@@ -45,7 +45,7 @@ def test_clean_and_confident_is_approved_with_version_and_scores() -> None:
     decision = evaluate(CIVIL, Context(), model)
     assert decision.verdict is Verdict.APPROVE
     assert decision.reasons == ()
-    assert decision.engine_version == "rules-6+fixed-1" == engine_version(model)
+    assert decision.engine_version == "rules-5+fixed-1" == engine_version(model)
     assert decision.scores["spam"] == pytest.approx(0.02)
     assert model.seen == [CIVIL.body]
 

@@ -14,10 +14,8 @@ from workers.engine.types import CommentInput, Context, Reason
 
 # Stored with every decision; raise it when a check decides differently (2: links back to
 # the page itself are no longer counted or scored; 3: self-promotion holds; 4: common
-# profanity and slurs hold; 5: a call to contact counts only near its number, dates are not
-# numbers, a named chat account holds, the list's words need their tones where some tone
-# was typed; 6: comment bait holds).
-RULES_VERSION = "rules-6"
+# profanity and slurs hold).
+RULES_VERSION = "rules-5"
 
 Check = Callable[[CommentInput, Normalized, Context], list[Reason]]
 
@@ -32,7 +30,6 @@ CHECKS: tuple[Check, ...] = (
     links.check_links,
     contact.check_contact,
     promotion.check_self_promotion,
-    promotion.check_comment_bait,
     text.check_shouting,
     text.check_emoji_only,
     text.check_flood,
