@@ -16,6 +16,7 @@ and holds.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -30,9 +31,11 @@ _APPS = (
     r"messenger|mess|insta|instagram|tiktok|line"
 )
 # After the app's name: "@name", a name with digits or "_", or anything after ":" / "id".
-_HANDLE = r"@[a-z0-9_.]{3,}|(?=[a-z0-9_.]{4})[a-z0-9_.]*[0-9_][a-z0-9_.]*"
+# Bounded: handles are short, and an unbounded run before "[0-9_]" made "zalo.zalo.zalo..."
+# quadratic (0.5 s for 20,000 characters).
+_HANDLE = r"@[a-z0-9_.]{3,64}|(?=[a-z0-9_.]{4})[a-z0-9_.]{0,64}?[0-9_][a-z0-9_.]{0,64}"
 _HANDLE_RE = re.compile(
-    rf"\b(?:{_APPS})\b ?(?P<handle>(?:[:=]|id|nick) ?@?[a-z0-9_.]{{3,}}|{_HANDLE})(?<![.])"
+    rf"\b(?:{_APPS})\b ?(?P<handle>(?:[:=]|id|nick) ?@?[a-z0-9_.]{{3,64}}|{_HANDLE})(?<![.])"
 )
 _KEYWORD_RE = re.compile(
     rf"\b(?:{_APPS}|ib|inbox|ibox|lien he|lh|sdt|dt|hotline|call|goi|alo|nhan tin|ket ban)\b"
@@ -83,15 +86,21 @@ def find_phones(norm: Normalized) -> list[Phone]:
     return found
 
 
-def _called(norm: Normalized, phone: Phone) -> bool:
-    """Whether a call to contact stands close to the number (see ``_POINTING``)."""
+def _called(norm: Normalized, phones: list[Phone]) -> bool:
+    """Whether a call to contact stands close to any of the numbers (see ``_POINTING``)."""
     plain = norm.clean_plain
-    words = [m.span() for m in WORD_RE.finditer(plain)]
-    before = [w for w in words if w[1] <= phone.start][-_WORDS_BEFORE:]
-    after = [w for w in words if w[0] >= phone.end][:_WORDS_AFTER]
+    words = [m.span() for m in WORD_RE.finditer(plain)]  # once: a comment may hold many numbers
+    starts = [a for a, _ in words]
+    return any(_called_near(plain, words, starts, phone) for phone in phones)
+
+
+def _called_near(plain: str, words: list[tuple[int, int]], starts: list[int], phone: Phone) -> bool:
+    first_after = bisect.bisect_left(starts, phone.end)
+    before = [w for w in words[max(0, first_after - 40) : first_after] if w[1] <= phone.start]
+    after = words[first_after : first_after + _WORDS_AFTER]
     after = [w for w in after if not _CLAUSE_END_RE.search(plain, phone.end, w[0])]
     start, others = phone.start, 0
-    for a, b in reversed(before):
+    for a, b in reversed(before[-_WORDS_BEFORE:]):
         others += plain[a:b] not in _POINTING and not _KEYWORD_RE.fullmatch(plain, a, b)
         if others > _OTHER_WORDS_BETWEEN:
             break
@@ -109,8 +118,10 @@ def _aligned_mobiles(run: DigitRun) -> list[tuple[int, int]]:
     edges = {k for k in range(len(run.digits) + 1) if _is_edge(run, k)}
     found: list[tuple[int, int]] = []
     for start in sorted(edges):
+        if found and start < found[-1][1]:  # inside the last number (found in order)
+            continue
         m = _MOBILE_RE.match(run.digits, start)
-        if m and m.end() in edges and not any(a <= start < b for a, b in found):
+        if m and m.end() in edges:
             found.append((start, m.end()))
     return found
 
@@ -164,7 +175,7 @@ def _phone_reason(norm: Normalized, phones: list[Phone]) -> Reason:
     if any(phone.spelled for phone in phones):
         msg, en = "Số điện thoại viết bằng chữ để né bộ lọc", "Phone number spelled out in words"
         return reason("contact_phone", msg, Verdict.SPAM, en, spans, spelled=True)
-    if any(_called(norm, phone) for phone in phones):
+    if _called(norm, phones):
         msg, en = "Để lại số điện thoại kèm lời mời liên hệ", "Phone number with a call to contact"
         return reason("contact_phone", msg, Verdict.SPAM, en, spans, spelled=False)
     msg, en = "Chứa số điện thoại", "Contains a phone number"

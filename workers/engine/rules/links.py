@@ -48,7 +48,7 @@ _HIDDEN_DOT = (
     r"| \. ?|\. | (?:chấm|cham|dot) )"
 )
 _OBFUSCATED_RE = re.compile(
-    rf"(?<![\w.])([a-z0-9][a-z0-9-]{{2,}}){_HIDDEN_DOT}({_STRONG_TLD})(?![\w])"
+    rf"(?<![\w.-])([a-z0-9][a-z0-9-]{{2,}}){_HIDDEN_DOT}({_STRONG_TLD})(?![\w])"
 )
 _TRAILING = ".,;:!?)]}>"
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid")
