@@ -115,19 +115,32 @@ class Observed:
 
 # One comment after another, inside Redis: count its posting rates, read the recent copies
 # and the labels near its text, then add it to the copies the next comment will see.
-# KEYS per comment: its rate keys, four duplicate bands, four feedback bands.
+# A comment is counted once: the rates it got are kept under its mark, and a second check
+# of it (a retried job, a batch run again) reads them back instead of counting it again.
+# KEYS per comment: its mark, its rate keys, four duplicate bands, four feedback bands.
 # ARGV: now, cutoff, rate ttl, duplicate ttl, then per comment: rate key count, its sighting.
 _OBSERVE = """
 local now, cutoff = tonumber(ARGV[1]), tonumber(ARGV[2])
 local rate_ttl, dup_ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
 local k, out = 1, {}
 for i = 5, #ARGV, 2 do
-  local rates, copies, labels = {}, {}, {}
-  for j = 1, tonumber(ARGV[i]) do
-    rates[j] = redis.call('INCR', KEYS[k])
-    if rates[j] == 1 then redis.call('EXPIRE', KEYS[k], rate_ttl) end
-    k = k + 1
+  local rates, copies, labels = nil, {}, {}
+  local mark, count = KEYS[k], tonumber(ARGV[i])
+  local before = redis.call('GET', mark)
+  k = k + 1
+  if before then
+    local kept = cjson.decode(before)
+    if #kept == count then rates = kept end
   end
+  if not rates then
+    rates = {}
+    for j = 1, count do
+      rates[j] = redis.call('INCR', KEYS[k + j - 1])
+      if rates[j] == 1 then redis.call('EXPIRE', KEYS[k + j - 1], rate_ttl) end
+    end
+    redis.call('SET', mark, cjson.encode(rates), 'EX', dup_ttl)
+  end
+  k = k + count
   for j = 0, 3 do
     copies[j + 1] = redis.call('ZRANGEBYSCORE', KEYS[k + j], cutoff, '+inf')
     labels[j + 1] = redis.call('LRANGE', KEYS[k + 4 + j], 0, -1)
@@ -162,6 +175,7 @@ def observe_many(
     kinds = []
     for site_id, who, sighting in items:
         present = [(kind, value) for kind, value in who.items() if value]
+        keys.append(f"duyet:counted:{sighting.comment_id}")
         keys += [f"duyet:rate:{site_id}:{kind}:{value}:{minute}" for kind, value in present]
         keys += _band_keys(f"duyet:nd:{site_id}", sighting.fingerprint)
         keys += _band_keys(f"duyet:fb:{site_id}", sighting.fingerprint)

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from redis import Redis
 from rq import get_current_job
+from rq.exceptions import StopRequested
+from rq.timeouts import JobTimeoutException
 
 from service.metrics import WEBHOOK_FAILURES, observe_decision
 from service.store.decisions import (
@@ -24,20 +28,34 @@ from service.store.decisions import (
 from service.store.decisions import record_system_decisions as record_many
 from service.store.delivery import load_target
 from workers import batch, behaviour, runtime, webhooks
-from workers.engine import ScoringModel, classifier_text, evaluate
+from workers.engine import ENGINE_VERSION, ScoringModel, classifier_text, evaluate
 from workers.engine.fingerprint import fingerprint
+from workers.engine.rules.base import reason
 from workers.engine.types import (
     Behaviour,
     CommentInput,
     Context,
+    Decision,
     Reason,
     SiteRules,
     Thresholds,
+    Verdict,
 )
 
 log = logging.getLogger("duyet.jobs")
 PUBLISH_EVENTS = {"approved": "comment.published", "rejected": "comment.rejected"}
 SCORE_TOGETHER_FROM = 48  # texts in a batch; measured crossover of probabilities_many
+# A comment whose check fails this many times (an exception, a timeout) is held for a human.
+MAX_ATTEMPTS = 3
+ATTEMPTS_KEY = "duyet:attempts:{}"
+ATTEMPTS_TTL = 7 * 24 * 3600
+CHECK_FAILED = "check_failed"
+FAILED = "failed"  # statuses decide_many answers for comments it left pending
+REQUEUED = "requeued"
+TIMED_OUT = "timed_out"  # the job's time is spent: it must not go on draining
+# Set by the worker around a job: true once it is asked to stop (SIGTERM). The batch then
+# stops after the comment being checked, and queues the rest again.
+STOP_REQUESTED: ContextVar[Callable[[], bool] | None] = ContextVar("stop_requested", default=None)
 
 
 def moderate_comment(comment_id: int) -> str:
@@ -60,7 +78,8 @@ def moderate(comment_id: int, request_id: str | None, queue_name: str | None) ->
     claimed = batch.claim_neighbours(redis, queue_name)
     claimed.pop(comment_id, None)
     statuses = _decide_claimed({comment_id: request_id, **claimed}, claimed)
-    _drain(redis, queue_name)
+    if not _cut_short(statuses):
+        _drain(redis, queue_name)
     return statuses.get(comment_id, "skipped")
 
 
@@ -69,7 +88,7 @@ def _decide_claimed(
 ) -> dict[int, str]:
     try:
         return decide_many(list(request_ids), request_ids)
-    except Exception:
+    except BaseException:  # a failure, a stop request (StopRequested) or a cold shutdown
         if claimed:  # they were taken off the queue: give them jobs of their own again
             runtime.job_queue().moderate(list(claimed))
         raise
@@ -82,21 +101,39 @@ def _drain(redis: Redis, queue_name: str | None) -> None:
     that batch is queued again (or, with Redis away, found by the sweep) and draining stops.
     """
     deadline = time.monotonic() + batch.DRAIN_SECONDS
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not _stop_requested():
         claimed = batch.claim_neighbours(redis, queue_name, batch.BATCH_SIZE)
         if not claimed:
             return
         try:
-            _decide_claimed(claimed, claimed)
+            statuses = _decide_claimed(claimed, claimed)
         except Exception:
             log.exception("a drained batch of %d failed; queued again", len(claimed))
             return
+        if _cut_short(statuses):
+            return
+
+
+def _cut_short(statuses: dict[int, str]) -> bool:
+    """Whether a timeout or a stop request ended the batch: then no more is drained."""
+    return bool({REQUEUED, TIMED_OUT} & set(statuses.values())) or _stop_requested()
+
+
+def _stop_requested() -> bool:
+    check = STOP_REQUESTED.get()
+    return check is not None and check()
 
 
 def decide_many(
     comment_ids: list[int], request_ids: dict[int, str | None] | None = None
 ) -> dict[int, str]:
-    """Decide the pending ones of many comments: one load, one Redis trip, one transaction."""
+    """Decide the pending ones of many comments: one load, one Redis trip, one transaction.
+
+    A comment whose own check fails does not fail the others: they are decided, and it is
+    left pending for the sweep, or held for a human once it has failed MAX_ATTEMPTS times.
+    Returns each comment's new status, FAILED, or REQUEUED for those a timeout or a stop
+    request kept from being checked (they are queued again).
+    """
     loaded = load_many_for_moderation(runtime.database(), comment_ids)
     if not loaded:
         return {}
@@ -104,34 +141,147 @@ def decide_many(
     observed = behaviour.observe_many(
         runtime.redis(), [_observation(item, c) for item, c in zip(loaded, inputs, strict=True)]
     )
-    contexts = [_context(item, o) for item, o in zip(loaded, observed, strict=True)]
-    texts = [classifier_text(c, context) for c, context in zip(inputs, contexts, strict=True)]
-    models = _models_by_site([item.site.id for item in loaded], texts)
-    decided = [
-        (item, evaluate(c, context, models[item.site.id], outside=_outside_opinion(c)))
-        for item, c, context in zip(loaded, inputs, contexts, strict=True)
-    ]
-    outcomes = record_many(
-        runtime.database(),
-        [
-            SystemDecision(
-                item.comment,
-                d.verdict.value,
-                d.scores,
-                d.reasons_as_dicts(),
-                d.engine_version,
-            )
-            for item, d in decided
-        ],
-    )
-    by_id = {item.comment.id: (item, d) for item, d in decided}
-    for outcome in outcomes:
-        item, d = by_id[outcome.comment.id]
-        observe_decision(
-            d.verdict.value, d.reasons_as_dicts(), item.comment.created_at, d.engine_version
-        )
+    run = _evaluate_each(loaded, inputs, observed)
+    decided = [(item, _system_decision(item, d)) for item, d in run.decided]
+    outcomes = _record(decided, run.failed)
+    outcomes += _give_up_on(run.failed)
+    if run.unreached:
+        runtime.job_queue().moderate([item.comment.id for item in run.unreached])
+    statuses = {item.comment.id: FAILED for item in run.failed}
+    statuses |= {item.comment.id: REQUEUED for item in run.unreached}
+    for outcome, item, d in outcomes:
+        observe_decision(d.verdict, d.reasons, item.comment.created_at, d.engine_version)
         _announce(outcome, bool(item.site.webhook_url), (request_ids or {}).get(item.comment.id))
-    return {o.comment.id: o.status.value for o in outcomes}
+        statuses[outcome.comment.id] = outcome.status.value
+    if run.timed_out is not None:  # even if now held: the job's time is spent
+        statuses[run.timed_out] = TIMED_OUT
+    return statuses
+
+
+@dataclass
+class _Run:
+    """A batch after the engine: decided, failed (each counts an attempt), never reached."""
+
+    decided: list[tuple[ModerationInput, Decision]] = field(default_factory=list)
+    failed: list[ModerationInput] = field(default_factory=list)
+    unreached: list[ModerationInput] = field(default_factory=list)
+    timed_out: int | None = None  # the comment the job's timeout struck (also in failed)
+
+
+def _evaluate_each(
+    loaded: list[ModerationInput], inputs: list[CommentInput], observed: list[behaviour.Observed]
+) -> _Run:
+    run = _Run()
+    contexts: list[Context | None] = []
+    texts: list[str] = []
+    for item, c, seen in zip(loaded, inputs, observed, strict=True):
+        try:
+            context = _context(item, seen)
+            texts.append(classifier_text(c, context))
+            contexts.append(context)
+        except Exception:  # this comment's data: the others go on
+            log.exception("could not prepare comment %s for the engine", item.comment.id)
+            contexts.append(None)
+    ready = [(i, c, x) for i, c, x in zip(loaded, inputs, contexts, strict=True) if x is not None]
+    run.failed += [item for item, x in zip(loaded, contexts, strict=True) if x is None]
+    models = _models_by_site([item.site.id for item, _, _ in ready], texts)
+    for n, (item, c, context) in enumerate(ready):
+        if _stop_requested():  # the worker is asked to stop: the rest wait for the next one
+            run.unreached += [later for later, _, _ in ready[n:]]
+            break
+        try:
+            model = models[item.site.id]
+            run.decided.append((item, evaluate(c, context, model, outside=_outside_opinion(c))))
+        except StopRequested:
+            raise
+        except JobTimeoutException:  # the job's time is spent on this one: queue the rest
+            log.warning("checking comment %s timed out", item.comment.id)
+            run.failed.append(item)
+            run.timed_out = item.comment.id
+            run.unreached += [later for later, _, _ in ready[n + 1 :]]
+            break
+        except Exception:
+            log.exception("checking comment %s failed", item.comment.id)
+            run.failed.append(item)
+    return run
+
+
+def _system_decision(item: ModerationInput, d: Decision) -> SystemDecision:
+    return SystemDecision(
+        item.comment, d.verdict.value, d.scores, d.reasons_as_dicts(), d.engine_version
+    )
+
+
+_Recorded = tuple[Outcome, ModerationInput, SystemDecision]
+
+
+def _record(
+    decided: list[tuple[ModerationInput, SystemDecision]], failed: list[ModerationInput]
+) -> list[_Recorded]:
+    """Record the decisions in one transaction; if it fails, one by one (adding to failed)."""
+    if not decided:
+        return []
+    try:
+        return _recorded(decided, record_many(runtime.database(), [d for _, d in decided]))
+    except Exception:
+        if len(decided) == 1:
+            raise
+        log.exception("recording %d decisions failed; recording them one by one", len(decided))
+    done: list[_Recorded] = []
+    for item, d in decided:
+        try:
+            done += _recorded([(item, d)], record_many(runtime.database(), [d]))
+        except Exception:
+            log.exception("recording the decision on comment %s failed", item.comment.id)
+            failed.append(item)
+    if not done:  # every one failed alone too: the database, not a comment; fail the batch
+        raise RuntimeError("no decision of the batch could be recorded")
+    return done
+
+
+def _recorded(
+    decided: list[tuple[ModerationInput, SystemDecision]], outcomes: list[Outcome]
+) -> list[_Recorded]:
+    by_id = {item.comment.id: (item, d) for item, d in decided}
+    return [(o, *by_id[o.comment.id]) for o in outcomes]
+
+
+def _give_up_on(failed: list[ModerationInput]) -> list[_Recorded]:
+    """Count a failed attempt per comment; hold for a human those at MAX_ATTEMPTS.
+
+    The others stay pending with no job: the sweep queues them again after sweep_min_age,
+    which spaces the attempts out. A comment that fails for ever thus ends held, not pending.
+    """
+    if not failed:
+        return []
+    try:
+        pipe = runtime.redis().pipeline(transaction=False)
+        for item in failed:
+            pipe.incr(ATTEMPTS_KEY.format(item.comment.id))
+            pipe.expire(ATTEMPTS_KEY.format(item.comment.id), ATTEMPTS_TTL)
+        counts = pipe.execute()[::2]
+        give_up = [item for item, n in zip(failed, counts, strict=True) if n >= MAX_ATTEMPTS]
+        return _recorded([(item, _held(item)) for item in give_up], _record_held(give_up))
+    except Exception:  # Redis or the database away: the comments stay pending, for the sweep
+        log.exception("could not count or hold failed comments %s", [i.comment.id for i in failed])
+        return []
+
+
+def _record_held(give_up: list[ModerationInput]) -> list[Outcome]:
+    if not give_up:
+        return []
+    return record_many(runtime.database(), [_held(item) for item in give_up])
+
+
+def _held(item: ModerationInput) -> SystemDecision:
+    why = reason(
+        CHECK_FAILED,
+        f"Kiểm tra tự động thất bại {MAX_ATTEMPTS} lần; cần người duyệt.",
+        Verdict.HOLD,
+        f"The automatic check failed {MAX_ATTEMPTS} times; a human must decide.",
+        attempts=MAX_ATTEMPTS,
+    )
+    return SystemDecision(item.comment, Verdict.HOLD.value, {}, [why.to_dict()], ENGINE_VERSION)
 
 
 def _models_by_site(site_ids: list[int], texts: list[str]) -> dict[int, ScoringModel | None]:

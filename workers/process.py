@@ -6,11 +6,13 @@ import logging
 import os
 import sys
 import threading
+from types import ModuleType
 
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.exceptions import StopRequested
 from rq.job import Job
 from rq.timeouts import JobTimeoutException
 
@@ -46,27 +48,71 @@ class ModerationWorker(SimpleWorker):
     now, the comment is pending with no live job, and the sweep queues it again. Should
     deciding fail, the job is written back and run again on RQ's own road, whose retries
     and failed registry then apply. Every other job takes RQ's road from the start.
+    A stop request (SIGTERM) during a moderation job ends its batch after the comment being
+    checked; the rest are queued again and the worker stops (see _shutdown).
     """
+
+    _on_short_road = False
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         if job.func_name != MODERATE_JOB:
             super().execute_job(job, queue)
             return
-        from workers.jobs import moderate  # the engine loads with the jobs, not at import
+        from workers import jobs  # the engine loads with the jobs, not at import
 
         (comment_id,) = job.args
+        self._on_short_road = True  # from here a stop request waits for the job's end
+        try:
+            self._decide_on_short_road(jobs, job, queue, comment_id)
+        finally:
+            self._on_short_road = False
+
+    def _decide_on_short_road(
+        self, jobs: ModuleType, job: Job, queue: Queue, comment_id: int
+    ) -> None:
         try:
             self.connection.delete(job.key)
         except RedisError:  # the job is still live in Redis's eyes: let RQ's road have it
             super().execute_job(job, queue)
             return
+        request_id = job.meta.get("request_id")
+        stop = jobs.STOP_REQUESTED.set(lambda: self._stop_requested)
         try:
             timeout = job.timeout or queue.DEFAULT_TIMEOUT
             with self.death_penalty_class(timeout, JobTimeoutException, job_id=job.id):
-                moderate(comment_id, job.meta.get("request_id"), queue.name)
+                jobs.moderate(comment_id, request_id, queue.name)
+        except StopRequested:  # a stop, not a failure: the comment waits for the next worker
+            self._queue_again(comment_id, request_id)
+            raise
         except Exception:
             log.exception("moderation of comment %s failed; handing it to RQ", comment_id)
             self._hand_to_rq(job, queue)
+        except BaseException:  # a cold shutdown (SystemExit) or Ctrl+C
+            self._queue_again(comment_id, request_id)
+            raise
+        finally:
+            jobs.STOP_REQUESTED.reset(stop)
+
+    def _shutdown(self) -> None:
+        # RQ raises StopRequested inside the job when the worker is not marked busy, which
+        # the short road never does (a Redis write per job): mark the stop instead, so the
+        # batch ends after the comment being checked and the worker after the job.
+        if not self._on_short_road:
+            super()._shutdown()
+            return
+        log.info("stop requested: stopping after the comment being checked")
+        self._stop_requested = True
+        self.set_shutdown_requested_date()
+        if self.scheduler:
+            self.stop_scheduler()
+
+    def _queue_again(self, comment_id: int, request_id: str | None) -> None:
+        from workers import runtime
+
+        try:
+            runtime.job_queue().moderate([comment_id], request_id)
+        except Exception:  # it stays pending with no job: the sweep queues it
+            log.warning("could not queue comment %s again; the sweep will", comment_id)
 
     def _hand_to_rq(self, job: Job, queue: Queue) -> None:
         try:
