@@ -13,8 +13,9 @@ def decide_as_moderator(
     outcome = moderator_decide(svc.db, comment_id, action, moderator, note)
     if not outcome.decided:  # the same action again: nothing new to tell or to learn
         return outcome
-    if outcome.published_changed or action != "approve":
-        event = "comment.published" if action == "approve" else "comment.rejected"
-        svc.queue.webhook(comment_id, event)
+    if action == "approve" and outcome.published_changed:
+        svc.queue.webhook(comment_id, "comment.published")
+    elif action != "approve" and not outcome.kept_out_before:
+        svc.queue.webhook(comment_id, "comment.rejected")
     svc.queue.learn(comment_id, action)
     return outcome

@@ -26,8 +26,19 @@ LEARN_JOB = "workers.jobs.learn_from_decision"
 # Sites an admin asked to retrain now; a worker's sweep takes them (workers/site_training.py).
 RETRAIN_REQUESTS_KEY = "duyet:site-models:requested"
 RETRAIN_LOCK_KEY = "duyet:site-models:retraining:{}"  # held while a worker retrains the site
-# Backoff for webhook delivery: about 10 s, 1 min, 5 min, 30 min, 2 h.
+# Backoff for webhook delivery: about 10 s, 1 min, 5 min, 30 min, 2 h, then 2 h each.
 WEBHOOK_BACKOFF = [10, 60, 300, 1800, 7200]
+# A delivery is bounded by DUYET_WEBHOOK_TIMEOUT in all; RQ stops a job stuck past this
+# margin anyway (DNS, the database).
+WEBHOOK_JOB_MARGIN = 30
+
+
+def webhook_retry(retries: int) -> Retry | None:
+    """Return RQ's retry policy for DUYET_WEBHOOK_RETRIES attempts after the first."""
+    if retries <= 0:
+        return None
+    intervals = (WEBHOOK_BACKOFF + [WEBHOOK_BACKOFF[-1]] * retries)[:retries]
+    return Retry(max=retries, interval=intervals)
 
 
 # KEYS: the queues a moderation job can wait on; ARGV: job ids. Returns the ids without a
@@ -231,7 +242,8 @@ class JobQueue:
                 event,
                 result_ttl=0,
                 failure_ttl=30 * 24 * 3600,
-                retry=Retry(max=len(WEBHOOK_BACKOFF), interval=WEBHOOK_BACKOFF),
+                job_timeout=int(self.settings.webhook_timeout) + WEBHOOK_JOB_MARGIN,
+                retry=webhook_retry(self.settings.webhook_retries),
             )
         except RedisError as exc:
             log.warning("could not enqueue webhook for %s: %s", comment_id, exc)

@@ -26,6 +26,9 @@ class Settings:
     job_timeout: int = 60
     webhook_timeout: float = 5.0
     webhook_retries: int = 5
+    # Webhooks to loopback, private, link-local... addresses are refused unless this is on
+    # (a development receiver on localhost); the check runs at delivery, after DNS.
+    webhook_allow_private: bool = False
     sweep_interval: int = 30
     sweep_min_age: int = 30
     max_body_bytes: int = 64 * 1024
@@ -67,7 +70,12 @@ class Settings:
             if raw is None or raw == "":
                 continue
             kind = type(getattr(cls, f.name))
-            values[f.name] = _bool(raw) if kind is bool else kind(raw)
+            try:
+                values[f.name] = _bool(raw) if kind is bool else kind(raw)
+            except ValueError:  # name the variable: "invalid literal for int()" names nothing
+                raise ValueError(
+                    f"{env_name(f.name)}={raw!r} is not a valid {kind.__name__}"
+                ) from None
         return cls(**values)  # type: ignore[arg-type]
 
     @property

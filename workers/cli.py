@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import pickle
 import secrets
 import sys
 from collections.abc import Callable
 from typing import Any
 
-from marshmallow import ValidationError
+import redis.exceptions
+import sqlalchemy.exc
+from marshmallow import ValidationError, validate
 
 from service.errors import DuyetError
 from service.settings import Settings
@@ -59,12 +62,26 @@ def cmd_site_configure(args: argparse.Namespace) -> int:
     if checked:
         changes["config"] = {**(site.config or {}), **checked}
     if args.webhook_url is not None:
-        changes["webhook_url"] = args.webhook_url or None
+        changes["webhook_url"] = _webhook_url(args.webhook_url.strip()) or None
     if args.webhook_secret is not None:
+        if len(args.webhook_secret) > 200:  # sites.webhook_secret is String(200)
+            raise ValidationError({"webhook_secret": ["Longer than 200 characters."]})
         changes["webhook_secret"] = args.webhook_secret or None
     accounts.update_site(db, site.id, **changes)
     data = {"slug": site.slug, "changed": sorted(changes), "config_keys": sorted(checked)}
     return _emit(args, data, f"updated {site.slug}: {', '.join(sorted(changes)) or 'nothing'}")
+
+
+def _webhook_url(url: str) -> str:
+    """Check a webhook URL as the desk's settings form does: http(s), at most 2,000 characters."""
+    if url:
+        try:
+            validate.URL(schemes={"http", "https"}, require_tld=False)(url)
+        except ValidationError as exc:
+            raise ValidationError({"webhook_url": exc.messages}) from exc
+        if len(url) > 2000:
+            raise ValidationError({"webhook_url": ["Too long."]})
+    return url
 
 
 def cmd_site_retrain(args: argparse.Namespace) -> int:
@@ -135,6 +152,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     redis, db = Redis.from_url(settings.redis_url_or_local), Database(settings.database_url)
+    redis.ping()  # a sweep without Redis re-queues nothing; cron must hear of it (exit 2)
     count = sweep_once(db, redis, settings)
     # What a `duyet worker`'s sweep thread also does, for deployments on plain RQ workers.
     retrained = retrain_due_sites(db, redis, settings)
@@ -241,14 +259,27 @@ def _add_engine_commands(sub: Any) -> None:
     cli_commands.register(sub)
 
 
+# What an operator's mistake raises (a missing file or column, a bad setting or database
+# URL, a corrupt model file, Redis or the database away): one line, not a traceback.
+OPERATOR_ERRORS = (
+    OSError,
+    ValueError,
+    EOFError,
+    pickle.UnpicklingError,
+    sqlalchemy.exc.ArgumentError,
+    sqlalchemy.exc.OperationalError,
+    redis.exceptions.RedisError,
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the duyet command line."""
-    logging.basicConfig(
-        level=Settings.from_env().log_level, format="%(levelname)s %(name)s: %(message)s"
-    )
     args = build_parser().parse_args(argv)
     handler: Handler = args.func
     try:
+        logging.basicConfig(
+            level=Settings.from_env().log_level, format="%(levelname)s %(name)s: %(message)s"
+        )
         return handler(args)
     except DuyetError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
@@ -256,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"error: {exc.messages}", file=sys.stderr)
         return 1
+    except OPERATOR_ERRORS as exc:
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -76,6 +76,9 @@ class Outcome:
     decided: bool
     status: Status
     published_changed: bool
+    # Rejected already, so the site was told (the engine's reject sends comment.rejected; its
+    # spam sends nothing): a moderator confirming it, or calling it spam, has nothing new.
+    kept_out_before: bool = False
 
 
 def load_for_moderation(db: Database, comment_id: int) -> ModerationInput | None:
@@ -200,7 +203,7 @@ def moderator_decide(
         if changed:
             touch_thread(s, comment.article_id)
         s.refresh(comment)
-        return Outcome(comment, True, status, changed)
+        return Outcome(comment, True, status, changed, before == Status.REJECTED.value)
 
 
 def _decided_so_already(s: Session, comment: Comment, action: str) -> bool:

@@ -209,7 +209,7 @@ def test_a_webhook_receiver_down_or_slow_delays_no_decision(cluster_factory, mod
     if mode == "slow":
         _SlowOrDown.delay = 3.0  # past the webhook timeout below
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    cluster = cluster_factory(DUYET_WEBHOOK_TIMEOUT="0.5")
+    cluster = cluster_factory(DUYET_WEBHOOK_TIMEOUT="0.5", DUYET_WEBHOOK_ALLOW_PRIVATE="true")
     figures = Figures(f"webhook receiver {mode}", _db_name(cluster))
     url = f"http://127.0.0.1:{server.server_port}/hook"
     accounts.update_site(cluster.db, cluster.site_id, webhook_url=url, webhook_secret="s")

@@ -43,3 +43,32 @@ def test_site_configure_validates_and_merges_config(settings, capsys):
     assert site.webhook_url == "https://example.vn/hook"
     assert main(["site", "configure", "baotinh", "--set", "max_links=-1"]) == 1
     assert "max_links" in capsys.readouterr().err
+
+
+def _fails_in_one_line(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(list(argv)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    return err
+
+
+def test_an_operators_mistake_is_one_line_and_exit_2(settings, capsys, tmp_path, monkeypatch):
+    one_label = tmp_path / "one.csv"
+    one_label.write_text("text,label\nxin chào,ham\n", encoding="utf-8")
+    train = ["train", "--text-column", "text", "--label-column", "label", "--out", "m.joblib"]
+    assert "FileNotFoundError" in _fails_in_one_line(capsys, *train, "--csv", "missing.csv")
+    assert "two distinct labels" in _fails_in_one_line(capsys, *train, "--csv", str(one_label))
+    wrong = ["--csv", str(one_label), "--text-column", "body", "--label-column", "label"]
+    assert "no column(s) ['body']" in _fails_in_one_line(capsys, "evaluate", *wrong)
+    columns = ["--csv", str(one_label), "--text-column", "text", "--label-column", "label"]
+    assert "not a model file" in _fails_in_one_line(
+        capsys, "evaluate", *columns, "--model", str(one_label)
+    )
+    monkeypatch.setenv("DUYET_JOB_TIMEOUT", "abc")
+    assert "DUYET_JOB_TIMEOUT='abc'" in _fails_in_one_line(capsys, "sweep")
+
+
+def test_a_sweep_without_redis_fails_loudly(settings, capsys, monkeypatch):
+    # Before: "re-queued 0 stranded comments" and exit 0, so cron never noticed.
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    assert "ConnectionError" in _fails_in_one_line(capsys, "sweep")

@@ -21,6 +21,7 @@ from service.logging import JsonFormatter
 from service.settings import Settings
 from service.store import accounts
 from tests.integration.conftest import SiteFixture, submit
+from workers import runtime
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -97,9 +98,15 @@ def test_queue_depth_and_oldest_job_age_are_read_from_redis(
 
 
 def test_a_failed_webhook_is_counted(
-    client: FlaskClient, site: SiteFixture, work: Callable[[], None], app: object
+    client: FlaskClient,
+    site: SiteFixture,
+    work: Callable[[], None],
+    app: object,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     svc = client.application.extensions["duyet"]
+    monkeypatch.setenv("DUYET_WEBHOOK_ALLOW_PRIVATE", "true")  # else refused, never sent
+    runtime.reset()
     # Port 9 (discard) refuses connections here: the delivery fails and is retried later.
     accounts.update_site(svc.db, site.id, webhook_url="http://127.0.0.1:9/hook")
     comment = submit(client, site, "Bình luận sẽ được báo qua webhook")

@@ -15,7 +15,7 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
-from service.models import AuditEntry, Decision, TrainingExample
+from service.models import AuditEntry, Decision, Site, TrainingExample
 from service.settings import Settings
 from service.store.site_models import new_examples_by_site
 from tests.integration.conftest import SiteFixture, submit
@@ -158,3 +158,27 @@ def test_undoing_the_only_action_takes_its_label_back(app, client, site, moderat
     act(client, "/mod/api/bulk", {"ids": [comment_id], "action": "reject"})
     act(client, "/mod/api/undo", {"ids": [comment_id]})
     assert _record(app, comment_id)[2] == []
+
+
+def test_confirming_the_engines_reject_tells_the_site_nothing_new(
+    client: FlaskClient,
+    site: SiteFixture,
+    moderator: tuple[str, str],
+    work: Any,
+    redis: Redis,
+    settings: Settings,
+    app: Flask,
+) -> None:
+    # A banned word rejects: the engine's decision already sent comment.rejected.
+    with app.extensions["duyet"].db.transaction() as s:
+        s.get(Site, site.id).config = {**s.get(Site, site.id).config, "banned_words": ["cá độ"]}
+    comment_id = int(submit(client, site, "Vào đây cá độ bóng đá nào anh em")["id"])
+    work()
+    assert client.get(f"/v1/comments/{comment_id}", headers=site.headers).json["status"] == (
+        "rejected"
+    )
+    webhooks = Queue(settings.webhook_queue_name, connection=redis)
+    sent = webhooks.count
+    for action in ("reject", "spam"):
+        assert _decide(client, moderator, comment_id, action).status_code == 200
+    assert webhooks.count == sent

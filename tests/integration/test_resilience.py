@@ -89,7 +89,10 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings, monkeypatch):
+    """A webhook receiver on localhost, which deliveries may reach only when allowed."""
+    monkeypatch.setenv("DUYET_WEBHOOK_ALLOW_PRIVATE", "true")
+    runtime.reset()
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     _Receiver.received = []
     _Receiver.answer = 200

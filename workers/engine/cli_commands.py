@@ -82,7 +82,7 @@ def train_command(args: argparse.Namespace) -> int:
 
 def evaluate_command(args: argparse.Namespace) -> int:
     """Score a model on a labeled CSV and print the report."""
-    model = TextModel.load(args.model) if args.model else load_default_model()
+    model = _load_model(args.model) if args.model else load_default_model()
     texts, labels = read_labeled_csv(
         args.csv, args.text_column, args.label_column, parse_label_map(args.label_map)
     )
@@ -95,6 +95,15 @@ def evaluate_command(args: argparse.Namespace) -> int:
     else:
         print(report.format())
     return 0
+
+
+def _load_model(path: str) -> TextModel:
+    try:
+        return TextModel.load(path)
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # joblib and pickle fail in many ways on a file that is not one
+        raise ValueError(f"{path} is not a model file ({type(exc).__name__})") from None
 
 
 def model_build_command(args: argparse.Namespace) -> int:
