@@ -27,10 +27,10 @@ from service.store.decisions import (
 )
 from service.store.decisions import record_system_decisions as record_many
 from service.store.delivery import load_target
-from workers import batch, behaviour, runtime, webhooks
-from workers.engine import ENGINE_VERSION, ScoringModel, classifier_text, evaluate
+from workers import attempts, batch, behaviour, runtime, webhooks
+from workers.attempts import MAX_ATTEMPTS
+from workers.engine import ScoringModel, classifier_text, evaluate
 from workers.engine.fingerprint import fingerprint
-from workers.engine.rules.base import reason
 from workers.engine.types import (
     Behaviour,
     CommentInput,
@@ -39,17 +39,11 @@ from workers.engine.types import (
     Reason,
     SiteRules,
     Thresholds,
-    Verdict,
 )
 
 log = logging.getLogger("duyet.jobs")
 PUBLISH_EVENTS = {"approved": "comment.published", "rejected": "comment.rejected"}
 SCORE_TOGETHER_FROM = 48  # texts in a batch; measured crossover of probabilities_many
-# A comment whose check fails this many times (an exception, a timeout) is held for a human.
-MAX_ATTEMPTS = 3
-ATTEMPTS_KEY = "duyet:attempts:{}"
-ATTEMPTS_TTL = 7 * 24 * 3600
-CHECK_FAILED = "check_failed"
 FAILED = "failed"  # statuses decide_many answers for comments it left pending
 REQUEUED = "requeued"
 TIMED_OUT = "timed_out"  # the job's time is spent: it must not go on draining
@@ -247,41 +241,19 @@ def _recorded(
 
 
 def _give_up_on(failed: list[ModerationInput]) -> list[_Recorded]:
-    """Count a failed attempt per comment; hold for a human those at MAX_ATTEMPTS.
-
-    The others stay pending with no job: the sweep queues them again after sweep_min_age,
-    which spaces the attempts out. A comment that fails for ever thus ends held, not pending.
-    """
+    """Count a failed attempt per comment; hold for a human those at MAX_ATTEMPTS."""
     if not failed:
         return []
     try:
-        pipe = runtime.redis().pipeline(transaction=False)
-        for item in failed:
-            pipe.incr(ATTEMPTS_KEY.format(item.comment.id))
-            pipe.expire(ATTEMPTS_KEY.format(item.comment.id), ATTEMPTS_TTL)
-        counts = pipe.execute()[::2]
+        counts = attempts.count_failures(runtime.redis(), [item.comment.id for item in failed])
         give_up = [item for item, n in zip(failed, counts, strict=True) if n >= MAX_ATTEMPTS]
-        return _recorded([(item, _held(item)) for item in give_up], _record_held(give_up))
+        if not give_up:
+            return []
+        held = [(item, attempts.held_for_a_human(item)) for item in give_up]
+        return _recorded(held, record_many(runtime.database(), [d for _, d in held]))
     except Exception:  # Redis or the database away: the comments stay pending, for the sweep
         log.exception("could not count or hold failed comments %s", [i.comment.id for i in failed])
         return []
-
-
-def _record_held(give_up: list[ModerationInput]) -> list[Outcome]:
-    if not give_up:
-        return []
-    return record_many(runtime.database(), [_held(item) for item in give_up])
-
-
-def _held(item: ModerationInput) -> SystemDecision:
-    why = reason(
-        CHECK_FAILED,
-        f"Kiểm tra tự động thất bại {MAX_ATTEMPTS} lần; cần người duyệt.",
-        Verdict.HOLD,
-        f"The automatic check failed {MAX_ATTEMPTS} times; a human must decide.",
-        attempts=MAX_ATTEMPTS,
-    )
-    return SystemDecision(item.comment, Verdict.HOLD.value, {}, [why.to_dict()], ENGINE_VERSION)
 
 
 def _models_by_site(site_ids: list[int], texts: list[str]) -> dict[int, ScoringModel | None]:

@@ -19,7 +19,7 @@ from service.settings import Settings
 from service.store import accounts
 from service.store.reading import comment_history
 from tests.integration.conftest import make_site, submit
-from workers import jobs, runtime, sweep
+from workers import attempts, runtime, sweep
 from workers.process import ModerationWorker
 from workers.wsgi import create
 
@@ -63,7 +63,7 @@ def test_one_failing_comment_does_not_fail_its_batch(app, client, site, redis, s
     assert _status(client, site, first["id"]) == "approved"
     assert _status(client, site, last["id"]) == "approved"
     assert _status(client, broken, failing["id"]) == "pending"
-    assert redis.get(jobs.ATTEMPTS_KEY.format(failing["id"])) == b"1"
+    assert redis.get(attempts.ATTEMPTS_KEY.format(failing["id"])) == b"1"
 
 
 def test_a_comment_that_keeps_failing_is_held_and_the_sweep_leaves_it(
@@ -72,11 +72,11 @@ def test_a_comment_that_keeps_failing_is_held_and_the_sweep_leaves_it(
     accepted = submit(client, site, CLEAN[0])
     accounts.update_site(app.extensions["duyet"].db, site.id, config=BROKEN)
     _work(redis, settings)
-    for _ in range(jobs.MAX_ATTEMPTS - 1):
+    for _ in range(attempts.MAX_ATTEMPTS - 1):
         assert _status(client, site, accepted["id"]) == "pending"
         assert _sweep_and_work(app, redis, settings) == 1
     assert _status(client, site, accepted["id"]) == "held"
-    assert _reason_codes(app, accepted["id"]) == [jobs.CHECK_FAILED]
+    assert _reason_codes(app, accepted["id"]) == [attempts.CHECK_FAILED]
     assert _sweep_and_work(app, redis, settings) == 0  # held is no longer the sweep's
     assert _status(client, site, accepted["id"]) == "held"
 
@@ -137,7 +137,7 @@ def test_a_check_that_outlasts_the_job_timeout_fails_that_comment_alone(
         server.shutdown()
         app.extensions["duyet"].db.dispose()
     assert [_status(client, site, i) for i in ids] == ["approved", "pending", "approved"]
-    assert redis.get(jobs.ATTEMPTS_KEY.format(ids[1])) == b"1"
+    assert redis.get(attempts.ATTEMPTS_KEY.format(ids[1])) == b"1"
 
 
 class _SlowAkismet(BaseHTTPRequestHandler):
