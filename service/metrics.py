@@ -3,7 +3,8 @@
 The API and the workers increment the same definitions. Under gunicorn (and in docker
 compose, where API and workers share a volume) PROMETHEUS_MULTIPROC_DIR is set and each
 process writes its values to files there, which /metrics adds up on every scrape. Queue
-depth and job age are not counted by anyone: they are read from Redis when scraped.
+depth and job age are not counted by anyone: they are read from Redis when scraped, and the
+webhook events still waiting from the database.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from prometheus_client.registry import Collector
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.context import services
+from service.store import Database, outbox
 
 MULTIPROCESS = values.ValueClass is not values.MutexValue
 
@@ -79,7 +82,14 @@ LABELS_LEARNED = Counter(
     ["source", "label"],
 )
 WEBHOOK_FAILURES = Counter(
-    "duyet_webhook_failures", "Webhook deliveries that failed (each is retried)", ["event"]
+    "duyet_webhook_failures",
+    "Webhook delivery attempts that failed (retried with backoff, refused addresses not)",
+    ["event"],
+)
+WEBHOOK_GIVEN_UP = Counter(
+    "duyet_webhook_given_up",
+    "Webhook events never delivered: every attempt failed, or the address was refused",
+    ["event"],
 )
 ENGINE_INFO = Gauge(
     "duyet_engine_info",
@@ -189,7 +199,31 @@ class _Forward(Collector):
         yield from self.registry.collect()
 
 
-def exposition(redis: Redis, queue_names: Iterable[str]) -> bytes:
+class OutboxCollector(Collector):
+    """Read the webhook events waiting in the database (the outbox) at scrape time."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            waiting, oldest = outbox.backlog(self.db)
+        except SQLAlchemyError:
+            return  # the database's own trouble shows on /readyz; the scrape still answers
+        yield GaugeMetricFamily(
+            "duyet_webhook_events_waiting",
+            "Webhook events not delivered yet: queued, in flight or waiting for a retry",
+            value=waiting,
+        )
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        yield GaugeMetricFamily(
+            "duyet_webhook_oldest_waiting_seconds",
+            "Age of the oldest webhook event not delivered yet (0 when none)",
+            value=max(age, 0.0),
+        )
+
+
+def exposition(redis: Redis, queue_names: Iterable[str], db: Database | None = None) -> bytes:
     """Render every metric in Prometheus text format."""
     registry = CollectorRegistry(auto_describe=False)
     if MULTIPROCESS:
@@ -197,6 +231,8 @@ def exposition(redis: Redis, queue_names: Iterable[str]) -> bytes:
     else:
         registry.register(_Forward(REGISTRY))
     registry.register(QueueCollector(redis, queue_names))
+    if db is not None:
+        registry.register(OutboxCollector(db))
     return generate_latest(registry)
 
 
@@ -211,7 +247,7 @@ class Metrics(MethodView):
         """Answer every metric in Prometheus text format; queue gauges are read from Redis now."""
         svc = services()
         names = (svc.settings.queue_name, svc.settings.webhook_queue_name)
-        return Response(exposition(svc.redis, names), content_type=CONTENT_TYPE_LATEST)
+        return Response(exposition(svc.redis, names, svc.db), content_type=CONTENT_TYPE_LATEST)
 
 
 def _count_intake(response: Response) -> Response:

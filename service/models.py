@@ -1,4 +1,5 @@
-"""Tables of the record: sites, keys, moderators, articles, comments, decisions, audit log."""
+"""Tables of the record: sites, keys, moderators, articles, comments, decisions, audit log,
+and the webhook events waiting to be sent."""
 
 from __future__ import annotations
 
@@ -306,3 +307,42 @@ class SiteModel(Base):
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     blob: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class WebhookEvent(Base):
+    """An event for a site's webhook, written in the transaction of the decision it announces.
+
+    A delivery job lives in Redis and can be lost (a worker killed just after the commit,
+    Redis down or restarted empty); this row cannot. The job sends it and records the
+    outcome here; the sweep queues again every waiting event that is due (workers/sweep.py),
+    which is also how failed deliveries are retried with backoff.
+    """
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (
+        # Partial: the sweep reads only the few events still waiting, never the delivered.
+        Index(
+            "ix_webhook_events_due",
+            "next_attempt_at",
+            sqlite_where=text("state = 'waiting'"),
+            postgresql_where=text("state = 'waiting'"),
+        ),
+        Index("ix_webhook_events_updated", "updated_at"),  # pruning finished events
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(40))  # "comment.published", ...
+    # waiting, delivered, dropped (stale or no webhook now), refused (no public address),
+    # failed (every attempt failed)
+    state: Mapped[str] = mapped_column(String(16), default="waiting")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # While waiting: the earliest moment of the next attempt (a sending worker pushes it
+    # past its deadline first, so the sweep leaves an attempt in flight alone).
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_status: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

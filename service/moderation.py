@@ -13,9 +13,7 @@ def decide_as_moderator(
     outcome = moderator_decide(svc.db, comment_id, action, moderator, note)
     if not outcome.decided:  # the same action again: nothing new to tell or to learn
         return outcome
-    if action == "approve" and outcome.published_changed:
-        svc.queue.webhook(comment_id, "comment.published")
-    elif action != "approve" and not outcome.kept_out_before:
-        svc.queue.webhook(comment_id, "comment.rejected")
+    if outcome.webhook_event is not None:  # written with the decision; the sweep re-queues
+        svc.queue.webhook(outcome.webhook_event)  # it if this enqueue is lost
     svc.queue.learn(comment_id, action)
     return outcome

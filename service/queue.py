@@ -21,24 +21,14 @@ log = logging.getLogger("duyet.queue")
 
 # The service never imports workers: jobs are named, and RQ imports them in the worker.
 MODERATE_JOB = "workers.jobs.moderate_comment"
-WEBHOOK_JOB = "workers.jobs.deliver_webhook"
+WEBHOOK_JOB = "workers.jobs.send_webhook"
 LEARN_JOB = "workers.jobs.learn_from_decision"
 # Sites an admin asked to retrain now; a worker's sweep takes them (workers/site_training.py).
 RETRAIN_REQUESTS_KEY = "duyet:site-models:requested"
 RETRAIN_LOCK_KEY = "duyet:site-models:retraining:{}"  # held while a worker retrains the site
-# Backoff for webhook delivery: about 10 s, 1 min, 5 min, 30 min, 2 h, then 2 h each.
-WEBHOOK_BACKOFF = [10, 60, 300, 1800, 7200]
 # A delivery is bounded by DUYET_WEBHOOK_TIMEOUT in all; RQ stops a job stuck past this
 # margin anyway (DNS, the database).
 WEBHOOK_JOB_MARGIN = 30
-
-
-def webhook_retry(retries: int) -> Retry | None:
-    """Return RQ's retry policy for DUYET_WEBHOOK_RETRIES attempts after the first."""
-    if retries <= 0:
-        return None
-    intervals = (WEBHOOK_BACKOFF + [WEBHOOK_BACKOFF[-1]] * retries)[:retries]
-    return Retry(max=retries, interval=intervals)
 
 
 # KEYS: the queues a moderation job can wait on; ARGV: job ids. Returns the ids without a
@@ -67,11 +57,17 @@ return gone
 
 
 JOB_PREFIX = "moderate-"
+WEBHOOK_JOB_PREFIX = "webhook-"
 
 
 def moderation_job_id(comment_id: int) -> str:
     """Name a comment's moderation job, so the sweep can tell whether one is still alive."""
     return f"{JOB_PREFIX}{comment_id}"
+
+
+def webhook_job_id(event_id: int) -> str:
+    """Name a webhook event's delivery job, for the same reason."""
+    return f"{WEBHOOK_JOB_PREFIX}{event_id}"
 
 
 # Writes a batch of moderation jobs atomically (a worker never pops an id without its hash):
@@ -206,8 +202,9 @@ class JobQueue:
         return True
 
     def reclaim_abandoned(self) -> int:
-        """Mark failed the moderation jobs started longer ago than their timeout (their worker
-        died: a live one would have stopped them), so the sweep queues them again; return how many.
+        """Mark failed the moderation and webhook jobs started longer ago than their timeout
+        (their worker died: a live one would have stopped them), so the sweep queues them
+        again; return how many.
 
         RQ alone waits for the heartbeat to lapse (timeout + 60 s), for a worker's maintenance
         pass (every 10 min) and for the dead worker's scheduler lock; this costs one sweep.
@@ -216,8 +213,10 @@ class JobQueue:
         # A started entry's score is its start + timeout + 60 s (SimpleWorker's heartbeat TTL).
         cutoff = time.time() + 60
         reclaimed = 0
+        s = self.settings
         try:
-            for name in (self.settings.queue_name, self.settings.bulk_queue_name):
+            names = (s.queue_name, s.bulk_queue_name, s.webhook_queue_name)
+            for name in names:
                 key = Queue(name, connection=self.redis).started_job_registry.key
                 entries: list[bytes] = self.redis.zrangebyscore(key, 0, cutoff)  # type: ignore[assignment]
                 for entry in entries:
@@ -230,23 +229,24 @@ class JobQueue:
         except RedisError as exc:
             log.warning("could not reclaim abandoned jobs: %s", exc)
         if reclaimed:
-            log.warning("reclaimed %d moderation jobs abandoned by a dead worker", reclaimed)
+            log.warning("reclaimed %d jobs abandoned by a dead worker", reclaimed)
         return reclaimed
 
-    def webhook(self, comment_id: int, event: str) -> bool:
-        """Queue delivery of a published/rejected event to the site's webhook."""
+    def webhook(self, event_id: int) -> bool:
+        """Queue one attempt to deliver a webhook event (service/store/outbox.py); False if
+        Redis refused. No RQ retry: the event's row says when to try again, and the sweep
+        queues it then, so a retry survives Redis losing its data."""
         try:
             self.webhooks.enqueue(
                 WEBHOOK_JOB,
-                comment_id,
-                event,
+                event_id,
+                job_id=webhook_job_id(event_id),
                 result_ttl=0,
-                failure_ttl=30 * 24 * 3600,
+                failure_ttl=7 * 24 * 3600,
                 job_timeout=int(self.settings.webhook_timeout) + WEBHOOK_JOB_MARGIN,
-                retry=webhook_retry(self.settings.webhook_retries),
             )
         except RedisError as exc:
-            log.warning("could not enqueue webhook for %s: %s", comment_id, exc)
+            log.warning("could not enqueue webhook event %s: %s", event_id, exc)
             return False
         return True
 
@@ -282,7 +282,13 @@ class JobQueue:
 
     def without_live_job(self, comment_ids: list[int]) -> list[int]:
         """Keep the ids whose moderation job is gone, finished, failed, or lost in a worker."""
-        keys = [self.moderation.key, self.bulk.key]
-        job_ids = [moderation_job_id(comment_id) for comment_id in comment_ids]
-        gone: list[bytes] = self._without_live_job(keys=keys, args=job_ids)  # type: ignore[assignment]
-        return [int(job_id.decode().removeprefix(JOB_PREFIX)) for job_id in gone]
+        return self._gone([self.moderation.key, self.bulk.key], JOB_PREFIX, comment_ids)
+
+    def webhooks_without_live_job(self, event_ids: list[int]) -> list[int]:
+        """Keep the webhook events whose delivery job is gone, finished, failed or lost."""
+        return self._gone([self.webhooks.key], WEBHOOK_JOB_PREFIX, event_ids)
+
+    def _gone(self, queue_keys: list[str], prefix: str, ids: list[int]) -> list[int]:
+        job_ids = [f"{prefix}{n}" for n in ids]
+        gone: list[bytes] = self._without_live_job(keys=queue_keys, args=job_ids)  # type: ignore[assignment]
+        return [int(job_id.decode().removeprefix(prefix)) for job_id in gone]

@@ -148,16 +148,21 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from redis import Redis
 
     from workers.site_training import retrain_due_sites
-    from workers.sweep import sweep_once
+    from workers.sweep import sweep_once, sweep_webhooks
 
     settings = Settings.from_env()
     redis, db = Redis.from_url(settings.redis_url_or_local), Database(settings.database_url)
     redis.ping()  # a sweep without Redis re-queues nothing; cron must hear of it (exit 2)
     count = sweep_once(db, redis, settings)
     # What a `duyet worker`'s sweep thread also does, for deployments on plain RQ workers.
+    events = sweep_webhooks(db, redis, settings)
     retrained = retrain_due_sites(db, redis, settings)
-    text = f"re-queued {count} stranded comments; retrained the models of sites {retrained}"
-    return _emit(args, {"requeued": count, "retrained_sites": retrained}, text)
+    text = (
+        f"re-queued {count} stranded comments and {events} webhook events due;"
+        f" retrained the models of sites {retrained}"
+    )
+    data = {"requeued": count, "webhook_events": events, "retrained_sites": retrained}
+    return _emit(args, data, text)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

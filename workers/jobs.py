@@ -18,7 +18,7 @@ from rq import get_current_job
 from rq.exceptions import StopRequested
 from rq.timeouts import JobTimeoutException
 
-from service.metrics import WEBHOOK_FAILURES, observe_decision
+from service.metrics import observe_decision
 from service.store.decisions import (
     ModerationInput,
     Outcome,
@@ -27,6 +27,7 @@ from service.store.decisions import (
 )
 from service.store.decisions import record_system_decisions as record_many
 from service.store.delivery import load_target
+from service.store.outbox import add_event_now
 from workers import attempts, batch, behaviour, runtime, webhooks
 from workers.attempts import MAX_ATTEMPTS
 from workers.engine import ScoringModel, classifier_text, evaluate
@@ -42,7 +43,6 @@ from workers.engine.types import (
 )
 
 log = logging.getLogger("duyet.jobs")
-PUBLISH_EVENTS = {"approved": "comment.published", "rejected": "comment.rejected"}
 SCORE_TOGETHER_FROM = 48  # texts in a batch; measured crossover of probabilities_many
 FAILED = "failed"  # statuses decide_many answers for comments it left pending
 REQUEUED = "requeued"
@@ -145,7 +145,7 @@ def decide_many(
     statuses |= {item.comment.id: REQUEUED for item in run.unreached}
     for outcome, item, d in outcomes:
         observe_decision(d.verdict, d.reasons, item.comment.created_at, d.engine_version)
-        _announce(outcome, bool(item.site.webhook_url), (request_ids or {}).get(item.comment.id))
+        _announce(outcome, (request_ids or {}).get(item.comment.id))
         statuses[outcome.comment.id] = outcome.status.value
     if run.timed_out is not None:  # even if now held: the job's time is spent
         statuses[run.timed_out] = TIMED_OUT
@@ -292,10 +292,9 @@ def _scored_at_once(model: ScoringModel | None, texts: list[str]) -> ScoringMode
         return model
 
 
-def _announce(outcome: Outcome, has_webhook: bool, request_id: str | None) -> None:
-    event = PUBLISH_EVENTS.get(outcome.status.value)
-    if event and has_webhook:  # a site without a webhook would get a job that does nothing
-        runtime.job_queue().webhook(outcome.comment.id, event)
+def _announce(outcome: Outcome, request_id: str | None) -> None:
+    if outcome.webhook_event is not None:  # written with the decision: the sweep re-queues
+        runtime.job_queue().webhook(outcome.webhook_event)  # it if this enqueue is lost
     log.info(
         "decided comment %s: %s",
         outcome.comment.id,
@@ -378,10 +377,13 @@ def learn_from_decision(comment_id: int, action: str) -> None:
     behaviour.remember_label(runtime.redis(), found.site_id, fingerprint(found.body), label)
 
 
+def send_webhook(event_id: int) -> str:
+    """Make one attempt to deliver a webhook event; its row says when to try again."""
+    return webhooks.deliver(event_id)
+
+
 def deliver_webhook(comment_id: int, event: str) -> str:
-    """POST the event to the site's webhook; raising makes RQ retry with backoff."""
-    try:
-        return webhooks.deliver(comment_id, event)
-    except Exception:
-        WEBHOOK_FAILURES.labels(event=event).inc()
-        raise
+    """The job queued before the outbox (migration 0011): a job still in Redis from then
+    writes its event now and sends it, so an upgrade loses none. Remove in a later release."""
+    event_id = add_event_now(runtime.database(), comment_id, event)
+    return webhooks.deliver(event_id) if event_id is not None else "no-webhook"

@@ -1,4 +1,5 @@
-"""Find pending comments whose job was lost (Redis down at intake, a crash) and queue them again."""
+"""Find pending comments whose job was lost (Redis down at intake, a crash) and queue them
+again; the same for webhook events, whose retries are queued here when their time comes."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from redis.exceptions import RedisError
 
 from service.queue import JobQueue
 from service.settings import Settings
-from service.store import Database
+from service.store import Database, outbox
 from service.store.decisions import stranded_comment_ids
 from workers.site_training import retrain_due_sites
 
 log = logging.getLogger("duyet.sweep")
 LOCK_KEY = "duyet:sweep:lock"
+WEBHOOK_LOCK_KEY = "duyet:sweep:webhooks:lock"
 
 
 def sweep_once(db: Database, redis: Redis, settings: Settings) -> int:
@@ -40,11 +42,31 @@ def sweep_once(db: Database, redis: Redis, settings: Settings) -> int:
     return len(ids)
 
 
+def sweep_webhooks(db: Database, redis: Redis, settings: Settings) -> int:
+    """Queue the webhook events that are due, retries whose backoff is over and first
+    attempts whose job was lost, and forget events finished long ago; return how many
+    were queued. One sweeper at a time, via its own lock."""
+    queue = JobQueue(redis, settings)
+    try:
+        if not redis.set(WEBHOOK_LOCK_KEY, "1", nx=True, ex=max(5, settings.sweep_interval)):
+            return 0
+        due = outbox.due_event_ids(db, timedelta(seconds=settings.sweep_min_age))
+        ids = queue.webhooks_without_live_job(due) if due else []
+    except RedisError:
+        return 0  # the events wait in the database for the next sweep
+    queued = sum(queue.webhook(event_id) for event_id in ids)
+    if queued:
+        log.info("queued %d webhook events due for delivery", queued)
+    outbox.prune_finished(db)
+    return queued
+
+
 def run_forever(db: Database, redis: Redis, settings: Settings, stop: threading.Event) -> None:
     """Sweep every sweep_interval seconds until stop is set; retrain sites that are due."""
     while not stop.wait(settings.sweep_interval):
         try:
             sweep_once(db, redis, settings)
+            sweep_webhooks(db, redis, settings)
         except Exception:  # a sweep must never take its worker down
             log.exception("sweep failed")
         try:

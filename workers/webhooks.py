@@ -1,4 +1,4 @@
-"""Deliver a decision to the site's webhook, signed with the site's secret."""
+"""Deliver a webhook event (service/store/outbox.py) to its site, signed with the site's secret."""
 
 from __future__ import annotations
 
@@ -10,18 +10,23 @@ import logging
 import socket
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpcore
 import httpx
 
-from service.store.delivery import CommentTarget, load_target, log_delivery
+from service.metrics import WEBHOOK_FAILURES, WEBHOOK_GIVEN_UP
+from service.models import utcnow
+from service.queue import WEBHOOK_JOB_MARGIN
+from service.store import outbox
+from service.store.delivery import CommentTarget
 from workers import runtime
 
 log = logging.getLogger("duyet.webhooks")
 
 SIGNATURE_HEADER = "X-Duyet-Signature"
+EVENT_ID_HEADER = "X-Duyet-Event-Id"
 
 # The statuses a comment must still have at delivery for each event: the event is named
 # when the job is queued, the comment is read when it runs (maybe a retry hours later),
@@ -33,7 +38,7 @@ CURRENT_STATUSES: dict[str, frozenset[str]] = {
     "comment.unpublished": frozenset({"pending", "held", "rejected", "spam"}),
 }
 
-# What a failed attempt can raise; RQ retries these. A refused address is not retried.
+# What a failed attempt can raise; these are retried. A refused address is not.
 TRANSPORT_ERRORS = (
     httpcore.TimeoutException,
     httpcore.NetworkError,
@@ -45,10 +50,6 @@ TRANSPORT_ERRORS = (
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class DeliveryFailed(Exception):
-    """The receiver did not accept the event; RQ retries the job with backoff."""
-
-
 class RefusedTarget(Exception):
     """The webhook URL names no public http(s) address; nothing was sent."""
 
@@ -58,11 +59,16 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def payload(target: CommentTarget, event: str) -> dict[str, Any]:
-    """Build the event body: what happened, to which comment, and its public fields."""
+def payload(target: CommentTarget, event: str, event_id: int) -> dict[str, Any]:
+    """Build the event body: what happened, to which comment, and its public fields.
+
+    event_id is the same in every attempt of one event (a receiver's key to skip one seen
+    already); sent_at is signed with the rest, so a receiver can refuse an old body replayed.
+    """
     comment = target.comment
     return {
         "event": event,
+        "event_id": event_id,
         "sent_at": datetime.now(UTC).isoformat(),
         "site": target.site.slug,
         "comment": {
@@ -203,41 +209,67 @@ def post(
         return response.status  # the body is never read: the status is the answer
 
 
-def deliver(comment_id: int, event: str) -> str:
-    """POST one event; raise DeliveryFailed on any failure so RQ retries later."""
-    target = load_target(runtime.database(), comment_id)
-    if target is None or not target.site.webhook_url:
+def deliver(event_id: int) -> str:
+    """Make one attempt to deliver a webhook event, and record how it went on the event.
+
+    A failed attempt is not raised to RQ: the event's row says when to try again and the
+    sweep queues it then (service/store/outbox.py), up to DUYET_WEBHOOK_RETRIES times.
+    """
+    settings = runtime.settings()
+    db = runtime.database()
+    hold = timedelta(seconds=settings.webhook_timeout + WEBHOOK_JOB_MARGIN)
+    claimed = outbox.claim(db, event_id, hold)
+    if claimed is None:
+        return "not-due"  # delivered or given up already, or another worker has it now
+    target, event = claimed.target, claimed.event
+    if not target.site.webhook_url:
+        outbox.drop(db, claimed, "the site has no webhook now")
         return "no-webhook"
     if not is_current(event, target.comment.status):
         log.info(
             "webhook %s for comment %s dropped: the comment is now %s",
             event,
-            comment_id,
+            target.comment.id,
             target.comment.status,
         )
+        outbox.drop(db, claimed, f"stale: the comment is now {target.comment.status}")
         return "stale"
-    settings = runtime.settings()
-    body = json.dumps(payload(target, event), ensure_ascii=False).encode()
-    headers = {"Content-Type": "application/json", "User-Agent": "duyet-webhook/1"}
+    body = json.dumps(payload(target, event, event_id), ensure_ascii=False).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "duyet-webhook/1",
+        EVENT_ID_HEADER: str(event_id),
+    }
     if target.site.webhook_secret:
         headers[SIGNATURE_HEADER] = sign(body, target.site.webhook_secret)
     try:
-        code = post(
-            target.site.webhook_url,
-            body,
-            headers,
-            settings.webhook_timeout,
-            settings.webhook_allow_private,
-        )
-        ok, status = 200 <= code < 300, str(code)
+        url = target.site.webhook_url
+        code = post(url, body, headers, settings.webhook_timeout, settings.webhook_allow_private)
     except RefusedTarget as exc:
-        log.warning("webhook %s for comment %s refused: %s", event, comment_id, exc)
+        log.warning("webhook %s for comment %s refused: %s", event, target.comment.id, exc)
+        WEBHOOK_FAILURES.labels(event=event).inc()
+        WEBHOOK_GIVEN_UP.labels(event=event).inc()
         detail = {"ok": False, "status": "refused", "reason": str(exc)}
-        log_delivery(runtime.database(), target, event, detail)
+        outbox.record_attempt(db, claimed, outbox.REFUSED, detail, None)
         return "refused"  # not retried: the address will not become public by waiting
     except TRANSPORT_ERRORS as exc:
-        ok, status = False, exc.__class__.__name__
-    log_delivery(runtime.database(), target, event, {"ok": ok, "status": status})
-    if not ok:
-        raise DeliveryFailed(f"webhook for comment {comment_id} answered {status}")
+        return _failed(claimed, exc.__class__.__name__, settings.webhook_retries)
+    if not 200 <= code < 300:
+        return _failed(claimed, str(code), settings.webhook_retries)
+    outbox.record_attempt(db, claimed, outbox.DELIVERED, {"ok": True, "status": str(code)}, None)
     return "delivered"
+
+
+def _failed(claimed: outbox.ClaimedEvent, status: str, retries: int) -> str:
+    """Record a failed attempt: due again after its backoff, or given up after the last."""
+    WEBHOOK_FAILURES.labels(event=claimed.event).inc()
+    detail: dict[str, Any] = {"ok": False, "status": status}
+    if claimed.attempt > retries:
+        WEBHOOK_GIVEN_UP.labels(event=claimed.event).inc()
+        outbox.record_attempt(runtime.database(), claimed, outbox.FAILED, detail, None)
+        log.warning("webhook event %s given up after %d attempts", claimed.id, claimed.attempt)
+        return "failed"
+    retry_at = utcnow() + outbox.retry_delay(claimed.attempt)
+    detail["retry_at"] = retry_at.isoformat()
+    outbox.record_attempt(runtime.database(), claimed, outbox.WAITING, detail, retry_at)
+    return "retry"

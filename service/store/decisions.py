@@ -40,6 +40,7 @@ from service.models import (
     utcnow,
 )
 from service.site_config import site_config
+from service.store import outbox
 from service.store.db import Database
 from service.store.records import audit, note_thread_versions, touch_thread, transition
 from service.store.standing import active_bans, author_histories
@@ -79,6 +80,9 @@ class Outcome:
     # Rejected already, so the site was told (the engine's reject sends comment.rejected; its
     # spam sends nothing): a moderator confirming it, or calling it spam, has nothing new.
     kept_out_before: bool = False
+    # The webhook event written with the decision (service/store/outbox.py), for the caller
+    # to queue after the commit; None if it announces nothing or the site has no webhook.
+    webhook_event: int | None = None
 
 
 def load_for_moderation(db: Database, comment_id: int) -> ModerationInput | None:
@@ -163,8 +167,9 @@ def record_system_decision(
         audit(s, comment, "system", "decide", status, {"engine_version": engine_version})
         if status == Status.APPROVED:
             touch_thread(s, comment.article_id)
+        event = outbox.add_event(s, comment, outbox.SYSTEM_EVENTS.get(status))
         s.refresh(comment)
-        return Outcome(comment, True, status, status == Status.APPROVED)
+        return Outcome(comment, True, status, status == Status.APPROVED, webhook_event=event)
 
 
 def moderator_decide(
@@ -202,8 +207,12 @@ def moderator_decide(
         changed = (before == Status.APPROVED.value) != (status == Status.APPROVED)
         if changed:
             touch_thread(s, comment.article_id)
+        rejected_before = before == Status.REJECTED.value
+        event = outbox.add_event(
+            s, comment, outbox.moderator_event(action, changed, rejected_before)
+        )
         s.refresh(comment)
-        return Outcome(comment, True, status, changed, before == Status.REJECTED.value)
+        return Outcome(comment, True, status, changed, rejected_before, event)
 
 
 def _decided_so_already(s: Session, comment: Comment, action: str) -> bool:
@@ -367,7 +376,9 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
             moved = set(conn.execute(_DECIDE[conn.dialect.name], params).scalars())
             done += [(d, status) for d in group if d.comment.id in moved]
         _add_decision_rows(conn, done, now)
-        outcomes = [_outcome(d.comment, status, now) for d, status in done]
+        announced = [(d.comment, outbox.SYSTEM_EVENTS.get(status)) for d, status in done]
+        events = outbox.add_events(conn, [(c, e) for c, e in announced if e], now)
+        outcomes = [_outcome(d.comment, status, now, events) for d, status in done]
         _touch_threads(s, {o.comment.article_id for o in outcomes if o.status == Status.APPROVED})
     return outcomes
 
@@ -476,7 +487,8 @@ def risk_of(scores: dict[str, float]) -> float:
     return max(float(scores.get("spam", 0.0)), float(scores.get("abuse", 0.0)))
 
 
-def _outcome(comment: Comment, status: Status, now: datetime) -> Outcome:
+def _outcome(comment: Comment, status: Status, now: datetime, events: dict[int, int]) -> Outcome:
     comment.status = status.value
     comment.updated_at = now
-    return Outcome(comment, True, status, status == Status.APPROVED)
+    event = events.get(comment.id)
+    return Outcome(comment, True, status, status == Status.APPROVED, webhook_event=event)

@@ -1,11 +1,10 @@
-"""What webhook delivery and learning read and record."""
+"""What webhook delivery and learning read: a comment with its article and site."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from service.models import Article, AuditEntry, Comment, Site
+from service.models import Article, Comment, Site
 from service.store.db import Database
 
 
@@ -36,18 +35,3 @@ def load_target(db: Database, comment_id: int) -> CommentTarget | None:
         site = s.get(Site, comment.site_id)
         assert article is not None and site is not None
         return CommentTarget(comment, article, site)
-
-
-def log_delivery(db: Database, target: CommentTarget, event: str, detail: dict[str, Any]) -> None:
-    """Record a webhook attempt (delivered or failed) in the audit log."""
-    action = "webhook_delivered" if detail.get("ok") else "webhook_failed"
-    with db.transaction() as s:
-        s.add(
-            AuditEntry(
-                site_id=target.site_id,
-                comment_id=target.comment.id,
-                actor="system",
-                action=action,
-                detail={"event": event, **detail},
-            )
-        )

@@ -29,6 +29,7 @@ from service.models import (
     TrainingExample,
     utcnow,
 )
+from service.store import outbox
 from service.store.db import Database
 from service.store.decisions import relabel
 from service.store.records import audit, touch_thread, transition
@@ -400,6 +401,7 @@ class Undone:
     comment: Comment
     restored: Status
     published_changed: bool
+    webhook_event: int | None = None  # to queue after the commit (service/store/outbox.py)
 
 
 def undo_decision(db: Database, comment_id: int, moderator: str, window: timedelta) -> Undone:
@@ -427,8 +429,9 @@ def undo_decision(db: Database, comment_id: int, moderator: str, window: timedel
         changed = (comment.status == Status.APPROVED.value) != (restored == Status.APPROVED)
         if changed:
             touch_thread(s, comment.article_id)
+        event = outbox.add_event(s, comment, outbox.undo_event(changed, restored))
         s.refresh(comment)
-        return Undone(comment, restored, changed)
+        return Undone(comment, restored, changed, event)
 
 
 def _restore_label(s: Session, comment: Comment, undone: AuditEntry) -> None:

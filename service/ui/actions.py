@@ -108,11 +108,8 @@ def undo() -> Any:
         except DuyetError as exc:
             failed.append({"id": comment_id, "code": exc.code, "message": exc.message})
             continue
-        if undone.published_changed:
-            published = undone.restored.value == "approved"
-            svc.queue.webhook(
-                comment_id, "comment.published" if published else "comment.unpublished"
-            )
+        if undone.webhook_event is not None:
+            svc.queue.webhook(undone.webhook_event)
         restored.append({"id": comment_id, "status": undone.comment.status})
     return jsonify({"restored": restored, "failed": failed, "counts": _counts()})
 

@@ -109,16 +109,18 @@ def test_a_failed_webhook_is_counted(
     runtime.reset()
     # Port 9 (discard) refuses connections here: the delivery fails and is retried later.
     accounts.update_site(svc.db, site.id, webhook_url="http://127.0.0.1:9/hook")
-    comment = submit(client, site, "Bình luận sẽ được báo qua webhook")
-    work()
     before = scrape(client)
-    svc.queue.webhook(comment["id"], "comment.published")
+    submit(client, site, "Bình luận sẽ được báo qua webhook")
     work()
     after = scrape(client)
 
     name = "duyet_webhook_failures_total"
     event = {"event": "comment.published"}
     assert total(after, name, **event) == total(before, name, **event) + 1
+    # Its event waits in the database for a retry, and the operator can see it there.
+    assert total(before, "duyet_webhook_events_waiting") == 0
+    assert total(after, "duyet_webhook_events_waiting") == 1
+    assert 0 < total(after, "duyet_webhook_oldest_waiting_seconds") < 60
 
 
 def test_multiprocess_mode_adds_up_every_process(tmp_path: Path, settings: Settings) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from service.models import AuditEntry, Decision, Site, TrainingExample
 from service.settings import Settings
+from service.store import accounts
 from service.store.site_models import new_examples_by_site
 from tests.integration.conftest import SiteFixture, submit
 from tests.integration.test_desk import act, login
@@ -117,6 +118,11 @@ def test_the_desks_bulk_action_over_decided_comments_adds_no_labels(
     assert new_examples_by_site(app.extensions["duyet"].db) == {site.id: 2}
 
 
+def _hook(app: Flask, site: SiteFixture) -> None:
+    """Give the site a webhook, so decisions write events (none is delivered here)."""
+    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url="https://bao.vn/hook")
+
+
 def test_a_repeated_reject_tells_the_site_and_teaches_the_engine_once(
     client: FlaskClient,
     site: SiteFixture,
@@ -127,6 +133,7 @@ def test_a_repeated_reject_tells_the_site_and_teaches_the_engine_once(
 ) -> None:
     """Needs service/moderation.py to skip the webhook and the learning job of a no-op."""
     comment_id = _held(client, site, work)
+    _hook(client.application, site)
     webhooks = Queue(settings.webhook_queue_name, connection=redis)
     learning = Queue(settings.queue_name, connection=redis)
     _decide(client, moderator, comment_id, "reject")
@@ -177,8 +184,10 @@ def test_confirming_the_engines_reject_tells_the_site_nothing_new(
     assert client.get(f"/v1/comments/{comment_id}", headers=site.headers).json["status"] == (
         "rejected"
     )
+    _hook(app, site)
     webhooks = Queue(settings.webhook_queue_name, connection=redis)
-    sent = webhooks.count
     for action in ("reject", "spam"):
         assert _decide(client, moderator, comment_id, action).status_code == 200
-    assert webhooks.count == sent
+    assert webhooks.count == 0
+    assert _decide(client, moderator, comment_id, "approve").status_code == 200
+    assert webhooks.count == 1  # the test can see an event: publishing is news to the site

@@ -6,14 +6,17 @@ import hashlib
 import hmac
 import json
 import threading
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from redis import Redis
 from rq import Queue
+from sqlalchemy import select
 
 from service import create_app
 from service.auth import clear_caches
+from service.models import WebhookEvent
 from service.queue import moderation_job_id
 from service.store import accounts
 from tests.integration.conftest import make_site, submit
@@ -132,8 +135,10 @@ def test_a_failing_webhook_is_retried_and_logged_without_delaying_the_decision(
         == "approved"
     )
     assert len(_Receiver.received) == 1
-    # RQ keeps the job for a retry with backoff instead of dropping it.
-    webhooks = Queue(settings.webhook_queue_name, connection=redis)
-    assert webhooks.scheduled_job_registry.count == 1
+    # The event waits in the database for a retry with backoff instead of being dropped.
+    with app.extensions["duyet"].db.transaction() as s:
+        event = s.scalars(select(WebhookEvent)).one()
+        assert (event.state, event.attempts) == ("waiting", 1)
+        assert event.next_attempt_at > datetime.now(UTC)
     history = client.get(f"/v1/moderation/comments/{accepted['id']}", auth=moderator).json
     assert "webhook_failed" in [entry["action"] for entry in history["audit"]]

@@ -1,8 +1,11 @@
-"""Webhook deliveries that cannot hurt: one deadline, public addresses only, current events,
-the configured number of retries, and a CLI that checks what it stores."""
+"""Webhook deliveries that cannot hurt and cannot be lost: one deadline, public addresses
+only, current events, an outbox row for every event (a lost job is re-queued by the sweep),
+the configured number of retries with backoff, and a CLI that checks what it stores."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import json
 import socket
@@ -10,32 +13,40 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue
+from sqlalchemy import update
 
-from service.queue import JobQueue
+from service.models import WebhookEvent
 from service.settings import Settings
-from service.store import Database, accounts
+from service.store import Database, accounts, outbox
 from tests.integration.conftest import SiteFixture, submit
+from tests.integration.test_desk import act, login
 from workers import runtime
 from workers.cli import main
+from workers.process import ModerationWorker
+from workers.sweep import WEBHOOK_LOCK_KEY, sweep_webhooks
 from workers.webhooks import refusal
 
 CLEAN = "Cảm ơn báo đã đưa tin kịp thời."
-ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+ANSWER = "HTTP/1.1 {status} Answer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
 
 @dataclass
 class Listener:
     """A raw receiver on 127.0.0.1: counts connections, keeps what was POSTed, and answers
-    at once or one byte every `trickle` seconds."""
+    `status` at once or one byte every `trickle` seconds."""
 
     trickle: float = 0.0
+    status: int = 200
     connections: int = 0
+    heads: list[bytes] = field(default_factory=list)
+    raw_bodies: list[bytes] = field(default_factory=list)
     bodies: list[dict] = field(default_factory=list)
     server: socket.socket = field(default_factory=socket.socket)
 
@@ -62,12 +73,15 @@ class Listener:
             length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
             while len(body) < length:
                 body += conn.recv(65536)
+            self.heads.append(head)
+            self.raw_bodies.append(body)
             self.bodies.append(json.loads(body))
+            answer = ANSWER.format(status=self.status).encode()
             try:
                 if not self.trickle:
-                    conn.sendall(ANSWER)
+                    conn.sendall(answer)
                     return
-                for byte in ANSWER:
+                for byte in answer:
                     conn.sendall(bytes([byte]))
                     time.sleep(self.trickle)
             except OSError:
@@ -102,6 +116,15 @@ def _published(client: FlaskClient, site: SiteFixture, work: Callable[[], None])
     return int(accepted["id"])
 
 
+def _queue_event(app: Flask, comment_id: int, event: str) -> int:
+    """Write an event for the comment, as a decision does, and queue its delivery."""
+    svc = app.extensions["duyet"]
+    event_id = outbox.add_event_now(svc.db, comment_id, event)
+    assert event_id is not None
+    assert svc.queue.webhook(event_id)
+    return event_id
+
+
 def _webhook_audit(client: FlaskClient, comment_id: int, moderator: tuple[str, str]) -> list:
     history = client.get(f"/v1/moderation/comments/{comment_id}", auth=moderator).json
     return [e for e in history["audit"] if e["action"].startswith("webhook")]
@@ -115,7 +138,7 @@ def test_a_trickling_receiver_is_cut_off_at_one_deadline_for_the_whole_delivery(
     listener.trickle = 0.3  # each byte well within the timeout, the whole answer 17 s
     url = f"http://127.0.0.1:{listener.port}/hook"
     accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
-    app.extensions["duyet"].queue.webhook(comment_id, "comment.published")
+    _queue_event(app, comment_id, "comment.published")
     started = time.monotonic()
     work()
     assert time.monotonic() - started < 3
@@ -140,14 +163,15 @@ def test_a_webhook_to_an_internal_address_is_refused_without_connecting(
     comment_id = _published(client, site, work)
     hook = url.format(port=listener.port)
     accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=hook)
-    app.extensions["duyet"].queue.webhook(comment_id, "comment.published")
+    _queue_event(app, comment_id, "comment.published")
     work()
     assert listener.connections == 0
     audit = _webhook_audit(client, comment_id, moderator)
     assert [(e["action"], e["detail"]["status"]) for e in audit] == [("webhook_failed", "refused")]
     assert why in audit[0]["detail"]["reason"]
-    # Waiting will not make the address public: no retry is scheduled.
-    assert Queue(settings.webhook_queue_name, connection=redis).scheduled_job_registry.count == 0
+    # Waiting will not make the address public: the event is finished, never retried.
+    with app.extensions["duyet"].db.transaction() as s:
+        assert [e.state for e in s.query(WebhookEvent)] == ["refused"]
 
 
 def test_only_public_addresses_pass_the_check_ipv4_and_ipv6():
@@ -180,7 +204,7 @@ def test_an_event_for_a_comment_deleted_before_delivery_is_dropped(
     url = f"http://127.0.0.1:{listener.port}/hook"
     accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
     assert client.delete(f"/v1/comments/{comment_id}", headers=site.headers).status_code < 300
-    app.extensions["duyet"].queue.webhook(comment_id, "comment.published")  # a late retry
+    _queue_event(app, comment_id, "comment.published")  # written before, sent late
     with caplog.at_level("INFO", logger="duyet.webhooks"):
         work()
     assert listener.connections == 0
@@ -200,29 +224,160 @@ def test_a_late_published_event_after_a_rejection_is_dropped(
         auth=moderator,
     )
     assert decision.status_code == 200, decision.json
-    app.extensions["duyet"].queue.webhook(comment_id, "comment.published")  # a late retry
+    _queue_event(app, comment_id, "comment.published")  # written before, sent late
     work()
     got = [(b["event"], b["comment"]["status"]) for b in listener.bodies]
     assert got == [("comment.rejected", "rejected")]
 
 
-@pytest.mark.parametrize(("retries", "intervals"), [(1, [10]), (2, [10, 60])])
-def test_the_retries_setting_decides_how_often_a_delivery_is_retried(
-    redis: Redis, settings: Settings, retries, intervals
-):
-    JobQueue(redis, settings.with_overrides(webhook_retries=retries)).webhook(1, "x")
-    job = Queue(settings.webhook_queue_name, connection=redis).jobs[0]
-    assert (job.retries_left, job.retry_intervals) == (retries, intervals)
+def _event(app: Flask, event_id: int) -> WebhookEvent:
+    with app.extensions["duyet"].db.transaction() as s:
+        found = s.get(WebhookEvent, event_id)
+        assert found is not None
+        return found
 
 
-def test_more_retries_than_backoff_steps_repeat_the_last_and_none_means_none(
-    redis: Redis, settings: Settings
+def _make_due(app: Flask, event_id: int) -> None:
+    """Let the backoff pass: the event's next attempt is now."""
+    with app.extensions["duyet"].db.transaction() as s:
+        s.execute(
+            update(WebhookEvent)
+            .where(WebhookEvent.id == event_id)
+            .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+
+
+def _sweep(app: Flask, redis: Redis, settings: Settings) -> int:
+    redis.delete(WEBHOOK_LOCK_KEY)  # each call a sweep of its own, as time passing would
+    return sweep_webhooks(app.extensions["duyet"].db, redis, settings)
+
+
+@pytest.mark.parametrize("retries", [0, 1, 2])
+def test_a_failing_receiver_gets_one_attempt_and_the_retries_setting_more_with_backoff(
+    app: Flask, client, site, work, listener, redis, settings, monkeypatch, retries
 ):
-    JobQueue(redis, settings.with_overrides(webhook_retries=7)).webhook(1, "x")
-    JobQueue(redis, settings.with_overrides(webhook_retries=0)).webhook(2, "x")
-    many, none = Queue(settings.webhook_queue_name, connection=redis).jobs
-    assert many.retries_left == 7 and many.retry_intervals[-3:] == [7200, 7200, 7200]
-    assert not none.retries_left
+    _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true", DUYET_WEBHOOK_RETRIES=str(retries))
+    listener.status = 503
+    comment_id = _published(client, site, work)
+    url = f"http://127.0.0.1:{listener.port}/hook"
+    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    event_id = _queue_event(app, comment_id, "comment.published")
+    work()
+    delays = []
+    for _ in range(retries):
+        waiting = _event(app, event_id)
+        assert waiting.state == "waiting"
+        delays.append(round((waiting.next_attempt_at - datetime.now(UTC)).total_seconds(), -1))
+        assert _sweep(app, redis, settings) == 0  # not due yet: the backoff holds it
+        _make_due(app, event_id)
+        assert _sweep(app, redis, settings) == 1
+        work()
+    assert delays == [10, 60][:retries]
+    given_up = _event(app, event_id)
+    assert (given_up.state, given_up.attempts, given_up.last_status) == (
+        "failed",
+        retries + 1,
+        "503",
+    )
+    assert listener.connections == retries + 1
+    assert {body["event_id"] for body in listener.bodies} == {event_id}  # one event, resent
+    _make_due(app, event_id)
+    assert _sweep(app, redis, settings) == 0  # given up: never sent again
+
+
+def test_an_event_whose_job_redis_lost_is_sent_by_the_sweep_once(
+    app: Flask, client, site, work, listener, redis, settings, monkeypatch
+):
+    _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
+    url = f"http://127.0.0.1:{listener.port}/hook"
+    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    accepted = submit(client, site, CLEAN)
+    webhooks = Queue(settings.webhook_queue_name, connection=redis)
+    ModerationWorker([Queue(settings.queue_name, connection=redis)], connection=redis).work(
+        burst=True
+    )  # the decision is committed and its delivery queued...
+    assert webhooks.count == 1
+    redis.flushdb()  # ...and Redis restarts empty before any worker takes it
+    assert _sweep(app, redis, settings.with_overrides(sweep_min_age=3600)) == 0  # too fresh
+    assert _sweep(app, redis, settings.with_overrides(sweep_min_age=0)) == 1
+    assert _sweep(app, redis, settings.with_overrides(sweep_min_age=0)) == 0  # queued already
+    work()
+    assert [(b["event"], b["comment"]["id"]) for b in listener.bodies] == [
+        ("comment.published", accepted["id"])
+    ]
+    assert _sweep(app, redis, settings.with_overrides(sweep_min_age=0)) == 0  # delivered
+
+
+def test_a_duplicate_job_sends_an_event_once(app: Flask, client, site, work, listener, monkeypatch):
+    _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
+    comment_id = _published(client, site, work)
+    url = f"http://127.0.0.1:{listener.port}/hook"
+    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    event_id = _queue_event(app, comment_id, "comment.published")
+    app.extensions["duyet"].queue.webhook(event_id)
+    work()
+    work()
+    assert listener.connections == 1
+    assert _event(app, event_id).state == "delivered"
+
+
+def test_the_event_id_is_signed_in_the_body_and_named_in_a_header(
+    app: Flask, client, site, work, listener, monkeypatch
+):
+    _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
+    comment_id = _published(client, site, work)
+    url = f"http://127.0.0.1:{listener.port}/hook"
+    db = app.extensions["duyet"].db
+    accounts.update_site(db, site.id, webhook_url=url, webhook_secret="bí-mật")
+    event_id = _queue_event(app, comment_id, "comment.published")
+    work()
+    (head,) = listener.heads
+    assert f"x-duyet-event-id: {event_id}".encode() in head.lower()
+    body = listener.raw_bodies[0]
+    signature = hmac.new("bí-mật".encode(), body, hashlib.sha256).hexdigest()
+    assert f"x-duyet-signature: sha256={signature}".encode() in head.lower()
+    sent = json.loads(body)
+    assert sent["event_id"] == event_id
+    assert abs(datetime.fromisoformat(sent["sent_at"]) - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_a_desk_approval_and_its_undo_leave_the_site_with_the_comments_status(
+    app: Flask, client, site, work, listener, moderator, redis, settings, monkeypatch
+):
+    """Both events are written; the published one, sent after the undo, is stale and dropped."""
+    _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
+    url = f"http://127.0.0.1:{listener.port}/hook"
+    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    comment_id = int(submit(client, site, "Liên hệ 0912 345 678 để biết thêm")["id"])
+    work()
+    assert login(client).status_code == 302
+    assert act(client, "/mod/api/bulk", {"ids": [comment_id], "action": "approve"}).json["done"]
+    assert act(client, "/mod/api/undo", {"ids": [comment_id]}).json["restored"]
+    redis.flushdb()  # and their jobs are lost: the sweep finds both events in the database
+    assert _sweep(app, redis, settings.with_overrides(sweep_min_age=0)) == 2
+    work()
+    with app.extensions["duyet"].db.transaction() as s:
+        events = [(e.event, e.state) for e in s.query(WebhookEvent).order_by(WebhookEvent.id)]
+    assert events == [("comment.published", "dropped"), ("comment.unpublished", "delivered")]
+    now = client.get(f"/v1/comments/{comment_id}", headers=site.headers).json["status"]
+    assert now in ("held", "spam")
+    assert [(b["event"], b["comment"]["status"]) for b in listener.bodies] == [
+        ("comment.unpublished", now)
+    ]
+
+
+def test_a_job_queued_before_the_outbox_still_delivers_its_event(
+    app: Flask, client, site, work, listener, redis, settings, monkeypatch
+):
+    """An upgrade with deliveries still in Redis: the old job writes its event and sends it."""
+    _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
+    comment_id = _published(client, site, work)
+    url = f"http://127.0.0.1:{listener.port}/hook"
+    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    queue = Queue(settings.webhook_queue_name, connection=redis)
+    queue.enqueue("workers.jobs.deliver_webhook", comment_id, "comment.published")
+    work()
+    assert [b["event"] for b in listener.bodies] == ["comment.published"]
 
 
 @pytest.mark.parametrize(
