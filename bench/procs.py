@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -196,4 +197,5 @@ def child_env(database_url: str, redis_url: str) -> dict[str, str]:
     """Environment for the service's processes: this run's database and Redis, nothing else."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DUYET_", "PROMETHEUS"))}
     env.update({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT)})
+    env["DUYET_SECRET_KEY"] = secrets.token_urlsafe(32)  # gunicorn refuses the tests' key
     return env

@@ -7,6 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
 DEFAULT_DATABASE_URL = "sqlite:///duyet.db"
+# The tests' key. It is in this file for anyone to read, and the key signs moderator
+# sessions: a server that kept it would let anyone forge an admin's. `duyet dev` makes a
+# random one of its own; `duyet serve` and gunicorn refuse to start with it.
+TEST_SECRET_KEY = "dev-only-change-me"
+MIN_SECRET_KEY_LENGTH = 32
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -20,7 +25,7 @@ class Settings:
 
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str = ""  # empty: `duyet dev` starts an embedded Redis, others use LOCAL_REDIS_URL
-    secret_key: str = "dev-only-change-me"
+    secret_key: str = TEST_SECRET_KEY
     queue_name: str = "duyet"
     webhook_queue_name: str = "duyet-webhooks"
     job_timeout: int = 60
@@ -77,6 +82,15 @@ class Settings:
                     f"{env_name(f.name)}={raw!r} is not a valid {kind.__name__}"
                 ) from None
         return cls(**values)  # type: ignore[arg-type]
+
+    def require_secret_key(self) -> None:
+        """Refuse to serve moderators with the tests' key or a short one (ValueError)."""
+        if self.secret_key == TEST_SECRET_KEY or len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(
+                f"DUYET_SECRET_KEY must be a random value of {MIN_SECRET_KEY_LENGTH} characters"
+                " or more (it signs moderator sessions); make one with: python -c"
+                ' "import secrets; print(secrets.token_urlsafe(32))"'
+            )
 
     @property
     def redis_url_or_local(self) -> str:

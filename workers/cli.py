@@ -174,6 +174,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from workers.process import run_api
 
+    Settings.from_env().require_secret_key()  # one line and exit 2, before gunicorn starts
     return run_api(args.host, args.port, args.workers, args.threads)
 
 

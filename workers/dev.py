@@ -42,6 +42,17 @@ def _seed_demo(database_url: str) -> None:
     db.dispose()
 
 
+def dev_secret_key() -> str:
+    """This checkout's own random key for moderator sessions, made once and kept in .duyet/
+    (so a restart keeps moderators signed in)."""
+    path = DEV_DIR / "secret_key"
+    if not path.exists():
+        DEV_DIR.mkdir(exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "workers.cli", *args], env=env)
 
@@ -53,6 +64,8 @@ def run_dev(port: int | None) -> int:
     redis = None if settings.redis_url else EmbeddedRedis(DEV_DIR / "redis").start()
     env = {**os.environ, "DATABASE_URL": settings.database_url}
     env["REDIS_URL"] = redis.url if redis else settings.redis_url
+    if not env.get("DUYET_SECRET_KEY"):
+        env["DUYET_SECRET_KEY"] = dev_secret_key()
     migrate.upgrade(settings.database_url)
     _seed_demo(settings.database_url)
     children = [

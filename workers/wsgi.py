@@ -20,5 +20,9 @@ def create(settings: Settings | None = None, svc: Services | None = None) -> Fla
 
     The model loads on the first Akismet or Coral check, not here: most API processes only
     take comments in and never score one, and the model would cost each of them its memory.
+    Settings read from the environment (gunicorn's way) must carry a real secret key.
     """
+    if settings is None:
+        settings = Settings.from_env()
+        settings.require_secret_key()
     return create_app(settings, svc, checker=EngineChecker())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -92,6 +93,7 @@ class Cluster:
             **os.environ,
             "DATABASE_URL": database_url,
             "REDIS_URL": self.redis.url,
+            "DUYET_SECRET_KEY": secrets.token_urlsafe(32),
             "DUYET_SWEEP_INTERVAL": "1",
             "DUYET_SWEEP_MIN_AGE": "1",
             "DUYET_JOB_TIMEOUT": "5",

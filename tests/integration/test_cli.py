@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 
 import pytest
 
+from service.settings import MIN_SECRET_KEY_LENGTH, TEST_SECRET_KEY
 from service.store import Database, accounts
 from workers.cli import main
+from workers.dev import dev_secret_key
+from workers.wsgi import create
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
@@ -72,3 +77,30 @@ def test_a_sweep_without_redis_fails_loudly(settings, capsys, monkeypatch):
     # Before: "re-queued 0 stranded comments" and exit 0, so cron never noticed.
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     assert "ConnectionError" in _fails_in_one_line(capsys, "sweep")
+
+
+@pytest.mark.parametrize("key", [None, "dev-only-change-me", "short-but-not-default"])
+def test_serve_refuses_the_tests_secret_key_or_a_short_one(settings, capsys, monkeypatch, key):
+    """The key signs moderator sessions: with one anyone can read, anyone is an admin."""
+    if key is None:
+        monkeypatch.delenv("DUYET_SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("DUYET_SECRET_KEY", key)
+    assert "DUYET_SECRET_KEY must be a random value" in _fails_in_one_line(capsys, "serve")
+    with pytest.raises(ValueError, match="DUYET_SECRET_KEY"):
+        create()  # gunicorn's own way in: workers.wsgi:create()
+
+
+def test_the_app_gunicorn_loads_starts_with_a_real_key(settings, monkeypatch):
+    monkeypatch.setenv("DUYET_SECRET_KEY", secrets.token_urlsafe(32))
+    app = create()
+    assert app.config["SECRET_KEY"] == os.environ["DUYET_SECRET_KEY"]
+    app.extensions["duyet"].db.dispose()
+
+
+def test_dev_makes_its_own_secret_key_once_readable_only_by_its_owner(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first = dev_secret_key()
+    assert len(first) >= MIN_SECRET_KEY_LENGTH and first != TEST_SECRET_KEY
+    assert dev_secret_key() == first  # a restart keeps moderators signed in
+    assert (tmp_path / ".duyet" / "secret_key").stat().st_mode & 0o077 == 0
