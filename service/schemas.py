@@ -38,7 +38,17 @@ class Url(_Storable, fields.URL):
 
 
 class Email(_Storable, fields.Email):
-    """An email address that can be stored (see Text)."""
+    """An email address that can be stored (see Text), in lower case: a reader types it in
+    any case, and bans and author history must see one author in "Lan@x.vn" and "lan@x.vn"."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        found = super()._deserialize(value, attr, data, **kwargs)
+        return normal_email(found) if isinstance(found, str) else found
+
+
+def normal_email(address: str) -> str:
+    """The one spelling duyet stores and compares of an email address."""
+    return address.strip().lower()
 
 
 def _ip_address(value: str) -> None:

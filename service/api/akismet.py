@@ -29,6 +29,7 @@ from marshmallow import INCLUDE, Schema, fields
 from service import metrics
 from service.checker import CheckRequest, CheckResult, current_checker
 from service.context import services
+from service.schemas import normal_email
 from service.store import accounts
 
 blp = Blueprint(
@@ -146,7 +147,7 @@ def _check_request(site_id: int, form: dict[str, Any]) -> CheckRequest:
         site_id=site_id,
         body=str(form.get("comment_content") or ""),
         author_name=str(form.get("comment_author") or ""),
-        author_email=str(form.get("comment_author_email") or "") or None,
+        author_email=normal_email(str(form.get("comment_author_email") or "")) or None,
         ip=str(form.get("user_ip") or "") or None,
         user_agent=str(form.get("user_agent") or "") or None,
         is_reply=parent not in {"", "0"},

@@ -129,3 +129,21 @@ def test_0006_gives_decided_comments_their_risk(empty_database_url):
     migrate.upgrade(empty_database_url)
     risks = dict(_rows(empty_database_url, "SELECT id, risk FROM comments ORDER BY id"))
     assert risks == {1: 0.75, 2: 0.5, 3: 0.0}
+
+
+def test_0012_stores_one_spelling_of_each_email(empty_database_url):
+    """Emails typed in any case become the lower-case one intake stores now."""
+    migrate.upgrade(empty_database_url, "0011")
+    _fill_first_schema(empty_database_url)
+    db = Database(empty_database_url)
+    with db.engine.begin() as conn:
+        for n, email in ((1, "Eve@X.vn"), (2, "eve@x.vn"), (3, "ÉLAN@x.vn")):
+            conn.execute(
+                text(f"UPDATE comments SET author_email = :e WHERE id = {n}"), {"e": email}
+            )
+        conn.execute(text("UPDATE bans SET kind = 'email', value = 'EVE@x.VN' WHERE id = 1"))
+    db.dispose()
+    migrate.upgrade(empty_database_url)
+    emails = _rows(empty_database_url, "SELECT author_email FROM comments ORDER BY id")
+    assert emails == [("eve@x.vn",), ("eve@x.vn",), ("élan@x.vn",)]
+    assert _rows(empty_database_url, "SELECT value FROM bans") == [("eve@x.vn",)]

@@ -10,6 +10,7 @@ from service.models import Comment, utcnow
 from service.store import Database, accounts
 from service.store.comments import NewComment, submit_comment
 from service.store.decisions import add_ban, load_many_for_moderation, record_system_decision
+from tests.integration.conftest import submit
 
 
 def _comment(db: Database, site_id: int, verdict: str | None = None, **who: str) -> int:
@@ -62,3 +63,18 @@ def test_a_batch_gets_each_authors_history_and_bans_per_site(database_url: str) 
         (0, 0, ()),
     ]
     db.dispose()
+
+
+def test_an_email_in_another_case_is_the_same_author_to_bans_and_history(client, site, work):
+    """Intake stores one spelling of an email: a banned author cannot change case to pass."""
+    first = submit(client, site, "Cảm ơn báo đã đưa tin.", author_email=" Eve@X.vn ")
+    work()
+    db = client.application.extensions["duyet"].db
+    with db.transaction() as s:
+        stored = s.get(Comment, first["id"])
+        assert stored is not None and stored.author_email == "eve@x.vn"
+        assert stored.status == "approved"
+    add_ban(db, site.id, "email", "eve@x.vn", "moderator:bientap")
+    second = submit(client, site, "Lại là tôi đây.", author_email="EVE@x.VN")
+    (loaded,) = load_many_for_moderation(db, [second["id"]])
+    assert (loaded.author_approved, loaded.banned) == (1, ("email",))
