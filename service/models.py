@@ -106,6 +106,9 @@ class Moderator(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Signing out adds one. A desk session carries the value it signed in with, so every
+    # session of the account signed in before ends, though its cookie is still validly signed.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class Article(Base):

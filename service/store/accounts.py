@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service.errors import Conflict, NotFound
 from service.ids import parse_id
@@ -141,6 +141,16 @@ def create_moderator(
         s.add(moderator)
         s.flush()
         return moderator
+
+
+def end_sessions(db: Database, moderator_id: int) -> None:
+    """End every desk session of the account signed in so far (see Moderator.session_epoch)."""
+    with db.transaction() as s:
+        s.execute(
+            update(Moderator)
+            .where(Moderator.id == moderator_id)
+            .values(session_epoch=Moderator.session_epoch + 1)
+        )
 
 
 def verify_moderator(db: Database, username: str, password: str) -> Moderator | None:

@@ -170,8 +170,9 @@ def _load_user() -> DeskUser | None:
     if not isinstance(moderator_id, int):
         return None
     account = desk.get_moderator(services().db, moderator_id)
-    if account is None or account.username != session.get("user"):
-        session.clear()
+    signed_in = account is not None and account.username == session.get("user")
+    if account is None or not signed_in or account.session_epoch != session.get("epoch"):
+        session.clear()  # a deleted or renamed account, or a session ended by signing out
         return None
     return DeskUser(account.id, account.username, account.role)
 
@@ -265,6 +266,11 @@ def _no_such_page(exc: NoRoute) -> Any:
 
 def safe_next(target: str | None) -> str:
     """Return a redirect target inside the desk, never another site."""
-    if target and target.startswith("/mod/") and not target.startswith("//"):
+    if (
+        target
+        and target.startswith("/mod/")
+        and target.isprintable()  # a CR/LF made the redirect's header invalid: a 500
+        and "\\" not in target
+    ):
         return target
     return url_for("desk.queue")

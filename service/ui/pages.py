@@ -6,7 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, redirect, render_template, request, session, url_for
+from flask import Response, g, redirect, render_template, request, session, url_for
 
 from service import auth
 from service.context import services
@@ -56,13 +56,20 @@ def login() -> Any:
     session.permanent = True
     session["mid"] = account.id
     session["user"] = account.username
+    session["epoch"] = account.session_epoch
     csrf_token()
     return redirect(safe_next(next_url))
 
 
 @bp.post("/logout")
 def logout() -> Any:
-    """Sign out and forget the session."""
+    """Sign out: end the account's sessions on the server, then forget this one.
+
+    Clearing the cookie alone left any copy of it valid until it expired.
+    """
+    user = g.get("desk_user")
+    if user is not None:
+        accounts.end_sessions(services().db, user.id)
     keep = {k: session[k] for k in ("lang", "tz") if k in session}
     session.clear()
     session.update(keep)
