@@ -202,7 +202,12 @@ def _evaluate_each(
 
 def _system_decision(item: ModerationInput, d: Decision) -> SystemDecision:
     return SystemDecision(
-        item.comment, d.verdict.value, d.scores, d.reasons_as_dicts(), d.engine_version
+        item.comment,
+        d.verdict.value,
+        d.scores,
+        d.reasons_as_dicts(),
+        d.engine_version,
+        site_has_webhook=bool(item.site.webhook_url),
     )
 
 
