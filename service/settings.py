@@ -52,6 +52,10 @@ class Settings:
     akismet_key: str = ""
     akismet_blog: str = ""
     akismet_url: str = ""
+    # Optional remote classifier (workers/engine/plugins/remote.py): off while the URL is empty.
+    remote_classifier_url: str = ""
+    remote_classifier_token: str = ""
+    remote_classifier_timeout: float = 1.0
     # Rate limits: requests per rate_limit_window seconds; 0 switches a limit off.
     rate_limit_window: int = 60
     rate_limit_site_key: int = 300_000

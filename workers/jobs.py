@@ -28,7 +28,7 @@ from service.store.decisions import (
 from service.store.decisions import record_system_decisions as record_many
 from service.store.delivery import load_target
 from service.store.outbox import add_event_now
-from workers import attempts, batch, behaviour, runtime, webhooks
+from workers import attempts, batch, behaviour, opinions, runtime, webhooks
 from workers.attempts import MAX_ATTEMPTS
 from workers.engine import ScoringModel, classifier_text, evaluate
 from workers.engine.fingerprint import fingerprint
@@ -37,7 +37,6 @@ from workers.engine.types import (
     CommentInput,
     Context,
     Decision,
-    Reason,
     SiteRules,
     Thresholds,
 )
@@ -179,13 +178,15 @@ def _evaluate_each(
     ready = [(i, c, x) for i, c, x in zip(loaded, inputs, contexts, strict=True) if x is not None]
     run.failed += [item for item, x in zip(loaded, contexts, strict=True) if x is None]
     models = _models_by_site([item.site.id for item, _, _ in ready], texts)
+    remote = opinions.remote([(c, context) for _, c, context in ready])
     for n, (item, c, context) in enumerate(ready):
         if _stop_requested():  # the worker is asked to stop: the rest wait for the next one
             run.unreached += [later for later, _, _ in ready[n:]]
             break
         try:
             model = models[item.site.id]
-            run.decided.append((item, evaluate(c, context, model, outside=_outside_opinion(c))))
+            outside = opinions.akismet(c) + remote[n]
+            run.decided.append((item, evaluate(c, context, model, outside=outside)))
         except StopRequested:
             raise
         except JobTimeoutException:  # the job's time is spent on this one: queue the rest
@@ -306,15 +307,6 @@ def _announce(outcome: Outcome, request_id: str | None) -> None:
         outcome.status.value,
         extra={"request_id": request_id},
     )
-
-
-def _outside_opinion(comment: CommentInput) -> tuple[Reason, ...]:
-    # The plugin never raises and answers None on timeout or an open breaker: a comment is
-    # never held up or lost because an outside service is down.
-    client = runtime.akismet()
-    result = client.check(comment) if client else None
-    reason = result.reason() if result else None
-    return (reason,) if reason else ()
 
 
 def _comment_input(loaded: ModerationInput) -> CommentInput:

@@ -12,6 +12,7 @@ from service.store import Database
 from service.thread_versions import ThreadVersions
 from workers.engine import ScoringModel, default_model
 from workers.engine.plugins.akismet import AkismetClient
+from workers.engine.plugins.remote import RemoteClassifier
 from workers.site_models import SiteModels
 
 
@@ -62,6 +63,17 @@ def akismet() -> AkismetClient | None:
     )
 
 
+@lru_cache(maxsize=1)
+def remote_classifier() -> RemoteClassifier | None:
+    """The optional remote classifier plugin, or None when no URL is configured."""
+    config = settings()
+    return RemoteClassifier.from_settings(
+        config.remote_classifier_url,
+        config.remote_classifier_token,
+        config.remote_classifier_timeout,
+    )
+
+
 def job_queue() -> JobQueue:
     return JobQueue(redis(), settings())
 
@@ -70,5 +82,5 @@ def reset() -> None:
     """Forget cached connections (tests that change the environment)."""
     if database.cache_info().currsize:
         database().dispose()
-    for cached in (settings, database, redis, model, site_models, akismet):
+    for cached in (settings, database, redis, model, site_models, akismet, remote_classifier):
         cached.cache_clear()
