@@ -168,7 +168,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from workers.process import run_worker
 
-    return run_worker(burst=args.burst)
+    return run_worker(burst=args.burst, only=args.only)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -203,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     worker = sub.add_parser("worker", help="run an RQ worker on duyet's queues, with the sweep")
     worker.add_argument("--burst", action="store_true", help="stop when the queues are empty")
+    worker.add_argument(
+        "--only",
+        choices=("moderation", "webhooks"),  # workers.process.queue_names
+        help="take one role's jobs: moderation (comments) or webhooks (deliveries); default both",
+    )
     worker.set_defaults(func=cmd_worker)
     _with_json(sub.add_parser("sweep", help="re-queue stranded comments; retrain due site models"))
     sub.choices["sweep"].set_defaults(func=cmd_sweep)

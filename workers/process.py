@@ -123,21 +123,35 @@ class ModerationWorker(SimpleWorker):
         super().execute_job(job, queue)
 
 
-def run_worker(burst: bool = False) -> int:
-    """Work duyet's queues until stopped (or until empty with burst), sweeping on the side.
+def queue_names(settings: Settings, only: str | None = None) -> tuple[str, ...]:
+    """The queues a worker takes jobs from, highest priority first: all of them, or those
+    of one role (moderation: comments and floods; webhooks: deliveries)."""
+    # A flood waiting on the bulk queue never delays a normal comment.
+    by_role = {
+        "moderation": (settings.queue_name, settings.bulk_queue_name),
+        "webhooks": (settings.webhook_queue_name,),
+    }
+    if only is not None:
+        return by_role[only]
+    return (settings.queue_name, settings.webhook_queue_name, settings.bulk_queue_name)
+
+
+def run_worker(burst: bool = False, only: str | None = None) -> int:
+    """Work duyet's queues (or one role's, see queue_names) until stopped, or until empty
+    with burst, sweeping on the side.
 
     SimpleWorker runs jobs in this process instead of forking one per job: a fork costs
     milliseconds and would reload nothing we need; the model stays loaded once. Moderation
-    jobs skip RQ's per-job bookkeeping (ModerationWorker).
+    jobs skip RQ's per-job bookkeeping (ModerationWorker). A webhooks-only worker never
+    loads the model: a slow receiver then holds up no comment's decision.
     """
     settings = Settings.from_env()
     configure_logging(settings)
     redis = Redis.from_url(settings.redis_url_or_local)
-    _warm_up_engine()
-    freeze_startup_objects()  # the model's arrays and vocabulary, walked by every full pass
-    # Order is priority: a flood waiting on the bulk queue never delays a normal comment.
-    names = (settings.queue_name, settings.webhook_queue_name, settings.bulk_queue_name)
-    queues = [Queue(name, connection=redis) for name in names]
+    if only != "webhooks":
+        _warm_up_engine()
+        freeze_startup_objects()  # the model's arrays and vocabulary, walked by every pass
+    queues = [Queue(name, connection=redis) for name in queue_names(settings, only)]
     stop = threading.Event()
     sweeper = threading.Thread(
         target=sweep.run_forever,

@@ -29,7 +29,7 @@ from tests.integration.conftest import SiteFixture, submit
 from tests.integration.test_desk import act, login
 from workers import runtime
 from workers.cli import main
-from workers.process import ModerationWorker
+from workers.process import ModerationWorker, run_worker
 from workers.sweep import WEBHOOK_LOCK_KEY, sweep_webhooks
 from workers.webhooks import refusal
 
@@ -364,6 +364,28 @@ def test_a_desk_approval_and_its_undo_leave_the_site_with_the_comments_status(
     assert [(b["event"], b["comment"]["status"]) for b in listener.bodies] == [
         ("comment.unpublished", now)
     ]
+
+
+def test_a_webhooks_only_worker_delivers_and_leaves_comments_to_moderation_workers(
+    app: Flask, client, site, work, listener, settings, monkeypatch
+):
+    """Operators can give deliveries workers of their own: a slow receiver then holds up
+    no comment's decision (`duyet worker --only webhooks`)."""
+    _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
+    comment_id = _published(client, site, work)
+    url = f"http://127.0.0.1:{listener.port}/hook"
+    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _queue_event(app, comment_id, "comment.published")
+    waiting = submit(client, site, CLEAN)
+    assert run_worker(burst=True, only="webhooks") == 0
+    assert [b["event"] for b in listener.bodies] == ["comment.published"]
+    status = client.get(f"/v1/comments/{waiting['id']}", headers=site.headers).json["status"]
+    assert status == "pending"  # not this worker's job
+    assert run_worker(burst=True, only="moderation") == 0
+    status = client.get(f"/v1/comments/{waiting['id']}", headers=site.headers).json["status"]
+    assert status == "approved"
+    # Its approval's event waits on the webhook queue for a webhooks worker.
+    assert [b["comment"]["id"] for b in listener.bodies] == [comment_id]
 
 
 def test_a_job_queued_before_the_outbox_still_delivers_its_event(
