@@ -155,7 +155,7 @@ def run_worker(burst: bool = False, only: str | None = None) -> int:
     stop = threading.Event()
     sweeper = threading.Thread(
         target=sweep.run_forever,
-        args=(Database(settings.database_url), redis, settings, stop),
+        args=(Database(settings.database_url), redis, settings, stop, only != "webhooks"),
         name="duyet-sweep",
         daemon=True,
     )

@@ -61,14 +61,19 @@ def sweep_webhooks(db: Database, redis: Redis, settings: Settings) -> int:
     return queued
 
 
-def run_forever(db: Database, redis: Redis, settings: Settings, stop: threading.Event) -> None:
-    """Sweep every sweep_interval seconds until stop is set; retrain sites that are due."""
+def run_forever(
+    db: Database, redis: Redis, settings: Settings, stop: threading.Event, retrain: bool = True
+) -> None:
+    """Sweep every sweep_interval seconds until stop is set; retrain sites that are due
+    (unless retrain is off: a webhooks-only worker keeps no model in memory)."""
     while not stop.wait(settings.sweep_interval):
         try:
             sweep_once(db, redis, settings)
             sweep_webhooks(db, redis, settings)
         except Exception:  # a sweep must never take its worker down
             log.exception("sweep failed")
+        if not retrain:
+            continue
         try:
             retrain_due_sites(db, redis, settings)
         except Exception:  # nor a retrain: the site keeps the model it had
