@@ -7,10 +7,17 @@ from service.store.decisions import Outcome, moderator_decide
 
 
 def decide_as_moderator(
-    svc: Services, comment_id: int, action: str, moderator: str, note: str = ""
+    svc: Services,
+    comment_id: int,
+    action: str,
+    moderator: str,
+    note: str = "",
+    expected_status: str | None = None,
 ) -> Outcome:
     """Record approve / reject / spam, tell the site's webhook, and teach the engine."""
-    outcome = moderator_decide(svc.db, comment_id, action, moderator, note)
+    outcome = moderator_decide(
+        svc.db, comment_id, action, moderator, note, expected_status=expected_status
+    )
     if not outcome.decided:  # the same action again: nothing new to tell or to learn
         return outcome
     if outcome.webhook_event is not None:  # written with the decision; the sweep re-queues

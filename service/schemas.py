@@ -143,6 +143,17 @@ class ReportOut(Schema):
 class DecisionIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(["approve", "reject", "spam"]))
     note = Text(load_default="", validate=_length(0, 2000))
+    expected_status = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["held", "pending", "approved", "spam", "rejected", "deleted"]),
+        metadata={
+            "description": (
+                "The status the moderator last saw. If the comment is in another one now"
+                " (another moderator decided it meanwhile), nothing changes and the answer is"
+                " 409 conflict. Without it the decision applies whatever the status."
+            )
+        },
+    )
 
 
 class ReasonOut(Schema):

@@ -84,10 +84,16 @@ class DecisionView(MethodView):
     @blp.doc(security=MODERATOR_AUTH)
     @blp.arguments(DecisionIn)
     @blp.response(200, QueueItemOut)
+    @blp.alt_response(409, response="CONFLICT")
     def post(self, data: dict[str, Any], comment_id: int) -> Any:
         """Approve, reject or mark a comment as spam; recorded in the audit log."""
         outcome = decide_as_moderator(
-            services(), comment_id, data["action"], g.moderator.username, data["note"]
+            services(),
+            comment_id,
+            data["action"],
+            g.moderator.username,
+            data["note"],
+            expected_status=data["expected_status"],
         )
         return _private_fields(outcome.comment)
 

@@ -179,6 +179,7 @@ def moderator_decide(
     moderator: str,
     note: str = "",
     site_ids: tuple[int, ...] | None = None,
+    expected_status: str | None = None,
 ) -> Outcome:
     """Apply a moderator's approve / reject / spam, audit it, and keep it as a training label.
 
@@ -187,6 +188,9 @@ def moderator_decide(
     not add decisions, audit rows or training labels, which count towards the site's
     retrain. Confirming the engine's decision is a moderator's first label, and confirming
     a comment readers reported since is the review that takes it off the reported tab.
+
+    With `expected_status` (the status the moderator's page showed) a comment in any other
+    status raises StaleStatus instead: another moderator decided it meanwhile.
     """
     status = VERDICT_STATUS[action]
     with db.transaction() as s:
@@ -194,11 +198,17 @@ def moderator_decide(
         if comment is None or (site_ids is not None and comment.site_id not in site_ids):
             raise NotFound("comment not found")
         before = comment.status
+        _check_expected(comment, expected_status)
         confirming = before == status.value
         if confirming and _decided_so_already(s, comment, action):
             return Outcome(comment, False, status, False)
         sources = [status] if confirming else [st for st in MODERATABLE if st != status]
+        if expected_status is not None:  # the UPDATE's WHERE keeps the check race-free
+            sources = [st for st in sources if st.value == expected_status]
         if not transition(s, comment_id, sources, status):
+            if expected_status is not None:
+                s.refresh(comment)
+                _check_expected(comment, expected_status)
             return _unmoved(s, comment, status)
         actor = f"moderator:{moderator}"
         s.add(Decision(comment_id=comment_id, verdict=action, decided_by=actor, note=note))
@@ -213,6 +223,22 @@ def moderator_decide(
         )
         s.refresh(comment)
         return Outcome(comment, True, status, changed, rejected_before, event)
+
+
+class StaleStatus(Conflict):
+    """The comment is no longer in the status the moderator saw."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(
+            f"another moderator decided this comment meanwhile: it is now {current}",
+            {"expected_status": [f"The comment is now {current}."]},
+        )
+        self.current = current
+
+
+def _check_expected(comment: Comment, expected_status: str | None) -> None:
+    if expected_status is not None and comment.status != expected_status:
+        raise StaleStatus(comment.status)
 
 
 def _decided_so_already(s: Session, comment: Comment, action: str) -> bool:

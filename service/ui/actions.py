@@ -8,18 +8,22 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify, render_template, request
 
 from service.context import services
-from service.errors import DuyetError
+from service.errors import Conflict, DuyetError
 from service.ids import is_id
+from service.models import Status
 from service.moderation import decide_as_moderator
 from service.store import desk
-from service.store.decisions import add_ban
+from service.store.decisions import StaleStatus, add_ban
 from service.ui import i18n
-from service.ui.blueprint import bp, current_user, login_required
+from service.ui.blueprint import bp, current_user, language, login_required, t
+from service.ui.cards import build_cards
+from service.ui.pages import _reject_options
 
 ACTIONS = ("approve", "reject", "spam")
+STATUSES = tuple(status.value for status in Status)
 BAN_DAYS = (1, 7, 30, 0)  # 0: for good
 MAX_BULK = 200
 # The page offers undo for 10 seconds; the server allows a little more for a slow network.
@@ -60,8 +64,30 @@ def _ids(data: dict[str, Any]) -> list[int]:
     return list(dict.fromkeys(raw))
 
 
-def _decide(comment_id: int, action: str, note: str) -> dict[str, Any]:
-    outcome = decide_as_moderator(services(), comment_id, action, current_user().username, note)
+def _expected(raw: Any) -> str | None:
+    """The status the moderator's card showed, if the page sent it."""
+    if raw is not None and raw not in STATUSES:
+        raise DuyetError(
+            "expected_status must be a comment status", {"expected_status": ["Unknown."]}
+        )
+    return raw  # type: ignore[no-any-return]
+
+
+def _expected_each(data: dict[str, Any]) -> dict[str, str | None]:
+    """Each bulk id's expected status: {"<id>": "<status>"}, for the ids that carry one."""
+    raw = data.get("expected_status") or {}
+    if not isinstance(raw, dict):
+        raise DuyetError("expected_status must map comment ids to statuses")
+    return {str(key): _expected(value) for key, value in raw.items()}
+
+
+def _decide(comment_id: int, action: str, note: str, expected: str | None = None) -> dict[str, Any]:
+    try:
+        outcome = decide_as_moderator(
+            services(), comment_id, action, current_user().username, note, expected
+        )
+    except StaleStatus as exc:  # said in the moderator's language
+        raise Conflict(t("action.stale", status=t(f"status.{exc.current}"))) from exc
     return {"id": comment_id, "status": outcome.comment.status}
 
 
@@ -75,8 +101,22 @@ def decide(comment_id: int) -> Any:
     """Approve, reject (with a reason from the list) or mark one comment as spam."""
     data = _body()
     action = _action(data)
-    done = _decide(comment_id, action, _note(action, data))
+    expected = _expected(data.get("expected_status"))
+    done = _decide(comment_id, action, _note(action, data), expected)
     return jsonify({**done, "counts": _counts()})
+
+
+@bp.get("/api/comments/<id:comment_id>/card")
+@login_required
+def card(comment_id: int) -> Any:
+    """Render one comment's card as it stands now, for the desk to replace a stale one."""
+    svc = services()
+    built = build_cards(
+        svc.db, [desk.desk_item(svc.db, comment_id)], language(), svc.settings.secret_key
+    )
+    return render_template(
+        "_card.html", card=built[0], cards=built, reject_options=_reject_options()
+    )
 
 
 @bp.post("/api/bulk")
@@ -86,10 +126,11 @@ def bulk() -> Any:
     data = _body()
     action = _action(data)
     note = _note(action, data)
+    expected = _expected_each(data)
     done, failed = [], []
     for comment_id in _ids(data):
         try:
-            done.append(_decide(comment_id, action, note))
+            done.append(_decide(comment_id, action, note, expected.get(str(comment_id))))
         except DuyetError as exc:
             failed.append({"id": comment_id, "code": exc.code, "message": exc.message})
     return jsonify({"done": done, "failed": failed, "counts": _counts()})

@@ -160,6 +160,10 @@ VI: dict[str, str] = {
     "action.failed": "Không thực hiện được: {message}",
     "action.nothing_selected": "Chưa chọn bình luận nào.",
     "action.undo_expired": "Đã quá 10 giây, không thể hoàn tác.",
+    "action.stale": (
+        "Biên tập viên khác vừa quyết định bình luận này: giờ nó ở trạng thái «{status}»."
+        " Thẻ đã được cập nhật; hãy xem lại trước khi quyết định."
+    ),
     "reject.rules": "Vi phạm quy định",
     "reject.abuse": "Xúc phạm, thô tục",
     "reject.off_topic": "Lạc đề",
@@ -451,6 +455,10 @@ EN: dict[str, str] = {
     "action.failed": "Could not do that: {message}",
     "action.nothing_selected": "No comment is selected.",
     "action.undo_expired": "More than 10 seconds passed; cannot undo.",
+    "action.stale": (
+        "Another moderator decided this comment meanwhile: it is now “{status}”."
+        " The card is up to date; look again before you decide."
+    ),
     "reject.rules": "Breaks the rules",
     "reject.abuse": "Abusive or vulgar",
     "reject.off_topic": "Off topic",

@@ -291,3 +291,27 @@ def test_every_action_is_reachable_by_keyboard_with_visible_focus(
     assert {"approve", "reject", "spam", "ban"} <= reached
     page.keyboard.press("Enter")  # on the ban summary: opens the form
     assert page.locator(f"#c-{comment_id} details.ban").get_attribute("open") is not None
+
+
+def test_a_stale_card_is_not_overturned_and_is_refreshed(page, client, site, app, work, moderator):
+    _suspect(app, site)
+    (comment_id,) = _held(client, site, work, TEXTS[:1])
+    accounts.create_moderator(app.extensions["duyet"].db, "bientap2", ADMIN_PASSWORD)
+    _sign_in(page)
+    card = page.locator(f"#c-{comment_id}")
+    assert card.get_attribute("data-status") == "held"
+    url = f"/v1/moderation/comments/{comment_id}/decision"  # another moderator, meanwhile
+    meanwhile = client.post(url, json={"action": "reject"}, auth=("bientap2", ADMIN_PASSWORD))
+    assert meanwhile.status_code == 200
+    card.get_by_role("button", name="Duyệt").click()
+    page.get_by_text("Biên tập viên khác vừa quyết định bình luận này").wait_for()
+    assert "«Đã từ chối»" in page.locator("#toast").inner_text()
+    page.wait_for_function(
+        f"document.querySelector('#c-{comment_id}').getAttribute('data-status') === 'rejected'"
+    )
+    assert "bientap2" in card.locator(".latest").inner_text()
+    assert card.locator("[data-status-label]").inner_text() == "Đã từ chối"
+    assert _status(client, site, comment_id) == "rejected"
+    card.get_by_role("button", name="Duyệt").click()  # seen as it is now: a deliberate overrule
+    card.wait_for(state="hidden")
+    assert _status(client, site, comment_id) == "approved"

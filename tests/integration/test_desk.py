@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,18 +14,24 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from service import create_app
+from service.errors import Conflict
 from service.models import utcnow
 from service.queue import RETRAIN_LOCK_KEY
 from service.store import Database, accounts, desk
-from service.store.decisions import load_for_moderation, record_system_decision
+from service.store.decisions import (
+    load_for_moderation,
+    moderator_decide,
+    record_system_decision,
+)
 from service.store.reading import comment_history
 from service.store.site_models import add_example, model_status, save_site_model, site_examples
 from service.ui import i18n
 from service.ui.render import email_hash, segments
-from tests.integration.conftest import MOD_PASSWORD, SiteFixture, make_site, submit
+from tests.integration.conftest import MOD_PASSWORD, SiteFixture, in_parallel, make_site, submit
 from workers.site_training import RETRAIN_CHECK_KEY, retrain_due_sites
 
 ADMIN_PASSWORD = "quản-trị-thử-456"
+OTHER_PASSWORD = "mật-khẩu-khác-789"
 BANNED = "cá độ"
 BODY = f"Vào trang này {BANNED} bóng đá uy tín nhất, liên hệ ngay."
 XSS = (
@@ -384,6 +391,107 @@ def test_ban_needs_a_detail_the_comment_has_and_a_known_duration(signed_in, site
     with_ip = hold(app, signed_in, site, ip="198.51.100.7")
     url = f"/mod/api/comments/{with_ip}/ban"
     assert act(signed_in, url, {"kind": "ip", "days": 3}).status_code == 400
+
+
+# --- two moderators on one comment -----------------------------------------------------------
+
+
+@pytest.fixture
+def other(app: Flask, signed_in: FlaskClient) -> FlaskClient:
+    """A second moderator, signed in on a browser of their own."""
+    accounts.create_moderator(_db(app), "bientap2", OTHER_PASSWORD)
+    second = app.test_client()
+    assert login(second, "bientap2", OTHER_PASSWORD).status_code == 302
+    return second
+
+
+def test_a_decision_from_a_stale_card_is_refused_and_the_card_shows_who_decided(
+    signed_in, other, site, app
+):
+    comment_id = hold(app, signed_in, site)
+    assert decide(other, comment_id, "reject", expected_status="held").status_code == 200
+    stale = decide(signed_in, comment_id, "approve", expected_status="held")
+    assert stale.status_code == 409 and stale.json["code"] == "conflict"
+    assert "Biên tập viên khác vừa quyết định" in stale.json["message"]
+    assert "«Đã từ chối»" in stale.json["message"]
+    assert status_of(signed_in, site, comment_id) == "rejected"
+    _, decisions, entries = comment_history(_db(app), comment_id)
+    assert [d.decided_by for d in decisions] == ["system", "moderator:bientap2"]
+    assert entries[-1].actor == "moderator:bientap2"
+    card = signed_in.get(f"/mod/api/comments/{comment_id}/card").get_data(as_text=True)
+    assert f'id="c-{comment_id}"' in card and 'data-status="rejected"' in card
+    assert "bientap2" in card and "<html" not in card
+    # Seen as it is now, the moderator may still overrule on purpose.
+    again = decide(signed_in, comment_id, "approve", expected_status="rejected")
+    assert again.status_code == 200 and again.json["status"] == "approved"
+    assert decide(signed_in, comment_id, "spam", expected_status="pub").status_code == 400
+
+
+def test_bulk_refuses_each_stale_id_on_its_own(signed_in, other, site, app):
+    ids = [hold(app, signed_in, site) for _ in range(3)]
+    decide(other, ids[1], "approve")
+    expected = {str(i): "held" for i in ids}
+    body = {"action": "spam", "ids": ids, "expected_status": expected}
+    answer = act(signed_in, "/mod/api/bulk", body)
+    assert [d["id"] for d in answer.json["done"]] == [ids[0], ids[2]]
+    assert [(f["id"], f["code"]) for f in answer.json["failed"]] == [(ids[1], "conflict")]
+    assert "«Đã duyệt»" in answer.json["failed"][0]["message"]
+    assert [status_of(signed_in, site, i) for i in ids] == ["spam", "approved", "spam"]
+
+
+def test_the_moderation_api_takes_an_expected_status_and_documents_it(client, site, app, moderator):
+    comment_id = hold(app, client, site)
+    url = f"/v1/moderation/comments/{comment_id}/decision"
+    assert client.post(url, json={"action": "reject"}, auth=moderator).status_code == 200
+    stale = client.post(url, json={"action": "approve", "expected_status": "held"}, auth=moderator)
+    assert stale.status_code == 409
+    assert stale.json["code"] == "conflict" and stale.json["status"] == 409
+    message = "another moderator decided this comment meanwhile: it is now rejected"
+    assert stale.json["message"] == message
+    assert status_of(client, site, comment_id) == "rejected"
+    wrong = client.post(url, json={"action": "approve", "expected_status": "x"}, auth=moderator)
+    assert wrong.status_code == 422 and "expected_status" in wrong.json["errors"]
+    right = {"action": "approve", "expected_status": "rejected"}
+    assert client.post(url, json=right, auth=moderator).json["status"] == "approved"
+    # Without the field, as before: the decision applies whatever the status.
+    assert client.post(url, json={"action": "spam"}, auth=moderator).json["status"] == "spam"
+    spec = client.get("/v1/openapi.json").json
+    fields = spec["components"]["schemas"]["DecisionIn"]["properties"]
+    assert "409 conflict" in fields["expected_status"]["description"]
+    operation = spec["paths"]["/v1/moderation/comments/{comment_id}/decision"]["post"]
+    assert "409" in operation["responses"]
+
+
+def test_two_moderators_deciding_from_the_same_card_at_once_decide_once(signed_in, site, app):
+    """Both read 'held', then both update: the conditional UPDATE lets only one through."""
+    db = _db(app)
+    comment_id = hold(app, signed_in, site)
+    both_read = threading.Barrier(2, timeout=10)
+    racing = set()
+
+    def before_update(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        me = threading.get_ident()
+        if me in racing and statement.lstrip().upper().startswith("UPDATE COMMENTS"):
+            racing.discard(me)  # wait once, at the status change
+            both_read.wait()
+
+    def one(n: int) -> str:
+        racing.add(threading.get_ident())
+        try:
+            action = ("approve", "reject")[n]
+            moderator_decide(db, comment_id, action, f"mod{n}", expected_status="held")
+        except Conflict:
+            return "refused"
+        return "decided"
+
+    event.listen(db.engine, "before_cursor_execute", before_update)
+    try:
+        outcomes = in_parallel(one, 2)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_update)
+    assert sorted(outcomes) == ["decided", "refused"]
+    _, decisions, _ = comment_history(db, comment_id)
+    assert len([d for d in decisions if d.decided_by != "system"]) == 1
 
 
 # --- history pages ---------------------------------------------------------------------------

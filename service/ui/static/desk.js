@@ -29,7 +29,11 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (json) {
-        if (!response.ok) { throw new Error(json.message || response.statusText); }
+        if (!response.ok) {
+          var error = new Error(json.message || response.statusText);
+          error.code = json.code;
+          throw error;
+        }
         return json;
       });
     });
@@ -107,10 +111,28 @@
     }
   }
 
+  // Put the card as it stands now in place of one another moderator's decision made stale.
+  function refresh(card) {
+    var id = card.getAttribute("data-id");
+    fetch("/mod/api/comments/" + id + "/card", { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text() : "";
+    }).then(function (html) {
+      var holder = document.createElement("template");
+      holder.innerHTML = html.trim();
+      var fresh = holder.content.firstElementChild;
+      if (!fresh || !card.parentNode) { return; }
+      if (!tab()) { $all(".pick", fresh).forEach(function (box) { box.remove(); }); }
+      var wasCurrent = card === current;
+      card.replaceWith(fresh);
+      if (wasCurrent) { current = null; select(fresh, false); }
+      updatePicked();
+    }).catch(function () {});
+  }
+
   function decide(card, action) {
     if (!card) { return; }
     var id = Number(card.getAttribute("data-id"));
-    var body = { action: action };
+    var body = { action: action, expected_status: card.getAttribute("data-status") };
     if (action === "reject") { body.reason = ($(".reject-reason", card) || {}).value; }
     post("/mod/api/comments/" + id + "/decision", body).then(function (json) {
       applyResult(card, json.status);
@@ -118,7 +140,10 @@
       lastAction = { ids: [id], at: Date.now() };
       toast(msg("action.done." + action, { id: id }), true);
       updatePicked();
-    }).catch(fail);
+    }).catch(function (error) {
+      fail(error);
+      if (error.code === "conflict") { refresh(card); }
+    });
   }
 
   function picked() { return $all("#cards .card:not([hidden]) .pick:checked"); }
@@ -132,7 +157,9 @@
     var boxes = picked();
     if (!boxes.length) { toast(msg("action.nothing_selected")); return; }
     var ids = boxes.map(function (b) { return Number(b.value); });
-    var body = { action: action, ids: ids };
+    var expected = {};
+    boxes.forEach(function (b) { expected[b.value] = b.closest(".card").getAttribute("data-status"); });
+    var body = { action: action, ids: ids, expected_status: expected };
     if (action === "reject") { body.reason = ($("#bulk-reason") || {}).value; }
     post("/mod/api/bulk", body).then(function (json) {
       json.done.forEach(function (d) { var c = $("#c-" + d.id); if (c) { applyResult(c, d.status); } });
@@ -143,6 +170,7 @@
       updatePicked();
       var text = msg("action.done.bulk", { n: json.done.length });
       if (json.failed.length) { text += " " + msg("action.failed", { message: json.failed.map(function (f) { return "#" + f.id + " " + f.message; }).join("; ") }); }
+      json.failed.forEach(function (f) { var c = $("#c-" + f.id); if (c && f.code === "conflict") { refresh(c); } });
       toast(text, json.done.length > 0);
     }).catch(fail);
   }
