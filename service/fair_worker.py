@@ -16,10 +16,12 @@ STALE_SECONDS) no longer counts. A worker holding back re-checks every HOLD_BACK
 
 from __future__ import annotations
 
+import json
 import time
 from multiprocessing.sharedctypes import RawArray
 from typing import Any
 
+from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
 
 SLOTS = 16  # a worker's slot is its age (gunicorn numbers the workers it forks) modulo this
@@ -60,6 +62,13 @@ class FairThreadWorker(ThreadWorker):
         self.held_back = False
         self.next_turn_check = 0.0
 
+    def init_process(self) -> None:
+        # gunicorn answers a request it cannot read (a request line or header too long, a
+        # malformed Content-Length) with util.write_error's HTML page, before any app code
+        # runs; this worker process answers those in duyet's one JSON envelope instead.
+        util.write_error = write_json_error
+        super().init_process()
+
     def set_accept_enabled(self, enabled: bool) -> None:
         """gthread asks for accepting whenever it has room; grant it on this worker's turn.
 
@@ -86,3 +95,30 @@ class FairThreadWorker(ThreadWorker):
         publish(self.slot, self.nr_conns)
         wait = HOLD_BACK_SECONDS if self.held_back else min(timeout, PUBLISH_SECONDS)
         super().wait_for_and_dispatch_events(wait)
+
+
+# gunicorn's statuses for requests it cannot read, as the envelope's stable codes.
+ERROR_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    414: "uri_too_long",
+    417: "expectation_failed",
+    431: "headers_too_large",
+    500: "internal_error",
+    501: "not_implemented",
+}
+
+
+def write_json_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn.util.write_error's contract, answering {"code", "status", "message"}."""
+    envelope = {
+        "code": ERROR_CODES.get(status_int, "bad_request"),
+        "status": status_int,
+        "message": f"{reason}: {mesg}" if mesg else reason,
+    }
+    body = json.dumps(envelope).encode()  # ASCII: whatever the client sent is escaped
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin1") + body)
