@@ -46,6 +46,14 @@ class BadDeskCursor(DuyetError):
     code = "bad_cursor"
 
 
+class UndoRefused(Conflict):
+    """Undo cannot put this comment back; `why` names the reason for the desk's words."""
+
+    def __init__(self, why: str, message: str) -> None:
+        super().__init__(message)
+        self.why = why  # not_latest, too_late or changed
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     """Which comments a queue tab shows."""
@@ -418,12 +426,14 @@ def undo_decision(db: Database, comment_id: int, moderator: str, window: timedel
         if comment is None or last is None:
             raise NotFound("comment not found")
         if last.actor != actor or last.action not in MODERATOR_ACTIONS or not last.from_status:
-            raise Conflict("your last action on this comment is not the latest one")
+            raise UndoRefused(
+                "not_latest", "your last action on this comment is not the latest one"
+            )
         if last.created_at < datetime.now(UTC) - window:
-            raise Conflict("too late to undo")
+            raise UndoRefused("too_late", "too late to undo")
         restored = Status(last.from_status)
         if not transition(s, comment_id, (Status(comment.status),), restored):
-            raise Conflict("the comment changed meanwhile")
+            raise UndoRefused("changed", "the comment changed meanwhile")
         audit(s, comment, actor, "undo", restored, {"undid": last.action, "audit_id": last.id})
         _restore_label(s, comment, last)
         changed = (comment.status == Status.APPROVED.value) != (restored == Status.APPROVED)

@@ -146,6 +146,9 @@ def undo() -> Any:
     for comment_id in _ids(data):
         try:
             undone = desk.undo_decision(svc.db, comment_id, current_user().username, UNDO_WINDOW)
+        except desk.UndoRefused as exc:  # said in the moderator's language
+            failed.append({"id": comment_id, "code": exc.code, "message": t(f"undo.{exc.why}")})
+            continue
         except DuyetError as exc:
             failed.append({"id": comment_id, "code": exc.code, "message": exc.message})
             continue

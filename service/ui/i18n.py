@@ -160,6 +160,11 @@ VI: dict[str, str] = {
     "action.failed": "Không thực hiện được: {message}",
     "action.nothing_selected": "Chưa chọn bình luận nào.",
     "action.undo_expired": "Đã quá 10 giây, không thể hoàn tác.",
+    "action.undone": "Đã hoàn tác {ids}.",
+    "action.undo_failed": "Không hoàn tác được {message}",
+    "undo.not_latest": "sau thao tác của bạn đã có thao tác khác trên bình luận này.",
+    "undo.too_late": "đã quá thời gian hoàn tác.",
+    "undo.changed": "bình luận vừa thay đổi.",
     "action.stale": (
         "Biên tập viên khác vừa quyết định bình luận này: giờ nó ở trạng thái «{status}»."
         " Thẻ đã được cập nhật; hãy xem lại trước khi quyết định."
@@ -455,6 +460,11 @@ EN: dict[str, str] = {
     "action.failed": "Could not do that: {message}",
     "action.nothing_selected": "No comment is selected.",
     "action.undo_expired": "More than 10 seconds passed; cannot undo.",
+    "action.undone": "Undone: {ids}.",
+    "action.undo_failed": "Could not undo {message}",
+    "undo.not_latest": "someone acted on this comment after you.",
+    "undo.too_late": "the time to undo has passed.",
+    "undo.changed": "the comment changed meanwhile.",
     "action.stale": (
         "Another moderator decided this comment meanwhile: it is now “{status}”."
         " The card is up to date; look again before you decide."

@@ -87,6 +87,27 @@ def test_undo_by_keyboard_puts_the_comment_back(page, client, site, app, work, m
     page.locator(f"#c-{comment_id}").wait_for(state="visible")
     page.wait_for_function("document.querySelector('[data-count=\"held\"]').textContent === '1'")
     assert _status(client, site, comment_id) == "held"
+    assert page.locator("#toast").inner_text() == f"Đã hoàn tác #{comment_id}."
+
+
+def test_undo_says_so_when_nothing_was_undone(page, client, site, app, work, moderator):
+    _suspect(app, site)
+    (comment_id,) = _held(client, site, work, TEXTS[1:2])
+    accounts.create_moderator(app.extensions["duyet"].db, "bientap2", ADMIN_PASSWORD)
+    _sign_in(page)
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    page.locator(f"#c-{comment_id}").wait_for(state="hidden")
+    url = f"/v1/moderation/comments/{comment_id}/decision"  # another moderator, right after
+    meanwhile = client.post(url, json={"action": "spam"}, auth=("bientap2", ADMIN_PASSWORD))
+    assert meanwhile.status_code == 200
+    page.keyboard.press("u")
+    toast = page.locator("#toast")
+    toast.get_by_text(f"Không hoàn tác được #{comment_id}").wait_for()
+    assert "Đã hoàn tác" not in toast.inner_text()
+    assert "đã có thao tác khác" in toast.inner_text()
+    assert page.locator(f"#c-{comment_id}").is_hidden()
+    assert _status(client, site, comment_id) == "spam"
 
 
 def test_bulk_marks_three_comments_as_spam(page, client, site, app, work, moderator):

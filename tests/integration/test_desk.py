@@ -356,6 +356,24 @@ def test_undo_puts_a_comment_back_and_unpublishes_it(signed_in, site, app):
     assert again.json["restored"] == [] and again.json["failed"][0]["code"] == "conflict"
 
 
+def test_undo_after_someone_elses_action_says_why_in_the_moderators_language(
+    signed_in, other, site, app
+):
+    comment_id = hold(app, signed_in, site)
+    decide(signed_in, comment_id, "approve")
+    decide(other, comment_id, "reject")
+    answer = act(signed_in, "/mod/api/undo", {"ids": [comment_id]})
+    assert answer.json["restored"] == []
+    assert answer.json["failed"] == [
+        {
+            "id": comment_id,
+            "code": "conflict",
+            "message": "sau thao tác của bạn đã có thao tác khác trên bình luận này.",
+        }
+    ]
+    assert status_of(signed_in, site, comment_id) == "rejected"
+
+
 def test_undo_is_refused_when_late_or_for_someone_elses_action(signed_in, site, app):
     comment_id = hold(app, signed_in, site)
     decide(signed_in, comment_id, "spam")

@@ -186,7 +186,14 @@
         if (c) { c.hidden = false; applyResult(c, r.status); select(c); }
       });
       setCounts(json.counts);
-      toast(msg("action.done.undo"));
+      var said = [];
+      if (json.restored.length) {
+        said.push(msg("action.undone", { ids: json.restored.map(function (r) { return "#" + r.id; }).join(", ") }));
+      }
+      if (json.failed.length) {
+        said.push(msg("action.undo_failed", { message: json.failed.map(function (f) { return "#" + f.id + ": " + f.message; }).join("; ") }));
+      }
+      toast(said.join(" "));
     }).catch(fail);
   }
 
@@ -266,6 +273,14 @@
   function start() {
     var blob = $("#desk-data");
     if (blob) { try { data = JSON.parse(blob.textContent); } catch (e) { data = {}; } }
+    data.messages = data.messages || {};
+    var words = $("#desk-words");
+    if (words) {
+      try {
+        var extra = JSON.parse(words.textContent);
+        Object.keys(extra).forEach(function (key) { data.messages[key] = extra[key]; });
+      } catch (e) { /* the page's own words still work */ }
+    }
     document.addEventListener("keydown", onKey);
     document.addEventListener("click", onClick);
     document.addEventListener("submit", function (event) {
