@@ -331,6 +331,9 @@ class WebhookEvent(Base):
             postgresql_where=text("state = 'waiting'"),
         ),
         Index("ix_webhook_events_updated", "updated_at"),  # pruning finished events
+        # Ids only grow, even after pruning: receivers skip an event_id seen before, and
+        # SQLite would otherwise give a pruned newest row's id to the next event.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

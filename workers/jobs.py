@@ -203,12 +203,7 @@ def _evaluate_each(
 
 def _system_decision(item: ModerationInput, d: Decision) -> SystemDecision:
     return SystemDecision(
-        item.comment,
-        d.verdict.value,
-        d.scores,
-        d.reasons_as_dicts(),
-        d.engine_version,
-        site_has_webhook=bool(item.site.webhook_url),
+        item.comment, d.verdict.value, d.scores, d.reasons_as_dicts(), d.engine_version
     )
 
 
@@ -381,6 +376,14 @@ def send_webhook(event_id: int) -> str:
 
 def deliver_webhook(comment_id: int, event: str) -> str:
     """The job queued before the outbox (migration 0011): a job still in Redis from then
-    writes its event now and sends it, so an upgrade loses none. Remove in a later release."""
-    event_id = add_event_now(runtime.database(), comment_id, event)
+    writes its event now and sends it, so an upgrade loses none. The event's id is kept in
+    the job, so a re-run (RQ's retry) sends the same event, not a second one. Remove in a
+    later release."""
+    job = get_current_job()
+    event_id = job.meta.get("event_id") if job is not None else None
+    if event_id is None:
+        event_id = add_event_now(runtime.database(), comment_id, event)
+        if job is not None and event_id is not None:
+            job.meta["event_id"] = event_id
+            job.save_meta()
     return webhooks.deliver(event_id) if event_id is not None else "no-webhook"

@@ -10,6 +10,7 @@ from datetime import timedelta
 from redis import Redis
 from redis.exceptions import RedisError
 
+from service.metrics import WEBHOOK_GIVEN_UP
 from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database, outbox
@@ -50,13 +51,17 @@ def sweep_webhooks(db: Database, redis: Redis, settings: Settings) -> int:
     try:
         if not redis.set(WEBHOOK_LOCK_KEY, "1", nx=True, ex=max(5, settings.sweep_interval)):
             return 0
-        due = outbox.due_event_ids(db, timedelta(seconds=settings.sweep_min_age))
+        age = timedelta(seconds=settings.sweep_min_age)
+        due = outbox.due_event_ids(db, age, settings.webhook_retries)
         ids = queue.webhooks_without_live_job(due) if due else []
     except RedisError:
         return 0  # the events wait in the database for the next sweep
     queued = sum(queue.webhook(event_id) for event_id in ids)
     if queued:
         log.info("queued %d webhook events due for delivery", queued)
+    for event in outbox.give_up_exhausted(db, settings.webhook_retries):
+        WEBHOOK_GIVEN_UP.labels(event=event).inc()
+        log.warning("a %s webhook event given up: its last attempt ended without an answer", event)
     outbox.prune_finished(db)
     return queued
 

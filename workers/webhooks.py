@@ -218,7 +218,7 @@ def deliver(event_id: int) -> str:
     settings = runtime.settings()
     db = runtime.database()
     hold = timedelta(seconds=settings.webhook_timeout + WEBHOOK_JOB_MARGIN)
-    claimed = outbox.claim(db, event_id, hold)
+    claimed = outbox.claim(db, event_id, hold, settings.webhook_retries)
     if claimed is None:
         return "not-due"  # delivered or given up already, or another worker has it now
     target, event = claimed.target, claimed.event

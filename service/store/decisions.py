@@ -377,9 +377,6 @@ class SystemDecision:
     scores: dict[str, float]
     reasons: list[dict[str, Any]]
     engine_version: str
-    # The comment's site has a webhook (the worker loaded the site with the comment): an
-    # approval or rejection then writes its event (service/store/outbox.py).
-    site_has_webhook: bool = False
 
 
 def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> list[Outcome]:
@@ -406,8 +403,7 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
             done += [(d, status) for d in group if d.comment.id in moved]
         _add_decision_rows(conn, done, now)
         announced = [(d.comment, outbox.SYSTEM_EVENTS.get(status)) for d, status in done]
-        hooked = {d.comment.id for d, _ in done if d.site_has_webhook}
-        events = outbox.add_events(conn, [(c, e) for c, e in announced if e and c.id in hooked])
+        events = outbox.add_events(conn, [(c, e) for c, e in announced if e])
         outcomes = [_outcome(d.comment, status, now, events) for d, status in done]
         _touch_threads(s, {o.comment.article_id for o in outcomes if o.status == Status.APPROVED})
     return outcomes

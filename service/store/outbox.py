@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.models import AuditEntry, Comment, Site, Status, WebhookEvent, table_of, utcnow
@@ -37,6 +37,9 @@ FINISHED_KEPT = timedelta(days=30)
 PRUNE_BATCH = 1000
 
 _EVENTS = table_of(WebhookEvent)
+_HOOKED_SITES = select(Site.id).where(
+    Site.id.in_(bindparam("site_ids", expanding=True)), Site.webhook_url.is_not(None)
+)
 _INSERT_EVENTS = insert(_EVENTS).returning(
     _EVENTS.c.id, _EVENTS.c.comment_id, sort_by_parameter_order=True
 )
@@ -79,10 +82,13 @@ def add_event_now(db: Database, comment_id: int, event: str) -> int | None:
 
 
 def add_events(conn: Connection, events: list[tuple[Comment, str]]) -> dict[int, int]:
-    """Add many comments' events in the caller's transaction (sites with a webhook only:
-    the caller knows); return {comment id: event id}."""
+    """Add many comments' events in the caller's transaction, for the sites with a webhook
+    now (read in the same transaction: a webhook saved while the engine ran still hears of
+    the batch); return {comment id: event id}."""
     if not events:
         return {}
+    site_ids = sorted({comment.site_id for comment, _ in events})
+    hooked = set(conn.execute(_HOOKED_SITES, {"site_ids": site_ids}).scalars())
     now = utcnow()
     rows = [
         {
@@ -96,7 +102,10 @@ def add_events(conn: Connection, events: list[tuple[Comment, str]]) -> dict[int,
             "updated_at": now,
         }
         for comment, event in events
+        if comment.site_id in hooked
     ]
+    if not rows:
+        return {}
     return {comment_id: event_id for event_id, comment_id in conn.execute(_INSERT_EVENTS, rows)}
 
 
@@ -110,11 +119,13 @@ class ClaimedEvent:
     target: CommentTarget
 
 
-def claim(db: Database, event_id: int, hold: timedelta) -> ClaimedEvent | None:
-    """Take a waiting event for one attempt if it is due: count the attempt and move its
-    next one `hold` ahead (past the delivery's deadline), so the sweep leaves it alone while
-    it is in flight and takes it again if the worker dies. None if it is finished or not
-    due (a duplicate job, or another worker has it).
+def claim(db: Database, event_id: int, hold: timedelta, retries: int) -> ClaimedEvent | None:
+    """Take a waiting event for one attempt if it is due and has attempts left: count the
+    attempt and move its next one past the delivery's deadline (`hold`) and past this
+    attempt's backoff, so the sweep leaves it alone while it is in flight and, if the worker
+    dies or the attempt ends in an error nobody caught, takes it again only after the
+    backoff. None if it is finished, not due (a duplicate job, or another worker has it) or
+    out of attempts (the sweep gives it up).
 
     A first attempt is always due: the worker's clock may lag the one that wrote it.
     """
@@ -124,6 +135,7 @@ def claim(db: Database, event_id: int, hold: timedelta) -> ClaimedEvent | None:
         .where(
             WebhookEvent.id == event_id,
             WebhookEvent.state == WAITING,
+            WebhookEvent.attempts <= retries,
             or_(WebhookEvent.attempts == 0, WebhookEvent.next_attempt_at <= now),
         )
         .values(attempts=WebhookEvent.attempts + 1, next_attempt_at=now + hold, updated_at=now)
@@ -131,12 +143,32 @@ def claim(db: Database, event_id: int, hold: timedelta) -> ClaimedEvent | None:
     )
     with db.transaction() as s:
         row = s.execute(taken).first()
+        if row is not None and retry_delay(row.attempts) > hold:
+            later = update(WebhookEvent).where(WebhookEvent.id == event_id)
+            s.execute(later.values(next_attempt_at=now + retry_delay(row.attempts)))
     if row is None:
         return None
     target = load_target(db, row.comment_id)
     if target is None:  # the comment is gone with its event (a cascade): nothing to send
         return None
     return ClaimedEvent(event_id, row.event, row.attempts, target)
+
+
+def give_up_exhausted(db: Database, retries: int) -> list[str]:
+    """Finish as failed the waiting events with no attempt left (their last attempt died
+    before it could say so); return their event names, for the given-up metric."""
+    exhausted = select(WebhookEvent.id, WebhookEvent.event).where(
+        WebhookEvent.state == WAITING,
+        WebhookEvent.next_attempt_at <= utcnow(),
+        WebhookEvent.attempts > retries,
+    )
+    with db.transaction() as s:
+        rows = s.execute(exhausted.limit(PRUNE_BATCH)).all()
+        for row in rows:
+            _settle(
+                s, row.id, FAILED, "no attempt left: the last one ended without an answer", None
+            )
+    return [row.event for row in rows]
 
 
 def record_attempt(
@@ -181,15 +213,23 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(seconds=BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS)) - 1])
 
 
-def due_event_ids(db: Database, first_attempt_age: timedelta, limit: int = 500) -> list[int]:
+def due_event_ids(
+    db: Database, first_attempt_age: timedelta, retries: int, limit: int = 500
+) -> list[int]:
     """The waiting events the sweep should queue: retries whose time has come, and first
-    attempts older than first_attempt_age (their job, queued at the commit, was lost)."""
+    attempts older than first_attempt_age (their job, queued at the commit, was lost);
+    never one without an attempt left (see give_up_exhausted)."""
     now = utcnow()
     due = and_(WebhookEvent.attempts > 0, WebhookEvent.next_attempt_at <= now)
     lost = and_(WebhookEvent.attempts == 0, WebhookEvent.next_attempt_at <= now - first_attempt_age)
     query = (
         select(WebhookEvent.id)
-        .where(WebhookEvent.state == WAITING, WebhookEvent.next_attempt_at <= now, or_(due, lost))
+        .where(
+            WebhookEvent.state == WAITING,
+            WebhookEvent.next_attempt_at <= now,
+            WebhookEvent.attempts <= retries,
+            or_(due, lost),
+        )
         .order_by(WebhookEvent.next_attempt_at)
         .limit(limit)
     )

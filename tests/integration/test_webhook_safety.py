@@ -25,6 +25,11 @@ from sqlalchemy import update
 from service.models import WebhookEvent
 from service.settings import Settings
 from service.store import Database, accounts, outbox
+from service.store.decisions import (
+    SystemDecision,
+    load_many_for_moderation,
+    record_system_decisions,
+)
 from tests.integration.conftest import SiteFixture, submit
 from tests.integration.test_desk import act, login
 from workers import runtime
@@ -386,6 +391,76 @@ def test_a_webhooks_only_worker_delivers_and_leaves_comments_to_moderation_worke
     assert status == "approved"
     # Its approval's event waits on the webhook queue for a webhooks worker.
     assert [b["comment"]["id"] for b in listener.bodies] == [comment_id]
+
+
+def test_attempts_that_die_still_back_off_and_end_at_the_retries_setting(
+    app: Flask, client, site, work, redis, settings
+):
+    """A worker killed mid-delivery (or an error nobody caught) records nothing: the claim
+    itself spaces the attempts by the backoff and stops at DUYET_WEBHOOK_RETRIES."""
+    db = app.extensions["duyet"].db
+    comment_id = _published(client, site, work)
+    accounts.update_site(db, site.id, webhook_url="https://bao.vn/hook")
+    event_id = outbox.add_event_now(db, comment_id, "comment.published")
+    assert event_id is not None
+    hold = timedelta(seconds=35)
+    first = outbox.claim(db, event_id, hold, retries=1)  # ... and the worker dies
+    assert first is not None and first.attempt == 1
+    assert outbox.claim(db, event_id, hold, retries=1) is None  # in flight, then backing off
+    _make_due(app, event_id)
+    second = outbox.claim(db, event_id, hold, retries=1)  # dies too
+    assert second is not None and second.attempt == 2
+    due_in = _event(app, event_id).next_attempt_at - datetime.now(UTC)
+    assert timedelta(seconds=55) < due_in <= timedelta(seconds=60)  # the second backoff
+    _make_due(app, event_id)
+    assert outbox.claim(db, event_id, hold, retries=1) is None  # no attempt left
+    assert _sweep(app, redis, settings.with_overrides(webhook_retries=1)) == 0
+    assert (_event(app, event_id).state, _event(app, event_id).attempts) == ("failed", 2)
+
+
+def test_event_ids_only_grow_even_after_pruning(app: Flask, client, site, work):
+    """Receivers skip an event_id seen before: SQLite must not hand a pruned id out again."""
+    db = app.extensions["duyet"].db
+    published = _published(client, site, work)
+    accounts.update_site(db, site.id, webhook_url="https://bao.vn/hook")
+    first = outbox.add_event_now(db, published, "comment.published")
+    with db.transaction() as s:
+        s.execute(
+            update(WebhookEvent).values(
+                state="delivered", updated_at=datetime.now(UTC) - timedelta(days=31)
+            )
+        )
+    assert outbox.prune_finished(db) == 1
+    later = outbox.add_event_now(db, published, "comment.published")  # the table is empty
+    assert first is not None and later is not None and later > first
+
+
+def test_a_webhook_saved_while_the_engine_ran_hears_of_the_batch(app: Flask, client, site, work):
+    """The sites with a webhook are read in the decision's transaction, not at loading."""
+    db = app.extensions["duyet"].db
+    accepted = submit(client, site, CLEAN)
+    (loaded,) = load_many_for_moderation(db, [accepted["id"]])  # the site has no webhook yet
+    accounts.update_site(db, site.id, webhook_url="https://bao.vn/hook")  # meanwhile
+    decision = SystemDecision(loaded.comment, "approve", {}, [], "test-1")
+    (outcome,) = record_system_decisions(db, [decision])
+    assert outcome.webhook_event is not None
+
+
+def test_a_pre_outbox_job_run_again_sends_the_same_event(
+    app: Flask, client, site, work, listener, redis, settings, monkeypatch
+):
+    """RQ re-runs a job that raised: the old job keeps its event's id, so no second event."""
+    _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
+    comment_id = _published(client, site, work)
+    url = f"http://127.0.0.1:{listener.port}/hook"
+    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    queue = Queue(settings.webhook_queue_name, connection=redis)
+    job = queue.enqueue("workers.jobs.deliver_webhook", comment_id, "comment.published")
+    assert job.perform() == "delivered"
+    assert job.perform() == "not-due"  # the same event, delivered already
+    with app.extensions["duyet"].db.transaction() as s:
+        assert s.query(WebhookEvent).count() == 1
+    assert listener.connections == 1
 
 
 def test_a_job_queued_before_the_outbox_still_delivers_its_event(
