@@ -435,6 +435,7 @@ def undo_decision(db: Database, comment_id: int, moderator: str, window: timedel
         if not transition(s, comment_id, (Status(comment.status),), restored):
             raise UndoRefused("changed", "the comment changed meanwhile")
         audit(s, comment, actor, "undo", restored, {"undid": last.action, "audit_id": last.id})
+        _drop_decision(s, comment_id, last)
         _restore_label(s, comment, last)
         changed = (comment.status == Status.APPROVED.value) != (restored == Status.APPROVED)
         if changed:
@@ -442,6 +443,24 @@ def undo_decision(db: Database, comment_id: int, moderator: str, window: timedel
         event = outbox.add_event(s, comment, outbox.undo_event(changed, restored))
         s.refresh(comment)
         return Undone(comment, restored, changed, event)
+
+
+def _drop_decision(s: Session, comment_id: int, undone: AuditEntry) -> None:
+    """Take the undone action's decision away, so it no longer counts as the comment's latest
+    (its card, the reported tab, a repeated click); the audit log keeps the action and the
+    undo."""
+    decision_id = s.scalar(
+        select(Decision.id)
+        .where(
+            Decision.comment_id == comment_id,
+            Decision.decided_by == undone.actor,
+            Decision.verdict == undone.action,
+        )
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+    if decision_id is not None:
+        s.execute(delete(Decision).where(Decision.id == decision_id))
 
 
 def _restore_label(s: Session, comment: Comment, undone: AuditEntry) -> None:

@@ -356,6 +356,37 @@ def test_undo_puts_a_comment_back_and_unpublishes_it(signed_in, site, app):
     assert again.json["restored"] == [] and again.json["failed"][0]["code"] == "conflict"
 
 
+def test_an_undone_review_sends_a_reported_comment_back_to_the_reported_tab(signed_in, site, app):
+    comment_id = hold(app, signed_in, site)
+    decide(signed_in, comment_id, "approve")
+    report = {"reason": "abuse"}
+    signed_in.post(f"/v1/comments/{comment_id}/reports", json=report, headers=site.headers)
+    db = _db(app)
+    assert desk.tab_counts(db, desk.QueueFilter())["reported"] == 1
+    decide(signed_in, comment_id, "approve")  # looked at again: off the reported tab
+    assert desk.tab_counts(db, desk.QueueFilter())["reported"] == 0
+    answer = act(signed_in, "/mod/api/undo", {"ids": [comment_id]})
+    assert answer.json["restored"] == [{"id": comment_id, "status": "approved"}]
+    assert answer.json["counts"]["reported"] == 1  # the review is taken back
+    page = signed_in.get("/mod/queue?tab=reported").get_data(as_text=True)
+    card = page[page.index(f'id="c-{comment_id}"') :]
+    assert "Quyết định gần nhất: duyệt bởi bientap" in card  # the first approval stands
+    _, decisions, entries = comment_history(db, comment_id)
+    assert [d.decided_by for d in decisions] == ["system", "moderator:bientap"]
+    assert [e.action for e in entries][-4:] == ["approve", "report", "approve", "undo"]
+
+
+def test_an_undone_decision_is_no_longer_the_cards_latest(signed_in, site, app):
+    comment_id = hold(app, signed_in, site)
+    decide(signed_in, comment_id, "spam")
+    act(signed_in, "/mod/api/undo", {"ids": [comment_id]})
+    page = signed_in.get("/mod/queue").get_data(as_text=True)
+    card = page[page.index(f'id="c-{comment_id}"') :]
+    assert "Quyết định gần nhất" not in card
+    _, decisions, _ = comment_history(_db(app), comment_id)
+    assert [d.decided_by for d in decisions] == ["system"]
+
+
 def test_undo_after_someone_elses_action_says_why_in_the_moderators_language(
     signed_in, other, site, app
 ):
