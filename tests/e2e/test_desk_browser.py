@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from flask import Flask
@@ -44,6 +45,13 @@ def _held(client: FlaskClient, site: SiteFixture, work, texts: list[str], **fiel
 
 def _status(client: FlaskClient, site: SiteFixture, comment_id: int) -> str:
     return client.get(f"/v1/comments/{comment_id}", headers=site.headers).json["status"]
+
+
+def _until(page, condition: str, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]
+    """Wait for a condition in the page (wait_for_function's polling is refused by the CSP)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(condition) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
 
 
 def _sign_in(page, username: str = "bientap", password: str = MOD_PASSWORD) -> None:  # type: ignore[no-untyped-def]
@@ -108,6 +116,35 @@ def test_undo_says_so_when_nothing_was_undone(page, client, site, app, work, mod
     assert "đã có thao tác khác" in toast.inner_text()
     assert page.locator(f"#c-{comment_id}").is_hidden()
     assert _status(client, site, comment_id) == "spam"
+
+
+def test_keys_act_on_the_card_scrolled_to_not_one_off_screen(
+    page, client, site, app, work, moderator
+):
+    _suspect(app, site)
+    texts = [f"{TEXTS[n % 4]} Lần thứ {n}.\n" + "Dòng thêm cho dài.\n" * 6 for n in range(10)]
+    ids = _held(client, site, work, texts)
+    _sign_in(page)
+    assert page.locator(".card.current").get_attribute("id") == f"c-{ids[0]}"
+    page.mouse.move(600, 400)
+    page.mouse.wheel(0, 2400)  # the moderator scrolls with the mouse, far past the first card
+    _until(page, "window.scrollY > 2000")
+    # The current card, and the card nearest the top with most of it in view.
+    which = """() => [document.querySelector('.card.current').id,
+        [...document.querySelectorAll('#cards .card')].find(c => {
+            const r = c.getBoundingClientRect();
+            const seen = Math.min(r.bottom, window.innerHeight) - Math.max(r.top, 0);
+            return seen >= r.height / 2; }).id]"""
+    _until(page, f"({which})()[0] !== 'c-{ids[0]}'", timeout=2)
+    current, shown = page.evaluate(which)
+    assert current == shown, f"the current card is {current}, the one in view is {shown}"
+    page.keyboard.press("a")
+    page.locator(f"#{shown}").wait_for(state="hidden")
+    chosen = int(shown.removeprefix("c-"))
+    assert _status(client, site, chosen) == "approved"
+    assert _status(client, site, ids[0]) == "held"
+    page.keyboard.press("j")  # the keys still move from there
+    assert page.locator(".card.current").get_attribute("id") != f"c-{ids[0]}"
 
 
 def test_bulk_marks_three_comments_as_spam(page, client, site, app, work, moderator):

@@ -82,6 +82,35 @@
     }
   }
 
+  // How much of a card the moderator can see: 1 when all of it (or a screenful) is in view.
+  function seen(card) {
+    var box = card.getBoundingClientRect();
+    var bar = $(".bulk");
+    var top = bar && getComputedStyle(bar).position === "sticky" ? Math.max(0, bar.getBoundingClientRect().bottom) : 0;
+    var shown = Math.min(box.bottom, window.innerHeight) - Math.max(box.top, top);
+    return Math.max(0, shown) / Math.max(1, Math.min(box.height, window.innerHeight - top));
+  }
+
+  function inView(card) { return Boolean(card) && !card.hidden && seen(card) >= 0.5; }
+
+  // The current card follows what the moderator scrolled to: while it is mostly out of view,
+  // the card nearest the top that is mostly in view takes its place (a j/k move scrolls its
+  // card into view, so it stays current).
+  function followView() {
+    if (inView(current)) { return; }
+    var next = cards().filter(inView)[0];
+    if (!next) { return; }
+    var focused = document.activeElement === current;
+    select(next, false);
+    if (focused) { next.focus({ preventScroll: true }); }
+  }
+
+  function onScroll() {
+    if (onScroll.pending) { return; }
+    onScroll.pending = true;
+    requestAnimationFrame(function () { onScroll.pending = false; followView(); });
+  }
+
   function move(step) {
     var list = cards();
     if (!list.length) { return; }
@@ -224,21 +253,30 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
   }
 
+  // A card the keys may act on: the current one if in view, else the one followView picks.
+  function actable() {
+    if (!current) { move(0); }
+    followView();
+    return inView(current);
+  }
+
   function onKey(event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
     var key = event.key;
     var handled = true;
     if (key === "j") { move(1); }
     else if (key === "k") { move(-1); }
+    else if ((key === "a" || key === "r" || key === "s" || key === "x" || key === "b") && !actable()) {
+      handled = false; // no card in view: a key must never act on one the moderator cannot see
+    }
     else if (key === "a" || key === "r" || key === "s") {
-      if (!current) { move(0); }
       decide(current, { a: "approve", r: "reject", s: "spam" }[key]);
     }
-    else if (key === "x" && current) {
+    else if (key === "x") {
       var box = $(".pick", current);
       if (box) { box.checked = !box.checked; updatePicked(); }
     }
-    else if (key === "b" && current) {
+    else if (key === "b") {
       var details = $("details.ban", current);
       if (details) { details.open = true; var first = $("input[name=kind]", details); if (first) { first.focus(); } }
     }
@@ -282,6 +320,7 @@
       } catch (e) { /* the page's own words still work */ }
     }
     document.addEventListener("keydown", onKey);
+    window.addEventListener("scroll", onScroll, { passive: true });
     document.addEventListener("click", onClick);
     document.addEventListener("submit", function (event) {
       if (event.target.classList.contains("ban-form")) { event.preventDefault(); ban(event.target); }
