@@ -20,7 +20,7 @@ from service.store.decisions import StaleStatus, add_ban
 from service.ui import i18n
 from service.ui.blueprint import bp, current_user, language, login_required, t
 from service.ui.cards import build_cards
-from service.ui.pages import _reject_options
+from service.ui.pages import _queue_filter, _reject_options
 
 ACTIONS = ("approve", "reject", "spam")
 STATUSES = tuple(status.value for status in Status)
@@ -92,7 +92,15 @@ def _decide(comment_id: int, action: str, note: str, expected: str | None = None
 
 
 def _counts() -> dict[str, int]:
-    return desk.tab_counts(services().db, desk.QueueFilter())
+    """Count the tabs under the page's own filters (site, article, reason), as the page did."""
+    data = request.get_json(silent=True)
+    raw = data.get("filters") if isinstance(data, dict) else None
+    given = {k: v for k, v in raw.items() if isinstance(v, str)} if isinstance(raw, dict) else {}
+    try:
+        f, _, _ = _queue_filter(given)
+    except DuyetError:  # a site gone since the page was drawn: count them all
+        f = desk.QueueFilter()
+    return desk.tab_counts(services().db, f)
 
 
 @bp.post("/api/comments/<id:comment_id>/decision")

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from service.store import accounts
 from service.store.site_models import add_example, model_status
 from tests.e2e.conftest import ARTIFACTS, AXE
-from tests.integration.conftest import MOD_PASSWORD, SiteFixture, submit
+from tests.integration.conftest import MOD_PASSWORD, SiteFixture, make_site, submit
 from workers.site_training import retrain_due_sites
 
 SUSPECT = "cá độ"
@@ -145,6 +145,21 @@ def test_keys_act_on_the_card_scrolled_to_not_one_off_screen(
     assert _status(client, site, ids[0]) == "held"
     page.keyboard.press("j")  # the keys still move from there
     assert page.locator(".card.current").get_attribute("id") != f"c-{ids[0]}"
+
+
+def test_the_tab_counts_stay_those_of_the_filtered_page(page, client, site, app, work, moderator):
+    _suspect(app, site)
+    (comment_id,) = _held(client, site, work, TEXTS[:1])
+    other = make_site(app, "baokhac")
+    _suspect(app, other)
+    _held(client, other, work, TEXTS[1:3])
+    _sign_in(page)
+    page.goto(f"/mod/queue?site={site.slug}")
+    assert page.locator('[data-count="held"]').inner_text() == "1"
+    page.locator(f"#c-{comment_id}").get_by_role("button", name="Duyệt").click()
+    page.locator(f"#c-{comment_id}").wait_for(state="hidden")
+    _until(page, "document.querySelector('[data-count=\"approved\"]').textContent === '1'")
+    assert page.locator('[data-count="held"]').inner_text() == "0"  # not the other site's 2
 
 
 def test_bulk_marks_three_comments_as_spam(page, client, site, app, work, moderator):

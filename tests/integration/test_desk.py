@@ -342,6 +342,26 @@ def test_bulk_marks_many_as_spam_each_audited(signed_in, site, app):
         assert comment_history(_db(app), comment_id)[2][-1].actor == "moderator:bientap"
 
 
+def test_every_action_answers_with_the_counts_of_the_pages_filters(signed_in, site, app):
+    other_site = make_site(app, "baokhac")
+    ours = [hold(app, signed_in, site) for _ in range(3)]
+    hold(app, signed_in, other_site)
+    hold(app, signed_in, other_site, code="contact_phone")
+    filters = {"site": site.slug}
+    answer = decide(signed_in, ours[0], "approve", filters=filters)
+    assert answer.json["counts"]["held"] == 2 and answer.json["counts"]["approved"] == 1
+    bulk = act(signed_in, "/mod/api/bulk", {"action": "spam", "ids": ours[1:], "filters": filters})
+    assert bulk.json["counts"]["held"] == 0 and bulk.json["counts"]["spam"] == 2
+    undo = act(signed_in, "/mod/api/undo", {"ids": ours[1:], "filters": filters})
+    assert undo.json["counts"]["held"] == 2
+    by_reason = {"site": other_site.slug, "reason": "contact_phone", "article": "bai-1"}
+    assert decide(signed_in, ours[1], "spam", filters=by_reason).json["counts"]["held"] == 1
+    # No filters (the comment's own page), or ones that make no sense: every site's counts.
+    assert decide(signed_in, ours[2], "spam").json["counts"]["held"] == 2
+    odd = {"site": ["x"], "reason": 3}
+    assert decide(signed_in, ours[2], "reject", filters=odd).json["counts"]["held"] == 2
+
+
 def test_undo_puts_a_comment_back_and_unpublishes_it(signed_in, site, app):
     comment_id = hold(app, signed_in, site)
     decide(signed_in, comment_id, "approve")

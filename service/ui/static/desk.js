@@ -21,7 +21,19 @@
 
   function csrf() { var el = $("#csrf"); return el ? el.value : ""; }
 
+  // The queue's filters in this page's address: every action answers with the tab counts,
+  // and they must be this page's, not every site's.
+  function pageFilters() {
+    var query = new URLSearchParams(window.location.search);
+    var filters = {};
+    ["site", "article", "reason"].forEach(function (name) {
+      if (query.get(name)) { filters[name] = query.get(name); }
+    });
+    return filters;
+  }
+
   function post(url, body) {
+    body.filters = pageFilters();
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
