@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template, request, url_for
 
 from service.context import services
 from service.errors import Conflict, DuyetError
@@ -162,8 +162,20 @@ def undo() -> Any:
             continue
         if undone.webhook_event is not None:
             svc.queue.webhook(undone.webhook_event)
-        restored.append({"id": comment_id, "status": undone.comment.status})
+        restored.append({"id": comment_id, "status": undone.comment.status, **_ban_stays(undone)})
     return jsonify({"restored": restored, "failed": failed, "counts": _counts()})
+
+
+def _ban_stays(undone: desk.Undone) -> dict[str, str]:
+    """Say so when the comment's author is still banned: undo puts back a comment, not a ban."""
+    c = undone.comment
+    details = [("email", c.author_email or ""), ("author", c.author_id or ""), ("ip", c.ip or "")]
+    if not desk.bans_for(services().db, c.site_id, details):
+        return {}
+    return {
+        "ban_stays": t("undo.ban_stays", id=c.id, page=t("card.open_author")),
+        "author_page": url_for("desk.author_page", comment=c.id),
+    }
 
 
 @bp.post("/api/comments/<id:comment_id>/ban")

@@ -165,6 +165,9 @@ VI: dict[str, str] = {
     "undo.not_latest": "sau thao tác của bạn đã có thao tác khác trên bình luận này.",
     "undo.too_late": "đã quá thời gian hoàn tác.",
     "undo.changed": "bình luận vừa thay đổi.",
+    "undo.ban_stays": (
+        "Lệnh chặn tác giả của #{id} vẫn còn: hoàn tác không bỏ chặn. Bỏ chặn ở trang «{page}»."
+    ),
     "action.stale": (
         "Biên tập viên khác vừa quyết định bình luận này: giờ nó ở trạng thái «{status}»."
         " Thẻ đã được cập nhật; hãy xem lại trước khi quyết định."
@@ -465,6 +468,9 @@ EN: dict[str, str] = {
     "undo.not_latest": "someone acted on this comment after you.",
     "undo.too_late": "the time to undo has passed.",
     "undo.changed": "the comment changed meanwhile.",
+    "undo.ban_stays": (
+        "The ban on the author of #{id} stays: undo does not lift it. Lift it on «{page}»."
+    ),
     "action.stale": (
         "Another moderator decided this comment meanwhile: it is now “{status}”."
         " The card is up to date; look again before you decide."

@@ -198,6 +198,23 @@ def test_banned_author_has_the_next_comment_rejected(page, client, site, app, wo
     assert _status(client, site, other["id"]) == "approved"
 
 
+def test_undo_after_ban_and_reject_says_the_ban_stays(page, client, site, app, work, moderator):
+    _suspect(app, site)
+    (comment_id,) = _held(client, site, work, TEXTS[2:3], author_email="quangcao@example.vn")
+    _sign_in(page)
+    card = page.locator(f"#c-{comment_id}")
+    card.locator("summary", has_text="Chặn tác giả").click()
+    card.get_by_role("button", name="Chặn", exact=True).click()
+    card.wait_for(state="hidden")
+    page.locator("#toast").get_by_role("button", name="Hoàn tác").click()
+    card.wait_for(state="visible")
+    toast = page.locator("#toast")
+    toast.get_by_text(f"Lệnh chặn tác giả của #{comment_id} vẫn còn").wait_for()
+    link = toast.get_by_role("link", name="Tất cả bình luận của tác giả")
+    assert link.get_attribute("href") == f"/mod/authors?comment={comment_id}"
+    assert _status(client, site, comment_id) == "held"
+
+
 def test_a_new_banned_word_applies_to_the_next_comment(page, client, site, app, work):
     accounts.create_moderator(app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin")
     before = submit(client, site, "Nhà cái này trả thưởng nhanh thật đấy.")

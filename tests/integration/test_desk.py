@@ -453,6 +453,29 @@ def test_ban_by_email_is_recorded_and_seen_by_the_worker_for_the_next_comment(si
     assert desk.bans_for(_db(app), site.id, [("email", "spammer@example.vn")]) == []
 
 
+def test_undoing_ban_and_reject_says_the_ban_stays_in_both_languages(signed_in, site, app):
+    comment_id = hold(app, signed_in, site, author_email="spammer@example.vn")
+    ban = {"kind": "email", "days": 7, "reject": True}
+    assert act(signed_in, f"/mod/api/comments/{comment_id}/ban", ban).json["status"] == "rejected"
+    answer = act(signed_in, "/mod/api/undo", {"ids": [comment_id]})
+    (restored,) = answer.json["restored"]
+    assert restored["status"] == "held"
+    assert restored["ban_stays"] == (
+        f"Lệnh chặn tác giả của #{comment_id} vẫn còn: hoàn tác không bỏ chặn."
+        " Bỏ chặn ở trang «Tất cả bình luận của tác giả»."
+    )
+    assert restored["author_page"] == f"/mod/authors?comment={comment_id}"
+    assert desk.bans_for(_db(app), site.id, [("email", "spammer@example.vn")])  # it does stay
+    signed_in.post("/mod/prefs", data={"csrf_token": token(signed_in), "lang": "en"})
+    act(signed_in, f"/mod/api/comments/{comment_id}/ban", ban)
+    english = act(signed_in, "/mod/api/undo", {"ids": [comment_id]}).json["restored"][0]
+    assert english["ban_stays"].startswith(f"The ban on the author of #{comment_id} stays")
+    unbanned = hold(app, signed_in, site, author_email="reader@example.vn")
+    decide(signed_in, unbanned, "reject")
+    plain = act(signed_in, "/mod/api/undo", {"ids": [unbanned]}).json["restored"][0]
+    assert "ban_stays" not in plain
+
+
 def test_ban_needs_a_detail_the_comment_has_and_a_known_duration(signed_in, site, app):
     comment_id = hold(app, signed_in, site)  # no email, no author id, no IP
     url = f"/mod/api/comments/{comment_id}/ban"

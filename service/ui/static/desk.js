@@ -51,13 +51,20 @@
     });
   }
 
-  function toast(text, withUndo) {
+  function toast(text, withUndo, link) {
     var box = $("#toast");
     if (!box) { return; }
     box.textContent = "";
     var p = document.createElement("span");
     p.textContent = text + (withUndo ? " " + msg("action.undo_hint") : "");
     box.appendChild(p);
+    if (link) { // the author's page, where a ban is lifted
+      var a = document.createElement("a");
+      a.href = link;
+      a.className = "toast-link";
+      a.textContent = msg("card.open_author");
+      box.appendChild(a);
+    }
     if (withUndo) {
       var button = document.createElement("button");
       button.type = "button";
@@ -68,7 +75,7 @@
     }
     box.classList.add("shown");
     clearTimeout(toast.timer);
-    toast.timer = setTimeout(function () { box.classList.remove("shown"); box.textContent = ""; }, withUndo ? UNDO_MS : 5000);
+    toast.timer = setTimeout(function () { box.classList.remove("shown"); box.textContent = ""; }, withUndo || link ? UNDO_MS : 5000);
   }
 
   function fail(error) { toast(msg("action.failed", { message: error.message })); }
@@ -231,10 +238,12 @@
       if (json.restored.length) {
         said.push(msg("action.undone", { ids: json.restored.map(function (r) { return "#" + r.id; }).join(", ") }));
       }
+      var banned = json.restored.filter(function (r) { return r.ban_stays; });
+      banned.forEach(function (r) { said.push(r.ban_stays); });
       if (json.failed.length) {
         said.push(msg("action.undo_failed", { message: json.failed.map(function (f) { return "#" + f.id + ": " + f.message; }).join("; ") }));
       }
-      toast(said.join(" "));
+      toast(said.join(" "), false, banned.length ? banned[0].author_page : null);
     }).catch(fail);
   }
 
