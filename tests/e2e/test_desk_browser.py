@@ -323,6 +323,23 @@ def test_queue_screenshots_have_nothing_cut_off(
     assert overflow <= 0, f"the overview scrolls sideways by {overflow}px at {width}px"
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_author_page_wraps_long_names_and_titles(
+    page, client, site, app, work, moderator, width
+):
+    _suspect(app, site)
+    name = "Nguyễn" + "Văn" * 40
+    title = "Tiêu-đề-rất-dài-" * 20
+    long = {"author_name": name, "author_id": "u-" + "9" * 150, "article_title": title}
+    (comment_id,) = _held(client, site, work, TEXTS[:1], **long)
+    _sign_in(page)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"/mod/authors?comment={comment_id}")
+    assert name in page.locator("h1").inner_text()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the author page scrolls sideways by {overflow}px at {width}px"
+
+
 def test_the_desk_pages_pass_axe_with_no_serious_violations(
     browser, live, client, site, app, work, moderator
 ):
