@@ -176,6 +176,32 @@ def test_bulk_marks_three_comments_as_spam(page, client, site, app, work, modera
     assert page.locator('[data-count="spam"]').inner_text() == "3"
 
 
+def test_a_page_emptied_by_bulk_says_so(page, client, site, app, work, moderator):
+    _suspect(app, site)
+    ids = _held(client, site, work, TEXTS[:2])
+    _sign_in(page)
+    assert page.get_by_text("Không còn bình luận nào ở đây.").is_hidden()
+    page.get_by_label("Chọn tất cả").check()
+    page.get_by_role("button", name="Duyệt các mục đã chọn").click()
+    for comment_id in ids:
+        page.locator(f"#c-{comment_id}").wait_for(state="hidden")
+    page.get_by_text("Không còn bình luận nào ở đây.").wait_for()
+    page.keyboard.press("u")  # undo brings the cards back, and the message goes
+    page.locator(f"#c-{ids[0]}").wait_for()
+    assert page.get_by_text("Không còn bình luận nào ở đây.").is_hidden()
+
+
+def test_an_expired_session_is_said_in_the_desks_language(page, client, site, app, work, moderator):
+    _suspect(app, site)
+    (comment_id,) = _held(client, site, work, TEXTS[:1])
+    _sign_in(page)
+    page.context.clear_cookies()  # the session ends while the page stays open
+    page.locator(f"#c-{comment_id}").get_by_role("button", name="Duyệt").click()
+    page.get_by_text("Phiên làm việc đã hết hạn hoặc yêu cầu không hợp lệ").wait_for()
+    assert "CSRF" not in page.locator("#toast").inner_text()
+    assert _status(client, site, comment_id) == "held"
+
+
 def test_banned_author_has_the_next_comment_rejected(page, client, site, app, work, moderator):
     _suspect(app, site)
     email = "quangcao@example.vn"

@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from service import create_app
 from service.errors import Conflict
-from service.models import utcnow
+from service.models import Comment, utcnow
 from service.queue import RETRAIN_LOCK_KEY
 from service.store import Database, accounts, desk
 from service.store.decisions import (
@@ -24,6 +24,7 @@ from service.store.decisions import (
     record_system_decision,
 )
 from service.store.reading import comment_history
+from service.store.records import audit
 from service.store.site_models import add_example, model_status, save_site_model, site_examples
 from service.ui import i18n
 from service.ui.render import email_hash, segments
@@ -596,11 +597,46 @@ def test_comment_and_author_history_show_who_decided_what(signed_in, site, app):
     )
     decide(signed_in, first, "reject", reason="abuse")
     page = signed_in.get(f"/mod/comments/{first}").get_data(as_text=True)
-    assert "bientap" in page and "reject_reason:abuse" in page and "hệ thống" in page
+    assert "bientap" in page and "hệ thống" in page
+    assert "Lý do từ chối: Xúc phạm, thô tục" in page and "reject_reason:" not in page
     author = signed_in.get(f"/mod/authors?comment={second}").get_data(as_text=True)
     assert f"#{first}" in author and f"#{second}" in author
     assert "Bình luận của Bình" in author
     assert signed_in.get("/mod/comments/999999").status_code == 404
+
+
+def test_the_audit_log_says_each_action_in_words_in_both_languages(signed_in, site, app):
+    comment_id = hold(app, signed_in, site)
+    decide(signed_in, comment_id, "approve")
+    act(signed_in, "/mod/api/undo", {"ids": [comment_id]})
+    decide(signed_in, comment_id, "approve")
+    for _ in range(3):  # the site's report threshold sends it back to review
+        report = {"reason": "abuse"}
+        signed_in.post(f"/v1/comments/{comment_id}/reports", json=report, headers=site.headers)
+    with _db(app).transaction() as s:  # as the webhook delivery records its attempts
+        comment = s.get(Comment, comment_id)
+        audit(s, comment, "system", "webhook_delivered", None, {"event": "comment.published"})
+        audit(s, comment, "system", "webhook_failed", None, {"event": "comment.published"})
+    page = signed_in.get(f"/mod/comments/{comment_id}").get_data(as_text=True)
+    log = page[page.index('id="h-audit"') :]
+    for words in ("<td>hoàn tác</td>", "<td>đủ số báo cáo, đưa về chờ duyệt</td>"):
+        assert words in log
+    assert "<td>đã báo cho trang (webhook)</td>" in log
+    assert "<td>báo cho trang thất bại (webhook)</td>" in log
+    assert re.search(r"<td>(undo|reports_threshold|webhook_\w+)</td>", log) is None
+    signed_in.post("/mod/prefs", data={"csrf_token": token(signed_in), "lang": "en"})
+    english = signed_in.get(f"/mod/comments/{comment_id}").get_data(as_text=True)
+    assert "<td>undone</td>" in english and "<td>enough reports: back to review</td>" in english
+    assert "<td>site not told: webhook failed</td>" in english
+
+
+def test_a_reply_to_an_erased_comment_names_no_one(signed_in, site, app):
+    parent = hold(app, signed_in, site, body="Bài viết hay.")
+    reply = hold(app, signed_in, site, body="Trả lời: " + BODY, parent_id=parent)
+    assert signed_in.delete(f"/v1/comments/{parent}", headers=site.headers).status_code < 300
+    page = signed_in.get("/mod/queue").get_data(as_text=True)
+    card = page[page.index(f'id="c-{reply}"') :]
+    assert "Trả lời bình luận của (đã xóa)" in card
 
 
 # --- settings --------------------------------------------------------------------------------

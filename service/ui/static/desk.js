@@ -78,7 +78,11 @@
     toast.timer = setTimeout(function () { box.classList.remove("shown"); box.textContent = ""; }, withUndo || link ? UNDO_MS : 5000);
   }
 
-  function fail(error) { toast(msg("action.failed", { message: error.message })); }
+  function fail(error) {
+    // An expired session fails the CSRF check: say so in the desk's language, not the API's.
+    var message = error.code === "csrf_failed" ? msg("error.csrf") : error.message;
+    toast(msg("action.failed", { message: message }));
+  }
 
   function cards() { return $all("#cards .card").filter(function (c) { return !c.hidden; }); }
   function tab() { var s = $("#cards"); return s ? s.getAttribute("data-tab") : ""; }
@@ -157,6 +161,8 @@
       card.hidden = true;
       if (card === current) { select(next || null); }
     }
+    var empty = $("#empty");
+    if (empty) { empty.hidden = cards().length > 0; }
   }
 
   // Put the card as it stands now in place of one another moderator's decision made stale.
