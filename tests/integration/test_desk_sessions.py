@@ -41,9 +41,7 @@ def test_signing_out_ends_every_copy_of_the_session(app: Flask, client, moderato
     "target",
     ["/mod/\r\nX-Injected: 1", "/mod/\tqueue", "//evil.example/mod/", "/mod/\\\\evil.example"],
 )
-def test_a_next_with_control_characters_or_elsewhere_leads_to_the_queue(
-    client, moderator, target
-):
+def test_a_next_with_control_characters_or_elsewhere_leads_to_the_queue(client, moderator, target):
     client.get("/mod/login")
     with client.session_transaction("/mod/") as session:
         csrf = session["csrf"]
