@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, cast, delete, exists, func, literal_column, or_, select, tuple_
+from sqlalchemy import (
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
@@ -40,6 +51,7 @@ AUTHOR_KINDS = ("author", "email", "ip")
 SYSTEM = "system"
 MODERATOR_ACTIONS = ("approve", "reject", "spam")
 RECENT_PER_AUTHOR = 3
+REPORT_NOTES = 3  # the latest readers' notes a card shows
 
 
 class BadDeskCursor(DuyetError):
@@ -65,14 +77,30 @@ class QueueFilter:
 
 
 @dataclass(frozen=True)
+class ReportNote:
+    reason: str
+    note: str
+    created_at: datetime
+
+
+@dataclass
+class ReportSummary:
+    """Why readers reported a comment: each reason counted, and their latest notes."""
+
+    reasons: dict[str, int] = field(default_factory=dict)
+    notes: list[ReportNote] = field(default_factory=list)  # newest first, REPORT_NOTES at most
+
+
+@dataclass(frozen=True)
 class DeskItem:
-    """One card of the queue: the comment, its article, parent, and decisions."""
+    """One card of the queue: the comment, its article, parent, decisions and reports."""
 
     comment: Comment
     article: Article
     system: Decision | None  # the engine's decision: reasons, spans, scores
     latest: Decision | None  # the most recent decision by anyone
     parent: Comment | None
+    reports: ReportSummary | None = None  # None: no reader reported it
 
 
 @dataclass
@@ -246,15 +274,54 @@ def _items(s: Session, rows: list[tuple[Comment, Article]]) -> list[DeskItem]:
         if parent_ids
         else {}
     )
+    reports = _reports_of(s, [c.id for c, _ in rows if c.report_count])
     items = []
     for comment, article in rows:
         decisions = by_comment.get(comment.id, [])
         system = next((d for d in decisions if d.decided_by == SYSTEM), None)
         latest = decisions[-1] if decisions else None
-        items.append(
-            DeskItem(comment, article, system, latest, parents.get(comment.parent_id or -1))
-        )
+        parent = parents.get(comment.parent_id or -1)
+        items.append(DeskItem(comment, article, system, latest, parent, reports.get(comment.id)))
     return items
+
+
+def _reports_of(s: Session, ids: list[int]) -> dict[int, ReportSummary]:
+    """Count each comment's reports by reason and keep its latest notes, in one query for a
+    page: a row per (comment, reason) carries the count, plus the rows of the latest notes."""
+    if not ids:
+        return {}
+    by_reason = (Report.comment_id, Report.reason)
+    no_note = case((Report.note == "", 1), else_=0)
+    ranked = (
+        select(
+            Report.comment_id,
+            Report.reason,
+            Report.note,
+            Report.created_at,
+            func.count().over(partition_by=by_reason).label("n"),
+            func.row_number()
+            .over(partition_by=by_reason, order_by=Report.id.desc())
+            .label("of_reason"),
+            func.row_number()
+            .over(partition_by=Report.comment_id, order_by=(no_note, Report.id.desc()))
+            .label("of_notes"),
+        )
+        .where(Report.comment_id.in_(ids))
+        .subquery()
+    )
+    kept = or_(
+        ranked.c.of_reason == 1, and_(ranked.c.note != "", ranked.c.of_notes <= REPORT_NOTES)
+    )
+    found: dict[int, ReportSummary] = defaultdict(ReportSummary)
+    for row in s.execute(select(ranked).where(kept).order_by(ranked.c.of_notes)):
+        summary = found[row.comment_id]
+        if row.of_reason == 1:
+            summary.reasons[row.reason] = row.n
+        if row.note and row.of_notes <= REPORT_NOTES:
+            summary.notes.append(ReportNote(row.reason, row.note, row.created_at))
+    for summary in found.values():  # most given reason first
+        summary.reasons = dict(sorted(summary.reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+    return dict(found)
 
 
 def _decisions_of(s: Session, ids: list[int]) -> dict[int, list[Decision]]:

@@ -9,6 +9,9 @@ from service.models import Comment
 from service.store import desk
 from service.store.db import Database
 from service.ui import render
+from service.ui.i18n import translate
+
+REPORT_NOTE_LENGTH = 160
 
 
 @dataclass
@@ -22,6 +25,8 @@ class Card:
     author: desk.AuthorSummary | None
     recent: list[Comment] = field(default_factory=list)
     ban_kinds: list[str] = field(default_factory=list)
+    report_reasons: list[tuple[str, int]] = field(default_factory=list)  # (words, count)
+    report_notes: list[tuple[str, str, Any]] = field(default_factory=list)  # words, note, when
 
     @property
     def comment(self) -> Comment:
@@ -31,6 +36,29 @@ class Card:
 def _reasons_of(item: desk.DeskItem) -> list[dict[str, Any]]:
     reasons = item.system.reasons if item.system else []
     return [r for r in reasons if isinstance(r, dict)] if isinstance(reasons, list) else []
+
+
+def report_reason(language: str, code: str) -> str:
+    """Put a reader's report reason into words; an unknown one shows as it is."""
+    words = translate(language, f"report.{code}")
+    return code if words == f"report.{code}" else words
+
+
+def _report_views(
+    item: desk.DeskItem, language: str
+) -> tuple[list[tuple[str, int]], list[tuple[str, str, Any]]]:
+    if item.reports is None:
+        return [], []
+    reasons = [(report_reason(language, code), n) for code, n in item.reports.reasons.items()]
+    notes = [
+        (
+            report_reason(language, n.reason),
+            render.snippet(n.note, REPORT_NOTE_LENGTH),
+            n.created_at,
+        )
+        for n in item.reports.notes
+    ]
+    return reasons, notes
 
 
 def build_cards(db: Database, items: list[desk.DeskItem], language: str, secret: str) -> list[Card]:
@@ -43,6 +71,7 @@ def build_cards(db: Database, items: list[desk.DeskItem], language: str, secret:
         key = desk.author_key(comment)
         summary = authors.get((comment.site_id, *key)) if key else None
         recent = [c for c in summary.recent if c.id != comment.id][:3] if summary else []
+        report_reasons, report_notes = _report_views(item, language)
         cards.append(
             Card(
                 item=item,
@@ -62,6 +91,8 @@ def build_cards(db: Database, items: list[desk.DeskItem], language: str, secret:
                     )
                     if value
                 ],
+                report_reasons=report_reasons,
+                report_notes=report_notes,
             )
         )
     return cards

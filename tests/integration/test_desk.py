@@ -298,6 +298,62 @@ def test_tabs_count_what_they_list_and_reported_comments_have_their_tab(signed_i
     assert desk.tab_counts(_db(app), desk.QueueFilter())["reported"] == 0
 
 
+def _report(client: FlaskClient, site: SiteFixture, comment_id: int, reason: str, note: str = ""):
+    body = {"reason": reason, "note": note}
+    answer = client.post(f"/v1/comments/{comment_id}/reports", json=body, headers=site.headers)
+    assert answer.status_code < 300, answer.json
+
+
+def test_cards_say_why_readers_reported_counted_with_their_latest_notes(signed_in, site, app):
+    comment_id = hold(app, signed_in, site)
+    decide(signed_in, comment_id, "approve")
+    _report(signed_in, site, comment_id, "spam", "Quảng cáo cá độ <b>lộ liễu</b>")
+    _report(signed_in, site, comment_id, "abuse")
+    _report(signed_in, site, comment_id, "spam", "x" * 400)
+    for n in range(3):
+        _report(signed_in, site, comment_id, "off_topic", f"ghi chú số {n}")
+    page = signed_in.get("/mod/queue?tab=reported").get_data(as_text=True)
+    card = page[page.index(f'id="c-{comment_id}"') :]
+    reasons = re.search(r'<p class="report-reasons">(.*?)</p>', card, re.S)
+    assert reasons is not None
+    words = re.sub(r"<[^>]+>", "", reasons.group(1))
+    assert words == "lạc đề ×3, spam ×2, xúc phạm ×1"
+    notes = re.findall(r'<q class="text">(.*?)</q>', card)
+    assert notes == ["ghi chú số 2", "ghi chú số 1", "ghi chú số 0"]  # the latest three
+    history = signed_in.get(f"/mod/comments/{comment_id}").get_data(as_text=True)
+    assert "lạc đề ×3" in history and "<b>lộ liễu" not in history
+    signed_in.post("/mod/prefs", data={"csrf_token": token(signed_in), "lang": "en"})
+    english = signed_in.get("/mod/queue?tab=reported").get_data(as_text=True)
+    listed = re.search(r'<p class="report-reasons">(.*?)</p>', english, re.S)
+    assert listed and re.sub(r"<[^>]+>", "", listed.group(1)) == "off topic ×3, spam ×2, abuse ×1"
+    log = signed_in.get(f"/mod/comments/{comment_id}").get_data(as_text=True)
+    log = log[log.index('id="h-audit"') :]
+    assert "<td>reported by a reader: off topic</td>" in log
+
+
+def test_report_notes_are_escaped_and_truncated_and_loaded_in_one_query(signed_in, site, app):
+    first = hold(app, signed_in, site)
+    second = hold(app, signed_in, site)
+    _report(signed_in, site, first, "spam", XSS)
+    _report(signed_in, site, second, "other", "y" * 900)
+    page = signed_in.get("/mod/queue").get_data(as_text=True)
+    assert "<script>window.__pwned" not in page and "&lt;script&gt;" in page
+    assert "y" * 159 + "…" in page and "y" * 161 not in page
+    sent: list[str] = []
+
+    def count(conn, cursor, statement, *rest):  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    db = _db(app)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        items, _ = desk.queue_page(db, desk.QueueFilter("held"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert [i.reports.reasons for i in items if i.reports] == [{"spam": 1}, {"other": 1}]
+    assert len([q for q in sent if "FROM reports" in q]) == 1
+
+
 # --- actions ---------------------------------------------------------------------------------
 
 
