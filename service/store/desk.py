@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -52,6 +53,7 @@ SYSTEM = "system"
 MODERATOR_ACTIONS = ("approve", "reject", "spam")
 RECENT_PER_AUTHOR = 3
 REPORT_NOTES = 3  # the latest readers' notes a card shows
+SEARCH_WINDOW = 2_000  # comments a text search reads per step, newest first
 
 
 class BadDeskCursor(DuyetError):
@@ -229,11 +231,7 @@ def queue_page(
     with db.transaction() as s:
         keys = s.execute(page_keys_query(f, order, cursor).limit(limit + 1)).all()
         page, more = keys[:limit], len(keys) > limit
-        ids = [row[0] for row in page]
-        query_rows = select(Comment, Article).join(Article, Article.id == Comment.article_id)
-        rows = s.execute(query_rows.where(Comment.id.in_(ids))).all()
-        loaded = {row[0].id: (row[0], row[1]) for row in rows}
-        items = _items(s, [loaded[i] for i in ids if i in loaded])
+        items = _load_items(s, [row[0] for row in page])
     next_cursor = None
     if more and page:
         last = page[-1]
@@ -242,6 +240,75 @@ def queue_page(
             values.insert(0, float(last[2]))
         next_cursor = encode_desk_cursor(values)
     return items, next_cursor
+
+
+def _load_items(s: Session, ids: list[int]) -> list[DeskItem]:
+    """The cards of these comments, in this order."""
+    query_rows = select(Comment, Article).join(Article, Article.id == Comment.article_id)
+    rows = s.execute(query_rows.where(Comment.id.in_(ids))).all() if ids else []
+    loaded = {row[0].id: (row[0], row[1]) for row in rows}
+    return _items(s, [loaded[i] for i in ids if i in loaded])
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    items: list[DeskItem]
+    scanned: int  # how many of the tab's comments this step read
+    next_cursor: str | None  # where the next step starts: older comments
+
+
+def _unaccented(text: str) -> str:
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return bare.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def text_matcher(text: str) -> Callable[[str], bool]:
+    """Match a comment's text in any case; typed without accents, with or without them.
+
+    In Python, not SQL: SQLite's lower() and LIKE know only ASCII letters."""
+    needle = unicodedata.normalize("NFC", text).casefold()
+    if needle == _unaccented(needle):
+        return lambda body: needle in _unaccented(body)
+    return lambda body: needle in unicodedata.normalize("NFC", body).casefold()
+
+
+def search_text(
+    db: Database, f: QueueFilter, text: str, limit: int = 25, cursor: str | None = None
+) -> SearchPage:
+    """Find comments whose text holds `text` among the SEARCH_WINDOW newest of a tab (under
+    its filters) from the cursor on: a bounded walk of the tab's index, never the table.
+
+    The window is read, then matched here: the database needs no text index."""
+    matches = text_matcher(text)
+    window = page_keys_query(f, "newest", cursor).limit(SEARCH_WINDOW).subquery()
+    query = select(window.c.id, window.c.created_at, Comment.body).join(
+        Comment, Comment.id == window.c.id
+    )
+    with db.transaction() as s:
+        # Put back in the window's order here: at most SEARCH_WINDOW rows, no sort in SQL.
+        rows = sorted(s.execute(query).all(), key=lambda r: (r[1], r[0]), reverse=True)
+        hits = [row for row in rows if matches(row[2])]
+        page = hits[:limit]
+        items = _load_items(s, [row[0] for row in page])
+    last = page[-1] if len(hits) > limit else rows[-1] if len(rows) == SEARCH_WINDOW else None
+    more = encode_desk_cursor([last[1], last[0]]) if last is not None else None
+    return SearchPage(items, rows.index(last) + 1 if last is not None else len(rows), more)
+
+
+def author_matches(
+    db: Database, site_ids: Iterable[int], kind: str, value: str
+) -> list[tuple[int, int]]:
+    """(site id, one comment id) for each site where an author detail was used: the author
+    page is per site and opens from a comment. One index seek per site."""
+    column = _author_column(kind)
+    found = []
+    with db.transaction() as s:
+        for site_id in site_ids:
+            one = select(Comment.id).where(Comment.site_id == site_id, column == value)
+            comment_id = s.scalar(one.limit(1))
+            if comment_id is not None:
+                found.append((site_id, comment_id))
+    return found
 
 
 def page_keys_query(f: QueueFilter, order: str, cursor: str | None) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 from urllib.parse import urlencode
@@ -108,13 +109,89 @@ def queue_link(**params: Any) -> str:
     return url_for("desk.queue") + ("?" + urlencode(kept) if kept else "")
 
 
+SEARCH_KINDS = ("auto", "id", "email", "author", "ip", "text")
+SEARCH_MIN = 2  # characters of text worth a search
+
+
+def _search_kind(q: str, by: str) -> str:
+    """What a search box's text names: as chosen, or guessed from its shape."""
+    if by != "auto":
+        return by
+    if re.fullmatch(r"#?\d{1,19}", q):
+        return "id"
+    if re.fullmatch(r"[^@\s]+@[^@\s]+", q):
+        return "email"
+    try:
+        ipaddress.ip_address(q)
+    except ValueError:
+        return "text"
+    return "ip"
+
+
+def _find_author(f: desk.QueueFilter, kind: str, q: str) -> list[tuple[str, str]]:
+    """Links to the author page, one per site where this email, author id or IP wrote."""
+    sites = {site.id: site for site in accounts.list_sites(services().db)}
+    site_ids = f.site_ids if f.site_ids is not None else tuple(sites)
+    found = desk.author_matches(services().db, site_ids, kind, q)
+    return [
+        (sites[site_id].name, url_for("desk.author_page", comment=comment_id, by=kind))
+        for site_id, comment_id in found
+    ]
+
+
+def _search(
+    f: desk.QueueFilter, q: str, by: str, cursor: str | None
+) -> tuple[Any, desk.SearchPage | None, dict[str, Any]]:
+    """Run the queue's search box: a redirect, or a page of text results, or what was found."""
+    kind = _search_kind(q, by)
+    said: dict[str, Any] = {"q": q, "by": by, "kind": kind}
+    if kind == "id":
+        comment_id = parse_id(q.removeprefix("#"))
+        try:
+            desk.desk_item(services().db, comment_id) if comment_id else None
+        except NotFound:
+            comment_id = None
+        if comment_id:
+            return redirect(url_for("desk.comment_page", comment_id=comment_id)), None, said
+        said["missing"] = t("search.no_comment", id="#" + q.removeprefix("#"))
+        return None, None, said
+    if kind in desk.AUTHOR_KINDS:
+        authors = _find_author(f, kind, q)
+        if len(authors) == 1:
+            return redirect(authors[0][1]), None, said
+        said["authors"] = authors
+        if not authors:
+            said["missing"] = t("search.no_author", kind=t(f"ban.kind.{kind}"), value=q)
+        return None, None, said
+    if len(q) < SEARCH_MIN:
+        said["missing"] = t("search.too_short", n=SEARCH_MIN)
+        return None, None, said
+    found = desk.search_text(services().db, f, q, PAGE_SIZE, cursor)
+    if by == "auto":  # a word may also be a site's own author id: offer that page too
+        said["authors"] = _find_author(f, "author", q)
+    return None, found, said
+
+
 @bp.get("/queue")
 @login_required
 def queue() -> Any:
     """Show a tab of the queue with its counts, filters, cards and a cursor to the next page."""
     db = services().db
     f, order, cursor = _queue_filter(request.args)
-    items, next_cursor = desk.queue_page(db, f, order, PAGE_SIZE, cursor)
+    q = " ".join((request.args.get("q") or "").split())[:200]
+    by = request.args.get("by", "auto")
+    by = by if by in SEARCH_KINDS else "auto"
+    found, search = None, None
+    if q:
+        jump, found, search = _search(f, q, by, cursor)
+        if jump is not None:
+            return jump
+    if found is not None:
+        items, next_cursor = found.items, found.next_cursor
+    elif search is not None:
+        items, next_cursor = [], None
+    else:
+        items, next_cursor = desk.queue_page(db, f, order, PAGE_SIZE, cursor)
     cards = build_cards(db, items, language(), services().settings.secret_key)
     filters = {
         "site": request.args.get("site", ""),
@@ -122,10 +199,16 @@ def queue() -> Any:
         "reason": f.reason or "",
         "order": order,
     }
+    if q:
+        filters.update(q=q, by=by)
     return render_template(
         "queue.html",
         f=f,
         filters=filters,
+        search=search,
+        found=found,
+        search_window=desk.SEARCH_WINDOW,
+        search_kinds=SEARCH_KINDS,
         counts=desk.tab_counts(db, f),
         cards=cards,
         tabs=desk.TABS,

@@ -354,6 +354,80 @@ def test_report_notes_are_escaped_and_truncated_and_loaded_in_one_query(signed_i
     assert len([q for q in sent if "FROM reports" in q]) == 1
 
 
+def test_the_search_box_jumps_to_a_comment_or_an_authors_page(signed_in, site, app):
+    comment_id = hold(app, signed_in, site, author_email="an@example.vn", ip="198.51.100.4")
+    by_author = hold(app, signed_in, site, author_id="u-42")
+    answer = signed_in.get(f"/mod/queue?q=%23{comment_id}")
+    assert answer.status_code == 302 and answer.headers["Location"] == f"/mod/comments/{comment_id}"
+    for q, kind in (("an@example.vn", "email"), ("198.51.100.4", "ip")):
+        found = signed_in.get("/mod/queue", query_string={"q": q})
+        assert found.status_code == 302
+        assert found.headers["Location"] == f"/mod/authors?comment={comment_id}&by={kind}"
+    found = signed_in.get("/mod/queue", query_string={"q": "u-42", "by": "author"})
+    assert found.headers["Location"] == f"/mod/authors?comment={by_author}&by=author"
+    missing = signed_in.get("/mod/queue?q=999999").get_data(as_text=True)
+    assert "Không có bình luận #999999." in missing
+    nobody = signed_in.get("/mod/queue", query_string={"q": "<b>x</b>@example.vn"})
+    page = nobody.get_data(as_text=True)
+    assert nobody.status_code == 200 and "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    other = make_site(app, "baokhac")
+    elsewhere = submit(signed_in, other, "Bình luận ở trang khác.", author_email="an@example.vn")
+    both = signed_in.get("/mod/queue", query_string={"q": "an@example.vn"}).get_data(as_text=True)
+    assert f"/mod/authors?comment={comment_id}&amp;by=email" in both
+    assert f"/mod/authors?comment={elsewhere['id']}&amp;by=email" in both
+    one_site = signed_in.get("/mod/queue", query_string={"q": "an@example.vn", "site": "baokhac"})
+    assert one_site.headers["Location"] == f"/mod/authors?comment={elsewhere['id']}&by=email"
+
+
+def test_text_search_reads_a_bounded_window_of_the_tab_and_goes_further_by_cursor(
+    signed_in, site, app, monkeypatch
+):
+    monkeypatch.setattr(desk, "SEARCH_WINDOW", 4)
+    ids = [hold(app, signed_in, site, body=f"Bình luận số {n} về GIÁ XĂNG.") for n in range(6)]
+    plain = hold(app, signed_in, site, body="Không liên quan.")
+    tagged = hold(app, signed_in, site, body="<i>giá xăng</i> tăng")
+    decide(signed_in, ids[0], "approve")  # another tab: not searched from the held tab
+    page = signed_in.get("/mod/queue", query_string={"q": "giá xăng"}).get_data(as_text=True)
+    listed = [int(n) for n in re.findall(r'<article class="card" id="c-(\d+)"', page)]
+    assert listed == [tagged, ids[5], ids[4]]  # in the 4 newest held, newest first
+    assert "&lt;i&gt;giá xăng&lt;/i&gt;" in page and "<i>giá xăng" not in page
+    assert "3 bình luận có «giá xăng» trong 4 bình luận mới nhất" in page
+    further = re.search(r'<a href="([^"]+)" rel="next">Tìm tiếp', page)
+    assert further is not None
+    rest = signed_in.get(further.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    listed = [int(n) for n in re.findall(r'<article class="card" id="c-(\d+)"', rest)]
+    assert listed == [ids[3], ids[2], ids[1]] and plain not in listed
+    unaccented = signed_in.get("/mod/queue", query_string={"q": "gia xang"}).get_data(as_text=True)
+    assert "3 bình luận có «gia xang» trong 4" in unaccented
+    assert "Đã xem hết thẻ này." in rest and 'rel="next"' not in rest
+    approved = signed_in.get("/mod/queue", query_string={"q": "GIÁ", "tab": "approved"})
+    assert f'id="c-{ids[0]}"' in approved.get_data(as_text=True)
+    short = signed_in.get("/mod/queue", query_string={"q": "g"}).get_data(as_text=True)
+    assert "Hãy gõ ít nhất 2 ký tự." in short and '<article class="card"' not in short
+
+
+def test_text_search_is_a_bounded_walk_of_the_tabs_index(sqlite_template, tmp_path):
+    """The plan reads the tab's (site, status, created_at) index newest first, at most the
+    window, and never the comments table in full."""
+    path = tmp_path / "duyet.db"
+    shutil.copy(sqlite_template, path)
+    db = Database(f"sqlite:///{path}")
+    sent: list[tuple[str, tuple[object, ...]]] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    desk.search_text(db, desk.QueueFilter("held", site_ids=(2,)), "giá xăng")
+    statement, parameters = next((q, p) for q, p in sent if "LIMIT" in q)
+    with db.transaction() as s:
+        rows = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        plan = " ".join(row[-1] for row in rows)
+    db.dispose()
+    assert "ix_comments_site_status" in plan and "SCAN comments" not in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
 # --- actions ---------------------------------------------------------------------------------
 
 
