@@ -46,7 +46,8 @@ from service.store.db import Database
 from service.store.decisions import relabel
 from service.store.records import audit, touch_thread, transition
 
-TABS = ("held", "reported", "approved", "spam", "rejected")
+TABS = ("held", "reported", "pending", "approved", "spam", "rejected")
+READ_ONLY_TABS = ("pending",)  # the worker decides these: no moderator action
 ORDERS = ("oldest", "newest", "riskiest")
 AUTHOR_KINDS = ("author", "email", "ip")
 SYSTEM = "system"
@@ -420,6 +421,12 @@ def tab_counts(db: Database, f: QueueFilter, cap: int = 10_000) -> dict[str, int
             limited = query.limit(cap).subquery()
             counts[tab] = s.scalar(select(func.count()).select_from(limited)) or 0
     return counts
+
+
+def oldest_pending(db: Database, f: QueueFilter) -> datetime | None:
+    """When the oldest comment still waiting for the worker arrived, under the page's filters."""
+    with db.transaction() as s:
+        return s.scalar(_base(select(func.min(Comment.created_at)), _with_tab(f, "pending")))
 
 
 def _with_tab(f: QueueFilter, tab: str) -> QueueFilter:

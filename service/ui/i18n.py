@@ -85,6 +85,19 @@ VI: dict[str, str] = {
     "error.back": "Quay lại hàng đợi",
     "tab.held": "Chờ duyệt",
     "tab.reported": "Bị báo cáo",
+    "tab.pending": "Chờ máy xét",
+    "pending.read_only": (
+        "Bình luận đang chờ worker xét: worker quyết định, ở đây chỉ để xem (không có nút)."
+    ),
+    "pending.oldest": "Bình luận chờ lâu nhất đã chờ {age}, từ",
+    "pending.stalled": (
+        "Quá lâu: worker có thể đang ngừng hoặc quá tải. Báo cho người vận hành (duyet worker)."
+    ),
+    "pending.none": "Không có bình luận nào đang chờ worker.",
+    "pending.card": "Đang chờ worker xét: chưa thể quyết định.",
+    "age.seconds": "{n} giây",
+    "age.minutes": "{n} phút",
+    "age.hours": "{n} giờ",
     "tab.approved": "Đã duyệt",
     "tab.spam": "Spam",
     "tab.rejected": "Đã từ chối",
@@ -437,6 +450,20 @@ EN: dict[str, str] = {
     "error.back": "Back to the queue",
     "tab.held": "Waiting",
     "tab.reported": "Reported",
+    "tab.pending": "Waiting for the worker",
+    "pending.read_only": (
+        "Comments the worker has not decided yet: the worker decides them, so this tab is"
+        " read-only (no buttons)."
+    ),
+    "pending.oldest": "The oldest has waited {age}, since",
+    "pending.stalled": (
+        "Too long: the worker may be down or overloaded. Tell whoever runs duyet (duyet worker)."
+    ),
+    "pending.none": "No comment is waiting for the worker.",
+    "pending.card": "Waiting for the worker: it cannot be decided yet.",
+    "age.seconds": "{n} seconds",
+    "age.minutes": "{n} minutes",
+    "age.hours": "{n} hours",
     "tab.approved": "Approved",
     "tab.spam": "Spam",
     "tab.rejected": "Rejected",

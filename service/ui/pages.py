@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from service import auth
 from service.context import services
 from service.errors import DuyetError, NotFound
 from service.ids import parse_id
+from service.models import utcnow
 from service.store import accounts, desk
 from service.store.accounts import find_site
 from service.store.reading import comment_history
@@ -201,6 +203,7 @@ def queue() -> Any:
     }
     if q:
         filters.update(q=q, by=by)
+    waiting = desk.oldest_pending(db, f) if f.tab == "pending" else None
     return render_template(
         "queue.html",
         f=f,
@@ -208,6 +211,8 @@ def queue() -> Any:
         search=search,
         found=found,
         search_window=desk.SEARCH_WINDOW,
+        read_only=f.tab in desk.READ_ONLY_TABS,
+        waiting=_waiting(waiting),
         search_kinds=SEARCH_KINDS,
         counts=desk.tab_counts(db, f),
         cards=cards,
@@ -221,6 +226,21 @@ def queue() -> Any:
         tab_link=lambda tab: queue_link(tab=tab, **filters),
         js_data=_js_messages(),
     )
+
+
+STALLED = timedelta(minutes=5)  # the worker decides in milliseconds: this long is an outage
+
+
+def _waiting(since: datetime | None) -> dict[str, Any] | None:
+    """How long the oldest pending comment has waited, in words, and whether that is too long."""
+    if since is None:
+        return None
+    waited = max(utcnow() - since, timedelta(0))
+    minutes = int(waited.total_seconds() // 60)
+    age = t("age.minutes", n=minutes) if minutes < 120 else t("age.hours", n=minutes // 60)
+    if minutes < 1:
+        age = t("age.seconds", n=int(waited.total_seconds()))
+    return {"age": age, "since": since, "stalled": waited >= STALLED}
 
 
 def _reject_options() -> list[tuple[str, str]]:

@@ -291,7 +291,8 @@ def test_tabs_count_what_they_list_and_reported_comments_have_their_tab(signed_i
     decide(signed_in, ids[1], "spam")
     signed_in.post(f"/v1/comments/{ids[0]}/reports", json={"reason": "abuse"}, headers=site.headers)
     counts = desk.tab_counts(_db(app), desk.QueueFilter())
-    assert counts == {"held": 1, "reported": 1, "approved": 1, "spam": 1, "rejected": 0}
+    expected = {"held": 1, "reported": 1, "pending": 0, "approved": 1, "spam": 1, "rejected": 0}
+    assert counts == expected
     reported = signed_in.get("/mod/queue?tab=reported").get_data(as_text=True)
     assert f'id="c-{ids[0]}"' in reported and "1 lượt báo cáo" in reported
     decide(signed_in, ids[0], "approve")  # looked at again: leaves the reported tab
@@ -426,6 +427,32 @@ def test_text_search_is_a_bounded_walk_of_the_tabs_index(sqlite_template, tmp_pa
     db.dispose()
     assert "ix_comments_site_status" in plan and "SCAN comments" not in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_the_pending_tab_lists_what_the_worker_has_not_decided_read_only(signed_in, site, app):
+    held = hold(app, signed_in, site)
+    waiting = [submit(signed_in, site, f"Chờ worker số {n}.")["id"] for n in range(2)]
+    with _db(app).transaction() as s:  # as if the worker stopped ten minutes ago
+        s.get(Comment, waiting[0]).created_at = utcnow() - timedelta(minutes=10)
+    response = signed_in.get("/mod/queue?tab=pending")
+    page = response.get_data(as_text=True)
+    assert all(f'id="c-{i}"' in page for i in waiting) and f'id="c-{held}"' not in page
+    assert re.search(r'data-count="pending">2<', page)
+    assert "data-action=" not in page and 'class="bulk"' not in page and "ban-form" not in page
+    assert "Bình luận chờ lâu nhất đã chờ 10 phút" in page
+    assert "worker có thể đang ngừng" in page
+    refused = decide(signed_in, waiting[0], "approve", expected_status="pending")
+    assert refused.status_code >= 400 and status_of(signed_in, site, waiting[0]) == "pending"
+    one = signed_in.get(f"/mod/comments/{waiting[1]}").get_data(as_text=True)
+    assert "data-action=" not in one and "Đang chờ worker xét" in one
+    with _db(app).transaction() as s:
+        s.get(Comment, waiting[0]).created_at = utcnow()
+    recent = signed_in.get("/mod/queue?tab=pending").get_data(as_text=True)
+    assert "worker có thể đang ngừng" not in recent and "đã chờ" in recent
+    signed_in.post("/mod/prefs", data={"csrf_token": token(signed_in), "lang": "en"})
+    assert "Waiting for the worker" in signed_in.get("/mod/queue?tab=pending").get_data(
+        as_text=True
+    )
 
 
 # --- actions ---------------------------------------------------------------------------------

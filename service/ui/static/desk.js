@@ -184,7 +184,7 @@
   }
 
   function decide(card, action) {
-    if (!card) { return; }
+    if (!card || card.getAttribute("data-status") === "pending") { return; } // the worker's
     var id = Number(card.getAttribute("data-id"));
     var body = { action: action, expected_status: card.getAttribute("data-status") };
     if (action === "reject") { body.reason = ($(".reject-reason", card) || {}).value; }
