@@ -388,6 +388,14 @@ VI: dict[str, str] = {
     "reason.classifier_abuse": "Điểm xúc phạm cao",
     "reason.feedback_spam": "Giống bình luận từng bị đánh dấu spam",
     "reason.feedback_abuse": "Giống bình luận từng bị từ chối",
+    "reason.feedback_ham": "Giống bình luận từng được duyệt",
+    "reason.remote_spam": "Bộ phân loại bên ngoài: spam",
+    "reason.remote_abuse": "Bộ phân loại bên ngoài: xúc phạm",
+    "reason.akismet_spam": "Akismet đánh giá là spam",
+    "reason.model_unavailable": "Chưa có bộ phân loại: cần người xem",
+    "reason.no_words": "Không có chữ để chấm điểm",
+    "reason.empty": "Bình luận trống",
+    "reason.trusted_author": "Tác giả tin cậy",
 }
 
 EN: dict[str, str] = {
@@ -752,6 +760,14 @@ EN: dict[str, str] = {
     "reason.classifier_abuse": "High abuse score",
     "reason.feedback_spam": "Like a comment marked as spam before",
     "reason.feedback_abuse": "Like a comment rejected before",
+    "reason.feedback_ham": "Like a comment approved before",
+    "reason.remote_spam": "Remote classifier: spam",
+    "reason.remote_abuse": "Remote classifier: abuse",
+    "reason.akismet_spam": "Akismet says spam",
+    "reason.model_unavailable": "No classifier loaded: needs a person",
+    "reason.no_words": "No words to score",
+    "reason.empty": "Empty comment",
+    "reason.trusted_author": "Trusted author",
 }
 
 CATALOGS = {"vi": VI, "en": EN}
