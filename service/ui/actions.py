@@ -44,13 +44,19 @@ def _action(data: dict[str, Any]) -> str:
     return str(action)
 
 
+MAX_NOTE = 1000
+
+
 def _note(action: str, data: dict[str, Any]) -> str:
-    reason = data.get("reason")
+    """The decision's note: a reject's reason from the list, then the moderator's own words."""
+    raw = data.get("note")
+    words = " ".join(raw.split())[:MAX_NOTE] if isinstance(raw, str) else ""
     if action != "reject":
-        return ""
+        return words
+    reason = data.get("reason")
     if reason not in i18n.REJECT_REASONS:
         reason = i18n.REJECT_REASONS[0]
-    return f"reject_reason:{reason}"
+    return f"reject_reason:{reason}" + (f"\n{words}" if words else "")
 
 
 def _ids(data: dict[str, Any]) -> list[int]:

@@ -762,6 +762,22 @@ def test_comment_and_author_history_show_who_decided_what(signed_in, site, app):
     assert signed_in.get("/mod/comments/999999").status_code == 404
 
 
+def test_a_decision_from_the_comment_page_keeps_the_moderators_note(signed_in, site, app):
+    comment_id = hold(app, signed_in, site)
+    page = signed_in.get(f"/mod/comments/{comment_id}").get_data(as_text=True)
+    assert f'id="dn-{comment_id}"' in page
+    assert 'class="decision-note"' not in signed_in.get("/mod/queue").get_data(as_text=True)
+    note = "Đã hỏi <b>tòa soạn</b>:\n  bài này cần giữ."
+    assert decide(signed_in, comment_id, "reject", reason="abuse", note=note).status_code == 200
+    _, decisions, _ = comment_history(_db(app), comment_id)
+    assert decisions[-1].note == "reject_reason:abuse\nĐã hỏi <b>tòa soạn</b>: bài này cần giữ."
+    history = signed_in.get(f"/mod/comments/{comment_id}").get_data(as_text=True)
+    assert "Lý do từ chối: Xúc phạm, thô tục — Đã hỏi &lt;b&gt;tòa soạn&lt;/b&gt;: bài" in history
+    decide(signed_in, comment_id, "approve", note="x" * 1500)
+    _, decisions, _ = comment_history(_db(app), comment_id)
+    assert decisions[-1].note == "x" * 1000
+
+
 def test_the_audit_log_says_each_action_in_words_in_both_languages(signed_in, site, app):
     comment_id = hold(app, signed_in, site)
     decide(signed_in, comment_id, "approve")

@@ -188,7 +188,10 @@
     var id = Number(card.getAttribute("data-id"));
     var body = { action: action, expected_status: card.getAttribute("data-status") };
     if (action === "reject") { body.reason = ($(".reject-reason", card) || {}).value; }
+    var note = $(".decision-note", card); // the comment's own page only
+    if (note && note.value.trim()) { body.note = note.value; }
     post("/mod/api/comments/" + id + "/decision", body).then(function (json) {
+      if (note) { note.value = ""; }
       applyResult(card, json.status);
       setCounts(json.counts);
       lastAction = { ids: [id], at: Date.now() };
