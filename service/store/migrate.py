@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from service.store.db import Database
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -23,3 +28,26 @@ def alembic_config(database_url: str) -> Config:
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the database schema up to the given revision."""
     command.upgrade(alembic_config(database_url), revision)
+
+
+@cache
+def head_revision() -> str:
+    """The revision this code's schema is at: the newest migration."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    """The revision the database's schema is at; None if it was never migrated."""
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def schema_problem(db: Database) -> str | None:
+    """Say what is wrong if the schema is not the one this code needs; None if it is."""
+    current, head = current_revision(db), head_revision()
+    if current == head:
+        return None
+    at = f"at revision {current}" if current else "empty (never migrated)"
+    return f"the database schema is {at}, this duyet needs {head}: run `duyet db upgrade`"

@@ -18,7 +18,7 @@ from service import create_app
 from service.auth import clear_caches
 from service.models import WebhookEvent
 from service.queue import moderation_job_id
-from service.store import accounts
+from service.store import accounts, migrate
 from tests.integration.conftest import make_site, submit
 from workers import runtime
 from workers.embedded_redis import EmbeddedRedis
@@ -43,7 +43,9 @@ def test_comment_accepted_while_redis_is_down_is_decided_after_it_returns(
 
     accepted = submit(client, site, CLEAN)  # stored in the database, the enqueue failed
     assert accepted["status"] == "pending"
-    assert client.get("/readyz").status_code == 503
+    ready = client.get("/readyz")  # it still takes comments: a load balancer keeps it
+    assert ready.status_code == 200 and ready.json["status"] == "degraded"
+    assert ready.json["checks"]["redis"].startswith("down")
 
     own_redis.start()
     redis = Redis.from_url(own_redis.url)
@@ -142,3 +144,23 @@ def test_a_failing_webhook_is_retried_and_logged_without_delaying_the_decision(
         assert event.next_attempt_at > datetime.now(UTC)
     history = client.get(f"/v1/moderation/comments/{accepted['id']}", auth=moderator).json
     assert "webhook_failed" in [entry["action"] for entry in history["audit"]]
+
+
+def test_ready_only_on_the_schema_this_code_needs(settings, tmp_path):
+    """An API on a database never migrated, or behind, must not take traffic: it would
+    answer 500 to every comment."""
+    url = f"sqlite:///{tmp_path / 'behind.db'}"
+    clear_caches()
+    app = create_app(settings.with_overrides(database_url=url))
+    client = app.test_client()
+    never = client.get("/readyz")
+    assert never.status_code == 503 and "never migrated" in never.json["checks"]["database"]
+    migrate.upgrade(url, "0005")
+    behind = client.get("/readyz")
+    assert behind.status_code == 503 and "duyet db upgrade" in behind.json["checks"]["database"]
+    migrate.upgrade(url)
+    assert client.get("/readyz").json == {
+        "status": "ok",
+        "checks": {"database": "ok", "redis": "ok"},
+    }
+    app.extensions["duyet"].db.dispose()
