@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
 from flask import Flask, Response, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import limits, security
 from service.api.fast_intake import FastIntake
@@ -56,7 +57,11 @@ def create_app(
     app.after_request(_common_headers)  # request id, nosniff, CSP, HSTS over TLS
     # The two busiest requests take short roads in front of Flask (service/api/fast_*.py).
     roads = FastIntake(app, FastThreadRead(app, app.wsgi_app))
-    app.wsgi_app = ChunkedBodies(roads, settings.max_body_bytes)  # type: ignore[method-assign]
+    outermost: WSGIApplication = ChunkedBodies(roads, settings.max_body_bytes)
+    if settings.trusted_proxies:  # the client's address for every road, limits, sign-in
+        n = settings.trusted_proxies
+        outermost = ProxyFix(outermost, x_for=n, x_proto=n)
+    app.wsgi_app = outermost  # type: ignore[method-assign,assignment]
     return app
 
 

@@ -200,16 +200,22 @@ class _Forward(Collector):
 
 
 class OutboxCollector(Collector):
-    """Read the webhook events waiting in the database (the outbox) at scrape time."""
+    """Read at scrape time whether the database answers, and the webhook events waiting
+    in it (the outbox)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        up = GaugeMetricFamily("duyet_database_up", "1 if the database answered this scrape")
         try:
             waiting, oldest = outbox.backlog(self.db)
         except SQLAlchemyError:
-            return  # the database's own trouble shows on /readyz; the scrape still answers
+            up.add_metric([], 0)  # an alert on this, not on the outbox gauges gone missing
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
         yield GaugeMetricFamily(
             "duyet_webhook_events_waiting",
             "Webhook events not delivered yet: queued, in flight or waiting for a retry",
@@ -246,7 +252,8 @@ class Metrics(MethodView):
     def get(self) -> Any:
         """Answer every metric in Prometheus text format; queue gauges are read from Redis now."""
         svc = services()
-        names = (svc.settings.queue_name, svc.settings.webhook_queue_name)
+        settings = svc.settings
+        names = (settings.queue_name, settings.webhook_queue_name, settings.bulk_queue_name)
         return Response(exposition(svc.redis, names, svc.db), content_type=CONTENT_TYPE_LATEST)
 
 

@@ -15,8 +15,29 @@ MIN_SECRET_KEY_LENGTH = 32
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
+TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def _bool(raw: str) -> bool:
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    word = raw.strip().lower()
+    if word not in TRUE | FALSE:  # "ture" silently meant off (secure cookies, say)
+        raise ValueError(f"{raw!r} is not one of {', '.join(sorted(TRUE | FALSE))}")
+    return word in TRUE
+
+
+# The least each number may be. Below it a setting breaks at run time: a rate window of 0
+# divides by zero, a sweep interval of 0 spins the worker. Numbers not named here are
+# counts or seconds where 0 is allowed (a limit of 0 is off) and a negative one is not.
+MINIMUMS: dict[str, float] = {
+    "job_timeout": 1,
+    "webhook_timeout": 0.1,
+    "sweep_interval": 1,
+    "max_body_bytes": 1024,
+    "site_models_loaded": 1,
+    "dev_port": 1,
+    "rate_limit_window": 1,
+    "remote_classifier_timeout": 0.1,
+}
 
 
 @dataclass(frozen=True)
@@ -69,6 +90,21 @@ class Settings:
     # each API process does it (the tests' in-process apps).
     intake_writer_process: bool = True
 
+    # Behind a reverse proxy every client has the proxy's address: sign-in throttling and
+    # rate limits would then count every reader as one. With N trusted proxies in front,
+    # the client's address (and scheme) is read from the X-Forwarded-For / -Proto headers
+    # the last N of them added (werkzeug's ProxyFix); 0 trusts no header.
+    trusted_proxies: int = 0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            least = MINIMUMS.get(f.name, 0)
+            if value < least:
+                raise ValueError(f"{env_name(f.name)}={value} is below its least, {least}")
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read DUYET_* (and DATABASE_URL / REDIS_URL) variables, coercing each to its type."""
@@ -81,9 +117,10 @@ class Settings:
             kind = type(getattr(cls, f.name))
             try:
                 values[f.name] = _bool(raw) if kind is bool else kind(raw)
-            except ValueError:  # name the variable: "invalid literal for int()" names nothing
+            except ValueError as exc:  # name the variable: "invalid literal for int()" does not
                 raise ValueError(
                     f"{env_name(f.name)}={raw!r} is not a valid {kind.__name__}"
+                    + (f": {exc}" if kind is bool else "")
                 ) from None
         return cls(**values)  # type: ignore[arg-type]
 

@@ -14,8 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import auth
+from service.auth import clear_caches
+from service.store import accounts
 from tests.integration.conftest import MOD_PASSWORD
 from tests.integration.test_desk import login
+from workers.wsgi import create
 
 ATTACKER, MODERATOR_IP = "203.0.113.66", "198.51.100.9"
 WRONG = "sai-mat-khau"
@@ -71,3 +74,28 @@ def test_the_desk_sign_in_follows_the_same_rule(app, moderator):
     assert login(attacker).status_code == 401
     assert _queue(attacker, "bientap", MOD_PASSWORD) == 401
     assert login(_from(app, MODERATOR_IP)).status_code == 302
+
+
+PROXY = "10.0.0.2"  # every client's address as the app sees it behind a reverse proxy
+
+
+def _through_proxy(app: Flask, client_ip: str) -> FlaskClient:
+    """A client reaching duyet through one reverse proxy, which appends its address."""
+    client = _from(app, PROXY)
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.1, {client_ip}"  # first: forged
+    return client
+
+
+@pytest.mark.parametrize("trusted", [0, 1])
+def test_behind_a_trusted_proxy_each_client_is_counted_apart(settings, trusted):
+    """Without DUYET_TRUSTED_PROXIES everyone behind the proxy is one address: twenty wrong
+    passwords from anyone locked every moderator out of sign-in."""
+    clear_caches()
+    app = create(settings.with_overrides(trusted_proxies=trusted))
+    accounts.create_moderator(app.extensions["duyet"].db, "bientap", MOD_PASSWORD)
+    attacker = _through_proxy(app, ATTACKER)
+    for n in range(20):
+        assert _queue(attacker, f"nguoi-{n}", WRONG) == 401
+    moderator = _queue(_through_proxy(app, MODERATOR_IP), "bientap", MOD_PASSWORD)
+    assert moderator == (200 if trusted else 401)
+    app.extensions["duyet"].db.dispose()

@@ -17,11 +17,13 @@ import pytest
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from service.auth import clear_caches
 from service.logging import JsonFormatter
 from service.settings import Settings
 from service.store import accounts
 from tests.integration.conftest import SiteFixture, submit
 from workers import runtime
+from workers.wsgi import create
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -88,7 +90,10 @@ def test_queue_depth_and_oldest_job_age_are_read_from_redis(
     submit(client, site, "Bình luận thứ hai")
     waiting = scrape(client)
     assert total(waiting, "duyet_redis_up") == 1
+    assert total(waiting, "duyet_database_up") == 1
     assert total(waiting, "duyet_queue_depth", queue="duyet") == 2
+    # The flood queue is shown even when empty: its backlog is what an alert must see.
+    assert total(waiting, "duyet_queue_depth", queue="duyet-bulk") == 0
     assert total(waiting, "duyet_queue_oldest_job_age_seconds", queue="duyet") >= 0
 
     work()
@@ -187,3 +192,13 @@ def test_the_grafana_dashboard_queries_only_metrics_that_exist(client: FlaskClie
     text = client.get("/metrics").get_data(as_text=True)
     exported = {family.name for family in text_string_to_metric_families(text)}
     assert used and used <= exported, used - exported
+
+
+def test_a_database_that_does_not_answer_shows_as_down(settings: Settings, tmp_path: Path) -> None:
+    """The outbox's gauges vanish with the database: duyet_database_up says why."""
+    clear_caches()
+    missing = tmp_path / "no-such-dir" / "duyet.db"  # SQLite cannot open it
+    app = create(settings.with_overrides(database_url=f"sqlite:///{missing}"))
+    families = scrape(app.test_client())
+    assert total(families, "duyet_database_up") == 0
+    assert total(families, "duyet_redis_up") == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from service.settings import Settings, env_name
 from service.site_config import DEFAULTS, site_config
 
@@ -37,3 +39,22 @@ def test_site_config_overrides_only_what_is_stored():
     assert merged["thresholds"]["spam_hold"] == 0.3
     assert merged["thresholds"]["spam_reject"] == DEFAULTS["thresholds"]["spam_reject"]
     assert merged["report_threshold"] == 3
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw", "said"),
+    [
+        ("DUYET_RATE_LIMIT_WINDOW", "0", "below its least, 1"),  # a division by zero later
+        ("DUYET_SWEEP_INTERVAL", "0", "below its least, 1"),  # a worker spinning
+        ("DUYET_WEBHOOK_RETRIES", "-3", "below its least, 0"),
+        ("DUYET_MAX_BODY_BYTES", "-5", "below its least, 1024"),
+        ("DUYET_SECURE_COOKIES", "ture", "is not a valid bool"),  # silently off before
+    ],
+)
+def test_a_value_that_would_break_at_run_time_stops_at_start(variable, raw, said):
+    with pytest.raises(ValueError, match=f"{variable}=.*{said}"):
+        Settings.from_env({variable: raw})
+
+
+def test_limits_of_zero_stay_allowed_they_switch_a_limit_off():
+    assert Settings.from_env({"DUYET_RATE_LIMIT_AUTHOR": "0"}).rate_limit_author == 0
