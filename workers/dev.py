@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -61,6 +62,7 @@ def run_dev(port: int | None) -> int:
     """Start Redis (embedded unless REDIS_URL is set), migrate, seed, run API and a worker."""
     settings = Settings.from_env()
     port = port or settings.dev_port
+    _require_free(port)
     redis = None if settings.redis_url else EmbeddedRedis(DEV_DIR / "redis").start()
     env = {**os.environ, "DATABASE_URL": settings.database_url}
     env["REDIS_URL"] = redis.url if redis else settings.redis_url
@@ -80,6 +82,17 @@ def run_dev(port: int | None) -> int:
         if redis:
             redis.stop()
     return 0
+
+
+def _require_free(port: int) -> None:
+    """Refuse a port something else listens on (OSError: one line, exit 2), before starting
+    anything: the API would fail there seconds after "duyet is running" was printed."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise OSError(f"port {port} is taken ({exc.strerror}): set DUYET_DEV_PORT") from None
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
