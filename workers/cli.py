@@ -9,15 +9,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import pickle
 import secrets
+import shlex
+import sqlite3
 import sys
 from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import redis.exceptions
 import sqlalchemy.exc
 from marshmallow import ValidationError, validate
+from sqlalchemy import URL, make_url
 
 from service.errors import DuyetError
 from service.settings import Settings
@@ -40,6 +46,56 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     url = Settings.from_env().database_url
     migrate.upgrade(url)
     return _emit(args, {"upgraded": True}, "database schema is up to date")
+
+
+def _refuse(message: str) -> int:
+    """Say what the operator must do instead, in one line, and exit 2."""
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    url = make_url(Settings.from_env().database_url)
+    target = Path(args.path)
+    if url.get_backend_name() != "sqlite":
+        return _refuse(f"on PostgreSQL back up with pg_dump: {_pg_dump_command(url, target)}")
+    source = Path(url.database or "")
+    if not source.is_file():  # sqlite3 would create an empty database and back that up
+        raise FileNotFoundError(f"no SQLite database at {source}")
+    _backup_sqlite(source, target)
+    data = {"source": str(source), "backup": str(target), "bytes": target.stat().st_size}
+    return _emit(args, data, f"backed up {source} to {target} ({data['bytes']:,} bytes)")
+
+
+def _pg_dump_command(url: URL, target: Path) -> str:
+    # pg_dump takes libpq's URL, without SQLAlchemy's driver name; the password stays out of logs.
+    plain = URL.create(
+        "postgresql", url.username, None, url.host, url.port, url.database, url.query
+    )
+    command = shlex.join(
+        ["pg_dump", "--format=custom", f"--file={target}", plain.render_as_string()]
+    )
+    return command + (" (with the password in PGPASSWORD or ~/.pgpass)" if url.password else "")
+
+
+def _backup_sqlite(source: Path, target: Path) -> None:
+    """Copy a live SQLite database, write-ahead log included, as one consistent file.
+
+    SQLite's backup API copies every page in one step under one read transaction: a
+    snapshot of the last commit, while the API and workers go on writing (WAL readers do
+    not block writers). The copy is written beside the target and renamed over it, so a
+    failed run never leaves a half backup where the last good one was.
+    """
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        live, copy = sqlite3.connect(source, timeout=30), sqlite3.connect(partial)
+        with closing(live), closing(copy):
+            live.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")  # no -wal file beside the backup
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def cmd_site_create(args: argparse.Namespace) -> int:
@@ -219,6 +275,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_management(sub: Any) -> None:
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_cmd", required=True)
     _with_json(db.add_parser("upgrade", help="apply migrations")).set_defaults(func=cmd_db_upgrade)
+    backup = _with_json(
+        db.add_parser("backup", help="copy a live SQLite database (PostgreSQL: pg_dump)")
+    )
+    backup.add_argument("path", help="the backup file to write (replaced if it exists)")
+    backup.set_defaults(func=cmd_db_backup)
     site = sub.add_parser("site", help="sites").add_subparsers(dest="site_cmd", required=True)
     create = _with_json(site.add_parser("create", help="create a site"))
     create.add_argument("slug")

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
+import sqlite3
+import threading
+from contextlib import closing
+from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 
 from service.settings import MIN_SECRET_KEY_LENGTH, TEST_SECRET_KEY
-from service.store import Database, accounts
+from service.store import Database, accounts, migrate
+from service.store.comments import NewComment, submit_comment
 from workers.cli import main
 from workers.dev import dev_secret_key
 from workers.wsgi import create
@@ -104,3 +111,58 @@ def test_dev_makes_its_own_secret_key_once_readable_only_by_its_owner(tmp_path, 
     assert len(first) >= MIN_SECRET_KEY_LENGTH and first != TEST_SECRET_KEY
     assert dev_secret_key() == first  # a restart keeps moderators signed in
     assert (tmp_path / ".duyet" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def _comment_count(path: Path) -> int:
+    with closing(sqlite3.connect(path)) as connection:
+        return int(connection.execute("SELECT count(*) FROM comments").fetchone()[0])
+
+
+def _submit(db: Database, site_id: int, n: int) -> None:
+    submit_comment(
+        db, site_id, NewComment(article_id="bai-1", body=f"Bình luận {n}", author_name="Lan")
+    )
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_backup_of_a_running_sqlite_database_holds_every_comment(settings, capsys, tmp_path):
+    db = Database(settings.database_url)  # kept open, as a running server's connections are
+    site_id = accounts.create_site(db, "baotinh", "Báo Tỉnh").id
+    for n in range(20):
+        _submit(db, site_id, n)
+    live = Path(make_url(settings.database_url).database or "")
+    shutil.copy(live, tmp_path / "cp.db")
+    assert _comment_count(tmp_path / "cp.db") < 20  # the audit's `cp`: the log stayed behind
+
+    writing, written = threading.Event(), []
+
+    def keep_writing() -> None:  # the API and workers go on writing during the backup
+        while not writing.is_set():
+            _submit(db, site_id, 100 + len(written))
+            written.append(1)
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        answer = _run(capsys, "db", "backup", str(tmp_path / "backup.db"))
+    finally:
+        writing.set()
+        writer.join()
+    backup = tmp_path / "backup.db"
+    assert answer["backup"] == str(backup) and answer["bytes"] == backup.stat().st_size
+    assert not Path(f"{backup}-wal").exists()  # one self-contained file
+    assert 20 <= _comment_count(backup) <= 20 + len(written)
+    with closing(sqlite3.connect(backup)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    restored = Database(f"sqlite:///{backup}")
+    assert migrate.schema_problem(restored) is None
+    restored.dispose()
+    db.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_postgresql_backup_names_the_pg_dump_command(settings, capsys, tmp_path):
+    target = tmp_path / "duyet.dump"
+    err = _fails_in_one_line(capsys, "db", "backup", str(target))
+    assert err.count("\n") == 1 and f"pg_dump --format=custom --file={target}" in err
+    assert make_url(settings.database_url).database in err and not target.exists()
