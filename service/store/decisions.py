@@ -317,6 +317,18 @@ def stranded_comment_ids(db: Database, min_age: timedelta, limit: int = 500) -> 
         return ids
 
 
+BAN_NEW, BAN_EXTENDED, BAN_KEPT = "new", "extended", "kept"
+
+
+@dataclass(frozen=True)
+class BanOutcome:
+    """What banning did: a new ban, an active one extended, or an active one left (kept)."""
+
+    ban: Ban
+    done: str  # BAN_NEW, BAN_EXTENDED or BAN_KEPT
+    until_before: datetime | None = None  # an extended ban's expiry before (None: it had none)
+
+
 def add_ban(
     db: Database,
     site_id: int,
@@ -325,21 +337,63 @@ def add_ban(
     actor: str,
     reason: str = "",
     expires_in: timedelta | None = None,
-) -> Ban:
-    """Ban an email, author id or IP on one site, for a while or for good."""
+) -> BanOutcome:
+    """Ban an email, author id or IP on one site, for a while or for good.
+
+    A detail banned already keeps its one ban: a later (or no) expiry extends it, an earlier
+    one leaves it as it is.
+    """
+    now = utcnow()
+    until = now + expires_in if expires_in else None
     with db.transaction() as s:
-        ban = Ban(
-            site_id=site_id,
-            kind=kind,
-            value=value,
-            reason=reason,
-            created_by=actor,
-            expires_at=utcnow() + expires_in if expires_in else None,
+        _ban_one_at_a_time(s, site_id)
+        active = _longest_active_ban(s, site_id, kind, value, now)
+        if active is None:
+            ban = Ban(site_id=site_id, kind=kind, value=value, reason=reason, created_by=actor)
+            ban.expires_at = until
+            s.add(ban)
+            audit(s, None, actor, "ban", None, {"kind": kind, "value": value}, site_id=site_id)
+            s.flush()
+            return BanOutcome(ban, BAN_NEW)
+        before = active.expires_at
+        if before is None or (until is not None and until <= before):
+            return BanOutcome(active, BAN_KEPT)
+        active.expires_at = until
+        detail = {"kind": kind, "value": value, "ban_id": active.id}
+        detail |= {"until_before": before.isoformat(), "until": until and until.isoformat()}
+        if reason:
+            detail["note"] = reason
+        audit(s, None, actor, "ban_extend", None, detail, site_id=site_id)
+        return BanOutcome(active, BAN_EXTENDED, before)
+
+
+def _ban_one_at_a_time(s: Session, site_id: int) -> None:
+    """Take the site's row lock before reading its bans, so that two moderators banning the
+    same author at once cannot both find no ban and add one each. As the transaction's first
+    statement a write also takes SQLite's write lock (the second one waits its busy timeout
+    instead of failing); on PostgreSQL it is a row lock that intake's foreign key checks on
+    the site do not wait for."""
+    s.execute(
+        update(Site)
+        .where(Site.id == site_id)
+        .values(name=Site.name)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _longest_active_ban(
+    s: Session, site_id: int, kind: str, value: str, now: datetime
+) -> Ban | None:
+    """The detail's ban in force that lasts longest (one for good first), if any."""
+    bans = s.scalars(
+        select(Ban).where(
+            Ban.site_id == site_id,
+            Ban.kind == kind,
+            Ban.value == value,
+            or_(Ban.expires_at.is_(None), Ban.expires_at > now),
         )
-        s.add(ban)
-        audit(s, None, actor, "ban", None, {"kind": kind, "value": value}, site_id=site_id)
-        s.flush()
-        return ban
+    ).all()
+    return max(bans, key=lambda b: (b.expires_at is None, b.expires_at or now), default=None)
 
 
 def load_many_for_moderation(db: Database, comment_ids: list[int]) -> list[ModerationInput]:

@@ -16,9 +16,9 @@ from service.ids import is_id
 from service.models import Status
 from service.moderation import decide_as_moderator
 from service.store import desk
-from service.store.decisions import StaleStatus, add_ban
+from service.store.decisions import BAN_EXTENDED, BAN_NEW, BanOutcome, StaleStatus, add_ban
 from service.ui import i18n
-from service.ui.blueprint import bp, current_user, language, login_required, t
+from service.ui.blueprint import bp, current_user, language, login_required, t, when
 from service.ui.cards import build_cards
 from service.ui.pages import _queue_filter, _reject_options
 
@@ -206,11 +206,31 @@ def ban(comment_id: int) -> Any:
     note = str(data.get("note") or "")[:500]
     actor = f"moderator:{current_user().username}"
     expires = timedelta(days=days) if days else None
-    created = add_ban(svc.db, item.comment.site_id, kind, value, actor, note, expires)
-    answer: dict[str, Any] = {"id": comment_id, "ban_id": created.id, "status": None}
+    banned = add_ban(svc.db, item.comment.site_id, kind, value, actor, note, expires)
+    answer: dict[str, Any] = {
+        "id": comment_id,
+        "ban_id": banned.ban.id,
+        "ban": banned.done,
+        "until": i18n.iso_time(banned.ban.expires_at) or None,
+        "message": _ban_words(comment_id, banned),
+        "status": None,
+    }
     if data.get("reject") is True and item.comment.status != "rejected":
         answer["status"] = _decide(comment_id, "reject", "reject_reason:rules")["status"]
     return jsonify({**answer, "counts": _counts()})
+
+
+def _ban_words(comment_id: int, banned: BanOutcome) -> str:
+    """Say what banning did, in the moderator's language: a new ban, or the one already in
+    force extended or left as it was."""
+    until = banned.ban.expires_at
+    if banned.done == BAN_NEW:
+        return t("action.done.ban", id=comment_id)
+    if banned.done == BAN_EXTENDED:
+        key = "ban.extended" if until else "ban.extended_forever"
+        return t(key, id=comment_id, before=when(banned.until_before), until=when(until))
+    key = "ban.kept" if until else "ban.kept_forever"
+    return t(key, id=comment_id, until=when(until))
 
 
 @bp.post("/api/bans/<id:ban_id>/lift")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import threading
@@ -641,6 +642,103 @@ def test_ban_needs_a_detail_the_comment_has_and_a_known_duration(signed_in, site
     with_ip = hold(app, signed_in, site, ip="198.51.100.7")
     url = f"/mod/api/comments/{with_ip}/ban"
     assert act(signed_in, url, {"kind": "ip", "days": 3}).status_code == 400
+
+
+def _ban(client: FlaskClient, comment_id: int, kind: str = "email", days: int = 7, **extra):
+    return act(client, f"/mod/api/comments/{comment_id}/ban", {"kind": kind, "days": days, **extra})
+
+
+def _active_bans(app: Flask, site: SiteFixture, kind: str, value: str):
+    return desk.bans_for(_db(app), site.id, [(kind, value)])
+
+
+def test_banning_a_banned_detail_again_extends_its_one_ban_or_leaves_it(signed_in, site, app):
+    email = "spammer@example.vn"
+    comment_id = hold(app, signed_in, site, author_email=email, ip="198.51.100.9")
+    first = _ban(signed_in, comment_id, days=7).json
+    assert first["ban"] == "new" and first["message"] == f"Đã chặn tác giả của #{comment_id}."
+    (ban,) = _active_bans(app, site, "email", email)
+    week = ban.expires_at
+    longer = _ban(signed_in, comment_id, days=30).json
+    assert longer["ban"] == "extended" and longer["ban_id"] == first["ban_id"]
+    assert re.fullmatch(
+        rf"Tác giả của #{comment_id} đã bị chặn đến .+, nay gia hạn đến .+\.", longer["message"]
+    )
+    (ban,) = _active_bans(app, site, "email", email)
+    assert ban.expires_at - week > timedelta(days=22)
+    month = ban.expires_at
+    shorter = _ban(signed_in, comment_id, days=1).json
+    assert shorter["ban"] == "kept" and shorter["until"] == i18n.iso_time(month)
+    assert shorter["message"].endswith("lệnh chặn giữ nguyên.")
+    assert [b.expires_at for b in _active_bans(app, site, "email", email)] == [month]
+    forever = _ban(signed_in, comment_id, days=0, note="tái phạm").json
+    assert forever["ban"] == "extended" and forever["until"] is None
+    assert forever["message"].endswith(", nay chặn vĩnh viễn.")
+    again = _ban(signed_in, comment_id, days=30).json
+    assert again["ban"] == "kept"
+    assert (
+        again["message"] == f"Tác giả của #{comment_id} đã bị chặn vĩnh viễn: lệnh chặn giữ nguyên."
+    )
+    (ban,) = _active_bans(app, site, "email", email)
+    assert ban.expires_at is None and ban.id == first["ban_id"]
+    log = desk.site_audit(_db(app), site.id)  # newest first; a ban left as it was changes nothing
+    assert [e.action for e in log] == ["ban_extend", "ban_extend", "ban"]
+    assert log[0].detail["until"] is None and log[0].detail["note"] == "tái phạm"
+    assert log[1].detail["until_before"] == week.isoformat()
+    signed_in.post("/mod/prefs", data={"csrf_token": token(signed_in), "lang": "en"})
+    assert _ban(signed_in, comment_id, days=1).json["message"] == (
+        f"The author of #{comment_id} is already banned for good."
+    )
+    assert _ban(signed_in, comment_id, kind="ip", days=1).json["ban"] == "new"  # another detail
+    english = _ban(signed_in, comment_id, kind="ip", days=7).json["message"]
+    assert re.fullmatch(
+        rf"The author of #{comment_id} was already banned until .+, extended to .+\.", english
+    )
+
+
+def test_a_ban_on_another_site_or_an_ended_one_is_not_extended(signed_in, site, app):
+    email = "spammer@example.vn"
+    comment_id = hold(app, signed_in, site, author_email=email)
+    elsewhere = make_site(app, "bao-khac")
+    other_id = hold(app, signed_in, elsewhere, author_email=email)
+    assert _ban(signed_in, comment_id).json["ban"] == "new"
+    assert _ban(signed_in, other_id).json["ban"] == "new"  # bans are per site
+    (ban,) = _active_bans(app, site, "email", email)
+    act(signed_in, f"/mod/api/bans/{ban.id}/lift", {})
+    renewed = _ban(signed_in, comment_id).json
+    assert renewed["ban"] == "new" and renewed["ban_id"] != ban.id
+
+
+def test_two_moderators_banning_the_same_author_at_once_leave_one_ban(signed_in, other, site, app):
+    """Both would read 'no ban' and then add one: the site's lock lets one read at a time."""
+    email = "spammer@example.vn"
+    comment_id = hold(app, signed_in, site, author_email=email)
+    db = _db(app)
+    both_read = threading.Barrier(2, timeout=2)
+    racing: set[int] = set()
+
+    def before_reading(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        me = threading.get_ident()
+        if me in racing and "FROM bans" in statement and statement.lstrip().startswith("SELECT"):
+            racing.discard(me)  # wait once, about to read the bans, for the other to get there
+            # A broken barrier: the other waits for the lock this one holds, so go on alone.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_read.wait()
+
+    def one(n: int) -> str:
+        racing.add(threading.get_ident())
+        answer = _ban((signed_in, other)[n], comment_id, days=(7, 30)[n])
+        assert answer.status_code == 200, answer.json
+        return str(answer.json["ban"])
+
+    event.listen(db.engine, "before_cursor_execute", before_reading)
+    try:
+        outcomes = in_parallel(one, 2)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_reading)
+    assert sorted(outcomes) in (["extended", "new"], ["kept", "new"])
+    (ban,) = _active_bans(app, site, "email", email)
+    assert ban.expires_at is not None and ban.expires_at - utcnow() > timedelta(days=29)
 
 
 # --- two moderators on one comment -----------------------------------------------------------

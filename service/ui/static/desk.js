@@ -274,7 +274,8 @@
         lastAction = { ids: [id], at: Date.now() };
       }
       setCounts(json.counts);
-      toast(msg("action.done.ban", { id: id }), Boolean(json.status));
+      // The server says whether the ban is new, or one in force extended or left as it was.
+      toast(json.message || msg("action.done.ban", { id: id }), Boolean(json.status));
     }).catch(fail);
   }
 
