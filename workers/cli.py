@@ -22,6 +22,7 @@ from typing import Any
 
 import redis.exceptions
 import sqlalchemy.exc
+from alembic.script import ScriptDirectory
 from marshmallow import ValidationError, validate
 from sqlalchemy import URL, make_url
 
@@ -46,6 +47,34 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     url = Settings.from_env().database_url
     migrate.upgrade(url)
     return _emit(args, {"upgraded": True}, "database schema is up to date")
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    db = _db()
+    current, head = migrate.current_revision(db), migrate.head_revision()
+    db.dispose()
+    state, text = _schema_state(current, head)
+    data = {"current": current, "head": head, "state": state,
+            "upgrade_needed": state in ("empty", "behind")}  # fmt: skip
+    return _emit(args, data, text)
+
+
+def _schema_state(current: str | None, head: str) -> tuple[str, str]:
+    """Where the database's schema stands against this code's, in a word and a sentence."""
+    if current == head:
+        return "current", f"the database is at {head}, this duyet's head: no upgrade needed"
+    if current is None:
+        return "empty", f"the database was never migrated; run `duyet db upgrade` (to {head})"
+    scripts = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    if current not in {script.revision for script in scripts.walk_revisions()}:
+        return "unknown", (
+            f"the database is at {current}, a revision this duyet (head {head}) does not know:"
+            " a newer duyet migrated it; run that one, or restore the backup taken before"
+        )
+    return (
+        "behind",
+        f"the database is at {current}, this duyet needs {head}: run `duyet db upgrade`",
+    )
 
 
 def _refuse(message: str) -> int:
@@ -275,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_management(sub: Any) -> None:
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_cmd", required=True)
     _with_json(db.add_parser("upgrade", help="apply migrations")).set_defaults(func=cmd_db_upgrade)
+    current = _with_json(db.add_parser("current", help="the schema's revision; upgrade needed?"))
+    current.set_defaults(func=cmd_db_current)
     backup = _with_json(
         db.add_parser("backup", help="copy a live SQLite database (PostgreSQL: pg_dump)")
     )

@@ -12,11 +12,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 
 from service.settings import MIN_SECRET_KEY_LENGTH, TEST_SECRET_KEY
 from service.store import Database, accounts, migrate
 from service.store.comments import NewComment, submit_comment
+from tests.integration.test_migrations import empty_database_url  # noqa: F401 (a fixture)
 from workers.cli import main
 from workers.dev import dev_secret_key
 from workers.wsgi import create
@@ -166,3 +167,28 @@ def test_a_postgresql_backup_names_the_pg_dump_command(settings, capsys, tmp_pat
     err = _fails_in_one_line(capsys, "db", "backup", str(target))
     assert err.count("\n") == 1 and f"pg_dump --format=custom --file={target}" in err
     assert make_url(settings.database_url).database in err and not target.exists()
+
+
+def test_db_current_says_where_the_schema_is_and_whether_to_upgrade(
+    empty_database_url,  # noqa: F811 (the fixture imported above)
+    capsys,
+    monkeypatch,
+):
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    head = migrate.head_revision()
+    never = _run(capsys, "db", "current")
+    assert never == {"current": None, "head": head, "state": "empty", "upgrade_needed": True}
+    migrate.upgrade(empty_database_url, "0001")
+    assert _run(capsys, "db", "current")["state"] == "behind"
+    assert main(["db", "current"]) == 0
+    assert "0001" in (said := capsys.readouterr().out) and "duyet db upgrade" in said
+    migrate.upgrade(empty_database_url)
+    assert _run(capsys, "db", "current") == {
+        "current": head, "head": head, "state": "current", "upgrade_needed": False,
+    }  # fmt: skip
+    db = Database(empty_database_url)
+    with db.transaction() as s:  # as a newer duyet leaves it, after this code was rolled back
+        s.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    db.dispose()
+    ahead = _run(capsys, "db", "current")
+    assert ahead["state"] == "unknown" and not ahead["upgrade_needed"]
