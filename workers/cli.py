@@ -49,10 +49,18 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return _emit(args, {"upgraded": True}, "database schema is up to date")
 
 
-def cmd_db_current(args: argparse.Namespace) -> int:
+def _revisions() -> tuple[str | None, str]:
+    """The database's schema revision and this code's head."""
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines say nothing here
     db = _db()
-    current, head = migrate.current_revision(db), migrate.head_revision()
-    db.dispose()
+    try:
+        return migrate.current_revision(db), migrate.head_revision()
+    finally:
+        db.dispose()
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    current, head = _revisions()
     state, text = _schema_state(current, head)
     data = {"current": current, "head": head, "state": state,
             "upgrade_needed": state in ("empty", "behind")}  # fmt: skip
@@ -75,6 +83,18 @@ def _schema_state(current: str | None, head: str) -> tuple[str, str]:
         "behind",
         f"the database is at {current}, this duyet needs {head}: run `duyet db upgrade`",
     )
+
+
+def _schema_problem() -> str | None:
+    """What is wrong with the database's schema for this code, if anything.
+
+    Checked before every command that reads or writes the database (not `db upgrade`,
+    `db current`, `db backup`): on a schema missing or behind, each would otherwise fail
+    in its first query with a raw SQL error, a traceback on PostgreSQL.
+    """
+    current, head = _revisions()
+    state, text = _schema_state(current, head)
+    return None if state == "current" else text
 
 
 def _refuse(message: str) -> int:
@@ -293,9 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("moderation", "webhooks"),  # workers.process.queue_names
         help="take one role's jobs: moderation (comments) or webhooks (deliveries); default both",
     )
-    worker.set_defaults(func=cmd_worker)
+    worker.set_defaults(func=cmd_worker, needs_schema=True)
     _with_json(sub.add_parser("sweep", help="re-queue stranded comments; retrain due site models"))
-    sub.choices["sweep"].set_defaults(func=cmd_sweep)
+    sub.choices["sweep"].set_defaults(func=cmd_sweep, needs_schema=True)
     _add_management(sub)
     _add_engine_commands(sub)
     return parser
@@ -311,7 +331,10 @@ def _add_management(sub: Any) -> None:
     )
     backup.add_argument("path", help="the backup file to write (replaced if it exists)")
     backup.set_defaults(func=cmd_db_backup)
-    site = sub.add_parser("site", help="sites").add_subparsers(dest="site_cmd", required=True)
+    # Every command of these groups reads or writes the database: see _schema_problem.
+    site_group = sub.add_parser("site", help="sites")
+    site_group.set_defaults(needs_schema=True)
+    site = site_group.add_subparsers(dest="site_cmd", required=True)
     create = _with_json(site.add_parser("create", help="create a site"))
     create.add_argument("slug")
     create.add_argument("--name", default="")
@@ -340,12 +363,15 @@ def _add_management(sub: Any) -> None:
     )
     forget.add_argument("slug")
     forget.set_defaults(func=cmd_site_forget_model)
-    key = sub.add_parser("key", help="API keys").add_subparsers(dest="key_cmd", required=True)
+    key_group = sub.add_parser("key", help="API keys")
+    key_group.set_defaults(needs_schema=True)
+    key = key_group.add_subparsers(dest="key_cmd", required=True)
     key_create = _with_json(key.add_parser("create", help="create an API key for a site"))
     key_create.add_argument("site", help="site slug or id")
     key_create.add_argument("--label", default="")
     key_create.set_defaults(func=cmd_key_create)
     mod = sub.add_parser("moderator", help="moderator accounts")
+    mod.set_defaults(needs_schema=True)
     mod_sub = mod.add_subparsers(dest="mod_cmd", required=True)
     mod_create = _with_json(mod_sub.add_parser("create", help="create a moderator account"))
     mod_create.add_argument("username")
@@ -383,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(
             level=Settings.from_env().log_level, format="%(levelname)s %(name)s: %(message)s"
         )
+        if getattr(args, "needs_schema", False) and (problem := _schema_problem()):
+            return _refuse(problem)
         return handler(args)
     except DuyetError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -192,3 +192,32 @@ def test_db_current_says_where_the_schema_is_and_whether_to_upgrade(
     db.dispose()
     ahead = _run(capsys, "db", "current")
     assert ahead["state"] == "unknown" and not ahead["upgrade_needed"]
+
+
+NEEDS_THE_SCHEMA = [
+    ["site", "list"],
+    ["site", "create", "baotinh"],
+    ["site", "configure", "baotinh", "--set", "max_links=3"],
+    ["key", "create", "baotinh"],
+    ["moderator", "create", "lan"],
+    ["sweep"],
+    ["worker", "--burst"],
+]
+
+
+def test_a_command_on_a_schema_missing_or_behind_says_run_db_upgrade_in_one_line(
+    empty_database_url,  # noqa: F811 (the fixture imported above)
+    capsys,
+    monkeypatch,
+):
+    # Before: a 64-line ProgrammingError traceback on PostgreSQL, a raw SQL error on SQLite.
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    for at in ("never migrated", "0001"):
+        if at == "0001":
+            migrate.upgrade(empty_database_url, "0001")
+        for argv in NEEDS_THE_SCHEMA:
+            err = _fails_in_one_line(capsys, *argv)
+            assert err.count("\n") == 1 and "run `duyet db upgrade`" in err, argv
+            assert at in err
+    migrate.upgrade(empty_database_url)
+    assert _run(capsys, "site", "create", "baotinh")["slug"] == "baotinh"
