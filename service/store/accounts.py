@@ -5,18 +5,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
 
-from service.errors import Conflict, NotFound
+from service.errors import Conflict, DuyetError, NotFound
 from service.ids import parse_id
 from service.models import ApiKey, Moderator, Site, utcnow
 from service.store.db import Database
 
 KEY_PREFIX = "dy_"
+# A slug goes into URLs (/v1/integrations/coral/<site>) and scripts: 1 to 64 characters.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,12 @@ def _hash_key(secret: str) -> str:
 
 
 def create_site(db: Database, slug: str, name: str, config: dict[str, Any] | None = None) -> Site:
-    """Create a site; the slug must be unused."""
+    """Create a site; the slug must be unused, and lower-case letters, digits and hyphens."""
+    if not SLUG.fullmatch(slug):
+        raise DuyetError(
+            "a site's slug is 1 to 64 lower-case letters, digits and hyphens, starting with a"
+            f" letter or digit; not {slug!r}"
+        )
     with db.transaction() as s:
         if s.scalar(select(Site.id).where(Site.slug == slug)) is not None:
             raise Conflict(f"site '{slug}' already exists")

@@ -221,3 +221,18 @@ def test_a_command_on_a_schema_missing_or_behind_says_run_db_upgrade_in_one_line
             assert at in err
     migrate.upgrade(empty_database_url)
     assert _run(capsys, "site", "create", "baotinh")["slug"] == "baotinh"
+
+
+@pytest.mark.parametrize(
+    "slug", ["", "Bad Slug!", "BaoTinh", "-bao", "bao_tinh", "bao\ntinh", "b" * 65, "báo"]
+)
+def test_a_site_slug_is_lower_case_letters_digits_and_hyphens(settings, capsys, slug):
+    assert main(["site", "create", "--", slug]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "slug" in err
+    assert accounts.list_sites(Database(settings.database_url)) == []
+
+
+def test_a_good_slug_is_taken(settings, capsys):
+    for slug in ("bao-tinh", "24h", "b" * 64):
+        assert _run(capsys, "site", "create", slug)["slug"] == slug
