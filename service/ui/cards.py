@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from service.models import Comment
+from service.models import Ban, Comment
 from service.store import desk
 from service.store.db import Database
 from service.ui import render
@@ -25,12 +26,28 @@ class Card:
     author: desk.AuthorSummary | None
     recent: list[Comment] = field(default_factory=list)
     ban_kinds: list[str] = field(default_factory=list)
+    banned: dict[str, Ban] = field(default_factory=dict)  # kind: the ban in force on it
     report_reasons: list[tuple[str, int]] = field(default_factory=list)  # (words, count)
     report_notes: list[tuple[str, str, Any]] = field(default_factory=list)  # words, note, when
 
     @property
     def comment(self) -> Comment:
         return self.item.comment
+
+    @property
+    def banned_for_good(self) -> bool:
+        return any(ban.expires_at is None for ban in self.banned.values())
+
+    @property
+    def banned_until(self) -> datetime | None:
+        """When the author's last ban in force ends (None when banned for good or not)."""
+        ends = [ban.expires_at for ban in self.banned.values() if ban.expires_at]
+        return None if self.banned_for_good or not ends else max(ends)
+
+    @property
+    def first_ban_kind(self) -> str:
+        """The detail the ban form picks first: one banned already, so banning extends it."""
+        return next((k for k in self.ban_kinds if k in self.banned), self.ban_kinds[0])
 
 
 def _reasons_of(item: desk.DeskItem) -> list[dict[str, Any]]:
@@ -62,8 +79,9 @@ def _report_views(
 
 
 def build_cards(db: Database, items: list[desk.DeskItem], language: str, secret: str) -> list[Card]:
-    """Build the cards of a page, with every author's history in a few queries."""
+    """Build the cards of a page, with every author's history and bans in a few queries."""
     authors = desk.author_summaries(db, [i.comment for i in items])
+    bans = desk.bans_on(db, [i.comment for i in items])
     cards = []
     for item in items:
         comment = item.comment
@@ -91,6 +109,7 @@ def build_cards(db: Database, items: list[desk.DeskItem], language: str, secret:
                     )
                     if value
                 ],
+                banned=bans.get(comment.id, {}),
                 report_reasons=report_reasons,
                 report_notes=report_notes,
             )

@@ -241,6 +241,47 @@ def test_undo_after_ban_and_reject_says_the_ban_stays(page, client, site, app, w
     assert _status(client, site, comment_id) == "held"
 
 
+def test_banning_a_banned_author_again_says_it_extends_the_ban(
+    page, client, site, app, work, moderator
+):
+    _suspect(app, site)
+    first, second = _held(
+        client, site, work, TEXTS[:2], author_email="quangcao@example.vn", ip="198.51.100.3"
+    )
+    _sign_in(page)
+    card = page.locator(f"#c-{first}")
+    card.locator("summary", has_text="Chặn tác giả").click()
+    card.get_by_label("Từ chối luôn bình luận này").uncheck()
+    card.get_by_role("button", name="Chặn", exact=True).click()
+    page.locator("#toast").get_by_text(f"Đã chặn tác giả của #{first}.").wait_for()
+    card.locator(".banned", has_text="Tác giả đã bị chặn đến").wait_for()  # refreshed
+    page.reload()
+    other = page.locator(f"#c-{second}")
+    assert "(theo Email)" in other.locator(".banned").inner_text()
+    other.locator("summary", has_text="Gia hạn chặn tác giả").click()
+    assert other.get_by_label("Email").is_checked()
+    button = other.locator(".ban-form button[type=submit]")
+    assert button.inner_text() == "Gia hạn chặn"
+    other.get_by_label("Địa chỉ IP").check()  # not banned: a new ban
+    assert button.inner_text() == "Chặn"
+    other.get_by_label("Email").check()
+    other.get_by_label("Thời hạn").select_option("30")
+    other.get_by_label("Từ chối luôn bình luận này").uncheck()
+    other.evaluate("card => card.setAttribute('data-before', '')")
+    button.click()
+    toast = page.locator("#toast")
+    toast.get_by_text(f"Tác giả của #{second} đã bị chặn đến").wait_for()
+    assert ", nay gia hạn đến " in toast.inner_text()
+    _until(page, f"!document.querySelector('#c-{second}').hasAttribute('data-before')")
+    other = page.locator(f"#c-{second}")
+    other.locator("summary", has_text="Gia hạn chặn tác giả").click()
+    other.get_by_label("Thời hạn").select_option("1")
+    other.get_by_label("Từ chối luôn bình luận này").uncheck()
+    other.locator(".ban-form button[type=submit]").click()
+    toast.get_by_text("lệnh chặn giữ nguyên").wait_for()
+    assert _status(client, site, second) == "held"
+
+
 def test_a_new_banned_word_applies_to_the_next_comment(page, client, site, app, work):
     accounts.create_moderator(app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin")
     before = submit(client, site, "Nhà cái này trả thưởng nhanh thật đấy.")

@@ -741,6 +741,60 @@ def test_two_moderators_banning_the_same_author_at_once_leave_one_ban(signed_in,
     assert ban.expires_at is not None and ban.expires_at - utcnow() > timedelta(days=29)
 
 
+def _cards(page: str) -> dict[int, str]:
+    parts = page.split('<article class="card" id="c-')[1:]
+    return {int(part.split('"', 1)[0]): part for part in parts}
+
+
+def test_a_card_says_its_author_is_banned_and_the_ban_form_offers_to_extend(signed_in, site, app):
+    email = "spammer@example.vn"
+    by_email = hold(app, signed_in, site, author_email=email, ip="198.51.100.1")
+    by_ip = hold(app, signed_in, site, ip="198.51.100.66")
+    unbanned = hold(app, signed_in, site, author_email="reader@example.vn")
+    elsewhere = make_site(app, "bao-khac")
+    same_email_elsewhere = hold(app, signed_in, elsewhere, author_email=email)
+    _ban(signed_in, by_email, days=7)
+    _ban(signed_in, by_ip, kind="ip", days=0)
+    sent: list[str] = []
+
+    def count(conn, cursor, statement, *rest):  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    event.listen(_db(app).engine, "before_cursor_execute", count)
+    try:
+        page = signed_in.get("/mod/queue").get_data(as_text=True)
+    finally:
+        event.remove(_db(app).engine, "before_cursor_execute", count)
+    assert len([q for q in sent if "FROM bans" in q]) == 1  # one query for the whole page
+    cards = _cards(page)
+    assert re.search(
+        r'class="banned">Tác giả đã bị chặn đến [^<]+ \(theo Email\)<', cards[by_email]
+    )
+    assert "Gia hạn chặn tác giả <kbd>b</kbd>" in cards[by_email]
+    assert re.search(
+        r'value="email" checked data-extends> Email <span class="ban-now">', cards[by_email]
+    )
+    assert "chặn lại sẽ gia hạn" in cards[by_email] and ">Gia hạn chặn</button>" in cards[by_email]
+    assert 'value="ip" >' in cards[by_email]  # the IP is not banned: a new ban
+    assert "Tác giả đã bị chặn vĩnh viễn (theo Địa chỉ IP)" in cards[by_ip]
+    assert "(đang bị chặn vĩnh viễn)" in cards[by_ip] and ">Chặn</button>" in cards[by_ip]
+    assert 'class="banned"' not in cards[unbanned] and "Gia hạn" not in cards[unbanned]
+    assert "Chặn tác giả <kbd>b</kbd>" in cards[unbanned]
+    other_site = signed_in.get(f"/mod/queue?site={elsewhere.id}").get_data(as_text=True)
+    assert 'class="banned"' not in _cards(other_site)[same_email_elsewhere]  # bans are per site
+    one = signed_in.get(f"/mod/api/comments/{by_email}/card").get_data(as_text=True)
+    assert 'class="banned">Tác giả đã bị chặn đến' in one
+    signed_in.post("/mod/prefs", data={"csrf_token": token(signed_in), "lang": "en"})
+    english = _cards(signed_in.get("/mod/queue").get_data(as_text=True))
+    assert re.search(r'class="banned">Author banned until [^<]+ \(by Email\)<', english[by_email])
+    assert "Extend the author&#39;s ban <kbd>b</kbd>" in english[by_email]
+    assert "Author banned for good (by IP address)" in english[by_ip]
+    lifted = _active_bans(app, site, "email", email)[0]
+    act(signed_in, f"/mod/api/bans/{lifted.id}/lift", {})
+    page = signed_in.get(f"/mod/comments/{by_email}").get_data(as_text=True)
+    assert 'class="banned"' not in page and "Ban author <kbd>b</kbd>" in page
+
+
 # --- two moderators on one comment -----------------------------------------------------------
 
 

@@ -274,9 +274,19 @@
         lastAction = { ids: [id], at: Date.now() };
       }
       setCounts(json.counts);
+      if (!card.hidden) { refresh(card); } // it now says the author is banned, and until when
       // The server says whether the ban is new, or one in force extended or left as it was.
       toast(json.message || msg("action.done.ban", { id: id }), Boolean(json.status));
     }).catch(fail);
+  }
+
+  // The ban form's button says "extend" while the detail picked is banned already.
+  function banButton(form) {
+    var kind = $("input[name=kind]:checked", form);
+    var button = $("button[type=submit]", form);
+    if (!button || !button.hasAttribute("data-extend")) { return; }
+    var extends_ = kind && kind.hasAttribute("data-extends");
+    button.textContent = button.getAttribute(extends_ ? "data-extend" : "data-new");
   }
 
   function typing(target) {
@@ -361,6 +371,8 @@
         $all("#cards .card:not([hidden]) .pick").forEach(function (b) { b.checked = event.target.checked; });
       }
       if (event.target.classList.contains("pick") || event.target.id === "pick-all") { updatePicked(); }
+      var banForm = event.target.name === "kind" && event.target.closest(".ban-form");
+      if (banForm) { banButton(banForm); }
     });
     document.addEventListener("focusin", function (event) {
       var card = event.target.closest && event.target.closest(".card");
