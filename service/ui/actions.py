@@ -13,7 +13,7 @@ from flask import jsonify, render_template, request, url_for
 from service.context import services
 from service.errors import Conflict, DuyetError
 from service.ids import is_id
-from service.models import Status
+from service.models import Comment, Status
 from service.moderation import decide_as_moderator
 from service.store import desk
 from service.store.decisions import BAN_EXTENDED, BAN_NEW, BanOutcome, StaleStatus, add_ban
@@ -92,9 +92,14 @@ def _decide(comment_id: int, action: str, note: str, expected: str | None = None
         outcome = decide_as_moderator(
             services(), comment_id, action, current_user().username, note, expected
         )
-    except StaleStatus as exc:  # said in the moderator's language
-        raise Conflict(t("action.stale", status=t(f"status.{exc.current}"))) from exc
+    except StaleStatus as exc:
+        raise _stale(exc.current) from exc
     return {"id": comment_id, "status": outcome.comment.status}
+
+
+def _stale(current: str) -> Conflict:
+    """Another moderator decided the comment meanwhile, said in the moderator's language."""
+    return Conflict(t("action.stale", status=t(f"status.{current}")))
 
 
 def _counts() -> dict[str, int]:
@@ -189,6 +194,7 @@ def _ban_stays(undone: desk.Undone) -> dict[str, str]:
 def ban(comment_id: int) -> Any:
     """Ban the author of a comment by email, author id or IP, for some days or for good."""
     data = _body()
+    expected = _expected(data.get("expected_status"))
     svc = services()
     item = desk.desk_item(svc.db, comment_id)
     kind = data.get("kind")
@@ -206,6 +212,7 @@ def ban(comment_id: int) -> Any:
     note = str(data.get("note") or "")[:500]
     actor = f"moderator:{current_user().username}"
     expires = timedelta(days=days) if days else None
+    rejected = _reject_for_ban(item.comment, expected) if data.get("reject") is True else None
     banned = add_ban(svc.db, item.comment.site_id, kind, value, actor, note, expires)
     answer: dict[str, Any] = {
         "id": comment_id,
@@ -213,11 +220,20 @@ def ban(comment_id: int) -> Any:
         "ban": banned.done,
         "until": i18n.iso_time(banned.ban.expires_at) or None,
         "message": _ban_words(comment_id, banned),
-        "status": None,
+        "status": rejected,
     }
-    if data.get("reject") is True and item.comment.status != "rejected":
-        answer["status"] = _decide(comment_id, "reject", "reject_reason:rules")["status"]
     return jsonify({**answer, "counts": _counts()})
+
+
+def _reject_for_ban(comment: Comment, expected: str | None) -> str | None:
+    """Reject the comment before its author is banned, as a decision button would: from a
+    stale card (another moderator decided it meanwhile) this raises the conflict, so no ban
+    is recorded either, and the moderator looks at the comment again."""
+    if expected is not None and comment.status != expected:
+        raise _stale(comment.status)
+    if comment.status == Status.REJECTED.value:
+        return None
+    return str(_decide(comment.id, "reject", "reject_reason:rules", expected)["status"])
 
 
 def _ban_words(comment_id: int, banned: BanOutcome) -> str:

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.store import accounts
+from service.store import accounts, desk
 from service.store.site_models import add_example, model_status
 from tests.e2e.conftest import ARTIFACTS, AXE
 from tests.integration.conftest import MOD_PASSWORD, SiteFixture, make_site, submit
@@ -489,3 +489,27 @@ def test_a_stale_card_is_not_overturned_and_is_refreshed(page, client, site, app
     card.get_by_role("button", name="Duyệt").click()  # seen as it is now: a deliberate overrule
     card.wait_for(state="hidden")
     assert _status(client, site, comment_id) == "approved"
+
+
+def test_ban_and_reject_from_a_stale_card_bans_no_one_and_refreshes_it(
+    page, client, site, app, work, moderator
+):
+    _suspect(app, site)
+    email = "quangcao@example.vn"
+    (comment_id,) = _held(client, site, work, TEXTS[:1], author_email=email)
+    accounts.create_moderator(app.extensions["duyet"].db, "bientap2", ADMIN_PASSWORD)
+    _sign_in(page)
+    card = page.locator(f"#c-{comment_id}")
+    url = f"/v1/moderation/comments/{comment_id}/decision"  # another moderator, meanwhile
+    meanwhile = client.post(url, json={"action": "approve"}, auth=("bientap2", ADMIN_PASSWORD))
+    assert meanwhile.status_code == 200
+    card.locator("summary", has_text="Chặn tác giả").click()
+    card.get_by_role("button", name="Chặn", exact=True).click()  # "also reject" is ticked
+    page.get_by_text("Biên tập viên khác vừa quyết định bình luận này").wait_for()
+    assert "«Đã duyệt»" in page.locator("#toast").inner_text()
+    page.wait_for_function(
+        f"document.querySelector('#c-{comment_id}').getAttribute('data-status') === 'approved'"
+    )
+    assert _status(client, site, comment_id) == "approved"
+    assert desk.bans_for(app.extensions["duyet"].db, site.id, [("email", email)]) == []
+    assert card.locator(".banned").count() == 0

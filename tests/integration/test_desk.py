@@ -829,6 +829,33 @@ def test_a_decision_from_a_stale_card_is_refused_and_the_card_shows_who_decided(
     assert decide(signed_in, comment_id, "spam", expected_status="pub").status_code == 400
 
 
+def test_ban_and_reject_from_a_stale_card_is_refused_and_bans_no_one(signed_in, other, site, app):
+    email = "spammer@example.vn"
+    comment_id = hold(app, signed_in, site, author_email=email)
+    assert decide(other, comment_id, "approve", expected_status="held").status_code == 200
+    stale = _ban(signed_in, comment_id, reject=True, expected_status="held")
+    assert stale.status_code == 409 and stale.json["code"] == "conflict"
+    assert "Biên tập viên khác vừa quyết định" in stale.json["message"]
+    assert "«Đã duyệt»" in stale.json["message"]
+    assert status_of(signed_in, site, comment_id) == "approved"
+    assert _active_bans(app, site, "email", email) == []
+    assert [e.action for e in desk.site_audit(_db(app), site.id)] == []
+    # Seen as it is now, the moderator may still ban and reject it on purpose.
+    again = _ban(signed_in, comment_id, reject=True, expected_status="approved")
+    assert again.status_code == 200 and again.json["status"] == "rejected"
+    assert len(_active_bans(app, site, "email", email)) == 1
+    # Banning alone decides nothing about the comment: a stale card does not matter then.
+    second = hold(app, signed_in, site, author_email="other@example.vn")
+    decide(other, second, "spam")
+    alone = _ban(signed_in, second, days=30, expected_status="held")
+    assert alone.status_code == 200 and alone.json["status"] is None
+    assert status_of(signed_in, site, second) == "spam"
+    rejected = _ban(signed_in, second, reject=True, expected_status="spam")
+    assert rejected.json["status"] == "rejected" and rejected.json["ban"] == "kept"
+    kept = _ban(signed_in, second, reject=True, expected_status="rejected")  # nothing to decide
+    assert kept.status_code == 200 and kept.json["status"] is None
+
+
 def test_bulk_refuses_each_stale_id_on_its_own(signed_in, other, site, app):
     ids = [hold(app, signed_in, site) for _ in range(3)]
     decide(other, ids[1], "approve")

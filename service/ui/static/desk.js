@@ -266,6 +266,8 @@
       note: form.elements.note.value,
       reject: form.elements.reject.checked
     };
+    // Rejecting too is a decision: from a stale card it is refused (409), and so is the ban.
+    if (body.reject) { body.expected_status = card.getAttribute("data-status"); }
     post("/mod/api/comments/" + id + "/ban", body).then(function (json) {
       var details = form.closest("details");
       if (details) { details.open = false; }
@@ -277,7 +279,10 @@
       if (!card.hidden) { refresh(card); } // it now says the author is banned, and until when
       // The server says whether the ban is new, or one in force extended or left as it was.
       toast(json.message || msg("action.done.ban", { id: id }), Boolean(json.status));
-    }).catch(fail);
+    }).catch(function (error) {
+      fail(error);
+      if (error.code === "conflict") { refresh(card); }
+    });
   }
 
   // The ban form's button says "extend" while the detail picked is banned already.
