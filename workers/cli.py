@@ -17,6 +17,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ from alembic.script import ScriptDirectory
 from marshmallow import ValidationError, validate
 from sqlalchemy import URL, make_url
 
-from service.errors import DuyetError
+from service.errors import DuyetError, NotFound
+from service.ids import parse_id
 from service.settings import Settings
 from service.site_config import SiteConfigSchema
 from service.store import Database, accounts, migrate
@@ -241,12 +243,80 @@ def cmd_key_create(args: argparse.Namespace) -> int:
     return _emit(args, data, text)
 
 
+def cmd_key_list(args: argparse.Namespace) -> int:
+    db = _db()
+    site = accounts.find_site(db, args.site)
+    keys = [
+        {
+            "id": k.id,
+            "prefix": k.prefix,
+            "label": k.label,
+            "created": _when(k.created_at),
+            "revoked": _when(k.revoked_at),
+        }  # fmt: skip
+        for k in accounts.list_api_keys(db, site.id)
+    ]
+    lines = [f"{k['id']}\t{k['prefix']}\t{k['created']}\t{k['revoked'] or 'live'}\t{k['label']}"
+             for k in keys]  # fmt: skip
+    return _emit(args, {"site": site.slug, "keys": keys}, "\n".join(lines) or "no keys yet")
+
+
+def cmd_key_revoke(args: argparse.Namespace) -> int:
+    db = _db()
+    site = accounts.find_site(db, args.site)
+    key_id = parse_id(args.key_id)
+    if key_id is None:
+        raise NotFound(f"key {args.key_id!r} not found")
+    accounts.revoke_api_key(db, site.id, key_id)
+    from service.auth import CACHE_SECONDS  # the web side's; flask loads only here
+
+    text = (
+        f"revoked key {key_id} of {site.slug}; an API process that checked it lately"
+        f" takes it for up to {CACHE_SECONDS:.0f} s more"
+    )
+    return _emit(args, {"site": site.slug, "revoked": key_id}, text)
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    """The password given with --password, or a random one (printed once)."""
+    return args.password or secrets.token_urlsafe(12)
+
+
 def cmd_moderator_create(args: argparse.Namespace) -> int:
-    password = args.password or secrets.token_urlsafe(12)
+    password = _new_password(args)
     moderator = accounts.create_moderator(_db(), args.username, password, args.role)
     data = {"id": moderator.id, "username": moderator.username, "password": password}
     text = f"moderator {moderator.username} ({args.role}), password (shown once): {password}"
     return _emit(args, data, text)
+
+
+def cmd_moderator_password(args: argparse.Namespace) -> int:
+    password = _new_password(args)
+    accounts.set_password(_db(), args.username, password)
+    text = (
+        f"moderator {args.username}, new password (shown once): {password}"
+        "; their desk sessions have ended"
+    )
+    return _emit(args, {"username": args.username, "password": password}, text)
+
+
+def cmd_moderator_remove(args: argparse.Namespace) -> int:
+    accounts.remove_moderator(_db(), args.username)
+    text = f"removed moderator {args.username}; their desk sessions have ended"
+    return _emit(args, {"removed": args.username}, text)
+
+
+def cmd_moderator_list(args: argparse.Namespace) -> int:
+    moderators = [
+        {"id": m.id, "username": m.username, "role": m.role, "created": _when(m.created_at)}
+        for m in accounts.list_moderators(_db())
+    ]
+    lines = [f"{m['id']}\t{m['username']}\t{m['role']}\t{m['created']}" for m in moderators]
+    return _emit(args, {"moderators": moderators}, "\n".join(lines) or "no moderators yet")
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -370,6 +440,13 @@ def _add_management(sub: Any) -> None:
     key_create.add_argument("site", help="site slug or id")
     key_create.add_argument("--label", default="")
     key_create.set_defaults(func=cmd_key_create)
+    key_list = _with_json(key.add_parser("list", help="a site's keys (never their secrets)"))
+    key_list.add_argument("site", help="site slug or id")
+    key_list.set_defaults(func=cmd_key_list)
+    key_revoke = _with_json(key.add_parser("revoke", help="revoke a site's key by its id"))
+    key_revoke.add_argument("site", help="site slug or id")
+    key_revoke.add_argument("key_id", help="the id `duyet key list` shows")
+    key_revoke.set_defaults(func=cmd_key_revoke)
     mod = sub.add_parser("moderator", help="moderator accounts")
     mod.set_defaults(needs_schema=True)
     mod_sub = mod.add_subparsers(dest="mod_cmd", required=True)
@@ -378,6 +455,18 @@ def _add_management(sub: Any) -> None:
     mod_create.add_argument("--password", default=None, help="default: a random one, printed")
     mod_create.add_argument("--role", choices=["moderator", "admin"], default="moderator")
     mod_create.set_defaults(func=cmd_moderator_create)
+    mod_password = _with_json(
+        mod_sub.add_parser("password", help="set a new password; ends the account's desk sessions")
+    )
+    mod_password.add_argument("username")
+    mod_password.add_argument("--password", default=None, help="default: a random one, printed")
+    mod_password.set_defaults(func=cmd_moderator_password)
+    mod_remove = _with_json(mod_sub.add_parser("remove", help="delete a moderator account"))
+    mod_remove.add_argument("username")
+    mod_remove.set_defaults(func=cmd_moderator_remove)
+    _with_json(mod_sub.add_parser("list", help="list moderator accounts")).set_defaults(
+        func=cmd_moderator_list
+    )
 
 
 def _add_engine_commands(sub: Any) -> None:

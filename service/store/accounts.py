@@ -10,7 +10,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from service.errors import Conflict, DuyetError, NotFound
 from service.ids import parse_id
@@ -20,6 +21,7 @@ from service.store.db import Database
 KEY_PREFIX = "dy_"
 # A slug goes into URLs (/v1/integrations/coral/<site>) and scripts: 1 to 64 characters.
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+MIN_PASSWORD_LENGTH = 12
 
 
 @dataclass(frozen=True)
@@ -142,23 +144,70 @@ def create_moderator(
     db: Database, username: str, password: str, role: str = "moderator"
 ) -> Moderator:
     """Create a moderator account with a hashed password."""
+    password_hash = _password_hash(_long_enough(password))
     with db.transaction() as s:
         if s.scalar(select(Moderator.id).where(Moderator.username == username)) is not None:
             raise Conflict(f"moderator '{username}' already exists")
-        moderator = Moderator(username=username, password_hash=_password_hash(password), role=role)
+        moderator = Moderator(username=username, password_hash=password_hash, role=role)
         s.add(moderator)
         s.flush()
         return moderator
 
 
-def end_sessions(db: Database, moderator_id: int) -> None:
-    """End every desk session of the account signed in so far (see Moderator.session_epoch)."""
+def _long_enough(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DuyetError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
+def list_moderators(db: Database) -> list[Moderator]:
+    """List every moderator account, oldest first."""
     with db.transaction() as s:
+        return list(s.scalars(select(Moderator).order_by(Moderator.id)))
+
+
+def set_password(db: Database, username: str, password: str) -> None:
+    """Give a moderator a new password and end every desk session the account has."""
+    password_hash = _password_hash(_long_enough(password))
+    with db.transaction() as s:
+        moderator_id = _moderator_id(s, username)
         s.execute(
             update(Moderator)
             .where(Moderator.id == moderator_id)
-            .values(session_epoch=Moderator.session_epoch + 1)
+            .values(password_hash=password_hash)
         )
+        _end_sessions(s, moderator_id)
+
+
+def remove_moderator(db: Database, username: str) -> None:
+    """Delete a moderator's account: its desk sessions end with it.
+
+    No table refers to a moderator by key: decisions and the audit log name the account
+    in text ("moderator:<username>"), so its past decisions stay as they were.
+    """
+    with db.transaction() as s:
+        s.execute(delete(Moderator).where(Moderator.id == _moderator_id(s, username)))
+
+
+def _moderator_id(s: Session, username: str) -> int:
+    moderator_id = s.scalar(select(Moderator.id).where(Moderator.username == username))
+    if moderator_id is None:
+        raise NotFound(f"moderator '{username}' not found")
+    return moderator_id
+
+
+def end_sessions(db: Database, moderator_id: int) -> None:
+    """End every desk session of the account signed in so far (see Moderator.session_epoch)."""
+    with db.transaction() as s:
+        _end_sessions(s, moderator_id)
+
+
+def _end_sessions(s: Session, moderator_id: int) -> None:
+    s.execute(
+        update(Moderator)
+        .where(Moderator.id == moderator_id)
+        .values(session_epoch=Moderator.session_epoch + 1)
+    )
 
 
 def verify_moderator(db: Database, username: str, password: str) -> Moderator | None:

@@ -12,11 +12,13 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import inspect, make_url, text
 
 from service.settings import MIN_SECRET_KEY_LENGTH, TEST_SECRET_KEY
 from service.store import Database, accounts, migrate
 from service.store.comments import NewComment, submit_comment
+from tests.integration.conftest import MOD_PASSWORD
+from tests.integration.test_desk import login
 from tests.integration.test_migrations import empty_database_url  # noqa: F401 (a fixture)
 from workers.cli import main
 from workers.dev import dev_secret_key
@@ -236,3 +238,74 @@ def test_a_site_slug_is_lower_case_letters_digits_and_hyphens(settings, capsys, 
 def test_a_good_slug_is_taken(settings, capsys):
     for slug in ("bao-tinh", "24h", "b" * 64):
         assert _run(capsys, "site", "create", slug)["slug"] == slug
+
+
+def test_a_new_password_or_a_removal_ends_the_moderators_desk_sessions(app, client, capsys):
+    db = app.extensions["duyet"].db
+    _run(capsys, "moderator", "create", "bientap", "--password", MOD_PASSWORD)
+    assert login(client).status_code == 302 and client.get("/mod/queue").status_code == 200
+    changed = _run(capsys, "moderator", "password", "bientap")  # random, shown once
+    assert len(changed["password"]) >= accounts.MIN_PASSWORD_LENGTH
+    page = client.get("/mod/queue")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/mod/login")
+    assert accounts.verify_moderator(db, "bientap", MOD_PASSWORD) is None
+    assert login(client, password=changed["password"]).status_code == 302
+    assert client.get("/mod/queue").status_code == 200
+
+    _run(capsys, "moderator", "remove", "bientap")
+    assert client.get("/mod/queue").status_code == 302
+    assert accounts.verify_moderator(db, "bientap", changed["password"]) is None
+    assert _run(capsys, "moderator", "list")["moderators"] == []
+    assert main(["moderator", "remove", "bientap"]) == 1
+    assert "not found" in capsys.readouterr().err
+
+
+def test_moderators_are_listed_without_their_passwords(settings, capsys):
+    _run(capsys, "moderator", "create", "lan", "--role", "admin")
+    _run(capsys, "moderator", "create", "minh")
+    listed = _run(capsys, "moderator", "list")["moderators"]
+    assert [(m["username"], m["role"]) for m in listed] == [("lan", "admin"), ("minh", "moderator")]
+    assert set(listed[0]) == {"id", "username", "role", "created"}
+
+
+def test_no_table_refers_to_a_moderator_by_key_so_removal_keeps_the_audit_trail(settings):
+    # Decisions and audit rows name the moderator in text ("moderator:lan"): a removed
+    # account's past decisions stay. A foreign key to moderators would make removal fail.
+    db = Database(settings.database_url)
+    schema = inspect(db.engine)
+    for table in schema.get_table_names():
+        assert all(fk["referred_table"] != "moderators" for fk in schema.get_foreign_keys(table))
+    db.dispose()
+
+
+@pytest.mark.parametrize("command", [["create", "lan"], ["password", "lan"]])
+def test_a_password_needs_12_characters(settings, capsys, command):
+    if command[0] == "password":
+        _run(capsys, "moderator", "create", "lan", "--password", MOD_PASSWORD)
+    assert main(["moderator", *command, "--password", "elevenchars"]) == 1
+    err = capsys.readouterr().err
+    assert err == "error: a password needs at least 12 characters\n"
+    assert main(["moderator", *command, "--password", "twelve-chars"]) == 0
+
+
+def test_keys_are_listed_without_secrets_and_revoked_by_id(settings, capsys):
+    db = Database(settings.database_url)
+    _run(capsys, "site", "create", "baotinh")
+    _run(capsys, "site", "create", "baokhac")
+    old = _run(capsys, "key", "create", "baotinh", "--label", "cũ")
+    new = _run(capsys, "key", "create", "baotinh", "--label", "mới")
+    listed = _run(capsys, "key", "list", "baotinh")["keys"]
+    assert [(k["id"], k["label"], k["revoked"]) for k in listed] == [
+        (old["id"], "cũ", None), (new["id"], "mới", None),
+    ]  # fmt: skip
+    assert set(listed[0]) == {"id", "prefix", "label", "created", "revoked"}
+    assert listed[0]["prefix"] in old["key"] and old["key"] not in json.dumps(listed)
+    assert _run(capsys, "key", "revoke", "baotinh", str(old["id"]))["revoked"] == old["id"]
+    assert accounts.site_for_key(db, old["key"]) is None
+    assert accounts.site_for_key(db, new["key"]) is not None
+    assert _run(capsys, "key", "list", "baotinh")["keys"][0]["revoked"] is not None
+    for site, key_id in (("baokhac", str(new["id"])), ("baotinh", "١"), ("baotinh", "9" * 30)):
+        assert main(["key", "revoke", site, key_id]) == 1  # another site's key, or no id
+        assert "not found" in capsys.readouterr().err
+    assert accounts.site_for_key(db, new["key"]) is not None
+    db.dispose()
