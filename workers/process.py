@@ -172,7 +172,8 @@ def _work_through_outages(
     queues: list[Queue], redis: Redis, settings: Settings, burst: bool, stop: threading.Event
 ) -> None:
     # RQ's work loop gives up when Redis goes away; a worker that exits then would leave
-    # every comment accepted during the outage to wait for an operator. Keep trying instead.
+    # every comment accepted during the outage to wait for an operator. Keep trying instead;
+    # but a burst run (cron's) is meant to end: it fails, so that cron hears of it (exit 2).
     while not stop.is_set():
         try:
             ModerationWorker(queues, connection=redis).work(
@@ -180,6 +181,8 @@ def _work_through_outages(
             )
             return
         except RedisConnectionError:
+            if burst:
+                raise
             log.warning("Redis is unreachable; the worker tries again in 1 s")
             stop.wait(1)
 

@@ -41,7 +41,13 @@ def model() -> ScoringModel | None:
         return default_model()
     from workers.engine.classifier import TextModel
 
-    return TextModel.load(path)  # a pickle: only a file the operator trained and trusts
+    try:
+        return TextModel.load(path)  # a pickle: only a file the operator trained and trusts
+    except OSError as exc:
+        raise ValueError(f"DUYET_MODEL_PATH={path}: {exc.strerror or exc}") from None
+    except Exception as exc:  # joblib and pickle fail in many ways on a file that is not one
+        reason = f"{type(exc).__name__}: {exc}"
+        raise ValueError(f"DUYET_MODEL_PATH={path}: not a model file ({reason})") from None
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,8 @@ import os
 import secrets
 import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
 from contextlib import closing
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, make_url, text
 
-from service.settings import MIN_SECRET_KEY_LENGTH, TEST_SECRET_KEY
+from service.settings import MIN_SECRET_KEY_LENGTH, TEST_SECRET_KEY, Settings
 from service.store import Database, accounts, migrate
 from service.store.comments import NewComment, submit_comment
 from tests.integration.conftest import MOD_PASSWORD
@@ -309,3 +311,30 @@ def test_keys_are_listed_without_secrets_and_revoked_by_id(settings, capsys):
         assert "not found" in capsys.readouterr().err
     assert accounts.site_for_key(db, new["key"]) is not None
     db.dispose()
+
+
+def _duyet(settings: Settings, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the duyet command in a process of its own, as cron or systemd does."""
+    environ = {**os.environ, "DATABASE_URL": settings.database_url, **env}
+    command = [sys.executable, "-m", "workers.cli", *argv]
+    return subprocess.run(command, env=environ, capture_output=True, text=True, timeout=60)
+
+
+def test_a_burst_worker_without_redis_fails_in_one_line(settings):
+    # Before: it retried every second for ever, so cron never heard of it.
+    done = _duyet(
+        settings, "worker", "--burst", "--only", "webhooks", REDIS_URL="redis://127.0.0.1:1/0"
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("error: ConnectionError: ")
+
+
+def test_a_corrupt_model_file_is_named_with_its_setting(settings, tmp_path):
+    model = tmp_path / "model.joblib"
+    model.write_text("garbage\n", encoding="utf-8")  # was: invalid literal for int()
+    done = _duyet(settings, "worker", "--burst", DUYET_MODEL_PATH=str(model))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    said = done.stderr.splitlines()[-1]
+    assert said.startswith(f"error: ValueError: DUYET_MODEL_PATH={model}: not a model file (")
+    done = _duyet(settings, "worker", "--burst", DUYET_MODEL_PATH=str(tmp_path / "none"))
+    assert done.stderr.splitlines()[-1].endswith(f"={tmp_path / 'none'}: No such file or directory")
