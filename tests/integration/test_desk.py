@@ -1194,6 +1194,17 @@ def test_every_key_exists_in_both_languages_and_every_template_key_is_in_the_cat
     assert used and not missing, missing
 
 
+def test_the_moderators_guide_names_the_ban_and_note_controls_in_both_its_parts():
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "moderation.md").read_text()
+    vietnamese, english = " ".join(guide.split()).split("## In English, briefly")
+    keys = ("action.ban_extend", "ban.submit_extend", "ban.also_reject", "action.note")
+    for part, language in ((vietnamese, "vi"), (english, "en")):
+        for key in keys:
+            assert i18n.translate(language, key) in part, (language, key)
+        assert "409" in part and "conflict" in part
+    assert "“… đã bị chặn vĩnh viễn”" in vietnamese and '"already banned for good"' in english
+
+
 def test_times_default_to_ho_chi_minh():
     from datetime import datetime
 
