@@ -93,7 +93,8 @@ def test_undo_by_keyboard_puts_the_comment_back(page, client, site, app, work, m
     assert _status(client, site, comment_id) == "spam"
     page.keyboard.press("u")
     page.locator(f"#c-{comment_id}").wait_for(state="visible")
-    page.wait_for_function("document.querySelector('[data-count=\"held\"]').textContent === '1'")
+    _until(page, "document.querySelector('[data-count=\"held\"]').textContent === '1'")
+    assert page.locator('[data-count="held"]').inner_text() == "1"
     assert _status(client, site, comment_id) == "held"
     assert page.locator("#toast").inner_text() == f"Đã hoàn tác #{comment_id}."
 
@@ -480,9 +481,11 @@ def test_a_stale_card_is_not_overturned_and_is_refreshed(page, client, site, app
     card.get_by_role("button", name="Duyệt").click()
     page.get_by_text("Biên tập viên khác vừa quyết định bình luận này").wait_for()
     assert "«Đã từ chối»" in page.locator("#toast").inner_text()
-    page.wait_for_function(
-        f"document.querySelector('#c-{comment_id}').getAttribute('data-status') === 'rejected'"
+    _until(
+        page,
+        f"document.querySelector('#c-{comment_id}').getAttribute('data-status') === 'rejected'",
     )
+    assert card.get_attribute("data-status") == "rejected"
     assert "bientap2" in card.locator(".latest").inner_text()
     assert card.locator("[data-status-label]").inner_text() == "Đã từ chối"
     assert _status(client, site, comment_id) == "rejected"
@@ -507,9 +510,11 @@ def test_ban_and_reject_from_a_stale_card_bans_no_one_and_refreshes_it(
     card.get_by_role("button", name="Chặn", exact=True).click()  # "also reject" is ticked
     page.get_by_text("Biên tập viên khác vừa quyết định bình luận này").wait_for()
     assert "«Đã duyệt»" in page.locator("#toast").inner_text()
-    page.wait_for_function(
-        f"document.querySelector('#c-{comment_id}').getAttribute('data-status') === 'approved'"
+    _until(
+        page,
+        f"document.querySelector('#c-{comment_id}').getAttribute('data-status') === 'approved'",
     )
+    assert card.get_attribute("data-status") == "approved"
     assert _status(client, site, comment_id) == "approved"
     assert desk.bans_for(app.extensions["duyet"].db, site.id, [("email", email)]) == []
     assert card.locator(".banned").count() == 0
