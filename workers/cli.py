@@ -9,160 +9,42 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import pickle
 import secrets
-import shlex
-import sqlite3
 import sys
 from collections.abc import Callable
-from contextlib import closing
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import redis.exceptions
 import sqlalchemy.exc
-from alembic.script import ScriptDirectory
 from marshmallow import ValidationError, validate
-from sqlalchemy import URL, make_url
 
 from service.errors import DuyetError, NotFound
 from service.ids import parse_id
 from service.settings import Settings
 from service.site_config import SiteConfigSchema
-from service.store import Database, accounts, migrate
+from service.store import Database, accounts
+from workers import cli_db
+from workers.cli_common import database, emit, refuse, with_json
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
-    print(json.dumps(data, ensure_ascii=False) if getattr(args, "json", False) else text)
-    return 0
-
-
-def _db() -> Database:
-    return Database(Settings.from_env().database_url)
-
-
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    url = Settings.from_env().database_url
-    migrate.upgrade(url)
-    return _emit(args, {"upgraded": True}, "database schema is up to date")
-
-
-def _revisions() -> tuple[str | None, str]:
-    """The database's schema revision and this code's head."""
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines say nothing here
-    db = _db()
-    try:
-        return migrate.current_revision(db), migrate.head_revision()
-    finally:
-        db.dispose()
-
-
-def cmd_db_current(args: argparse.Namespace) -> int:
-    current, head = _revisions()
-    state, text = _schema_state(current, head)
-    data = {"current": current, "head": head, "state": state,
-            "upgrade_needed": state in ("empty", "behind")}  # fmt: skip
-    return _emit(args, data, text)
-
-
-def _schema_state(current: str | None, head: str) -> tuple[str, str]:
-    """Where the database's schema stands against this code's, in a word and a sentence."""
-    if current == head:
-        return "current", f"the database is at {head}, this duyet's head: no upgrade needed"
-    if current is None:
-        return "empty", f"the database was never migrated; run `duyet db upgrade` (to {head})"
-    scripts = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
-    if current not in {script.revision for script in scripts.walk_revisions()}:
-        return "unknown", (
-            f"the database is at {current}, a revision this duyet (head {head}) does not know:"
-            " a newer duyet migrated it; run that one, or restore the backup taken before"
-        )
-    return (
-        "behind",
-        f"the database is at {current}, this duyet needs {head}: run `duyet db upgrade`",
-    )
-
-
-def _schema_problem() -> str | None:
-    """What is wrong with the database's schema for this code, if anything.
-
-    Checked before every command that reads or writes the database (not `db upgrade`,
-    `db current`, `db backup`): on a schema missing or behind, each would otherwise fail
-    in its first query with a raw SQL error, a traceback on PostgreSQL.
-    """
-    current, head = _revisions()
-    state, text = _schema_state(current, head)
-    return None if state == "current" else text
-
-
-def _refuse(message: str) -> int:
-    """Say what the operator must do instead, in one line, and exit 2."""
-    print(f"error: {message}", file=sys.stderr)
-    return 2
-
-
-def cmd_db_backup(args: argparse.Namespace) -> int:
-    url = make_url(Settings.from_env().database_url)
-    target = Path(args.path)
-    if url.get_backend_name() != "sqlite":
-        return _refuse(f"on PostgreSQL back up with pg_dump: {_pg_dump_command(url, target)}")
-    source = Path(url.database or "")
-    if not source.is_file():  # sqlite3 would create an empty database and back that up
-        raise FileNotFoundError(f"no SQLite database at {source}")
-    _backup_sqlite(source, target)
-    data = {"source": str(source), "backup": str(target), "bytes": target.stat().st_size}
-    return _emit(args, data, f"backed up {source} to {target} ({data['bytes']:,} bytes)")
-
-
-def _pg_dump_command(url: URL, target: Path) -> str:
-    # pg_dump takes libpq's URL, without SQLAlchemy's driver name; the password stays out of logs.
-    plain = URL.create(
-        "postgresql", url.username, None, url.host, url.port, url.database, url.query
-    )
-    command = shlex.join(
-        ["pg_dump", "--format=custom", f"--file={target}", plain.render_as_string()]
-    )
-    return command + (" (with the password in PGPASSWORD or ~/.pgpass)" if url.password else "")
-
-
-def _backup_sqlite(source: Path, target: Path) -> None:
-    """Copy a live SQLite database, write-ahead log included, as one consistent file.
-
-    SQLite's backup API copies every page in one step under one read transaction: a
-    snapshot of the last commit, while the API and workers go on writing (WAL readers do
-    not block writers). The copy is written beside the target and renamed over it, so a
-    failed run never leaves a half backup where the last good one was.
-    """
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    try:
-        live, copy = sqlite3.connect(source, timeout=30), sqlite3.connect(partial)
-        with closing(live), closing(copy):
-            live.backup(copy)
-            copy.execute("PRAGMA journal_mode=DELETE")  # no -wal file beside the backup
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def cmd_site_create(args: argparse.Namespace) -> int:
-    site = accounts.create_site(_db(), args.slug, args.name or args.slug)
+    site = accounts.create_site(database(), args.slug, args.name or args.slug)
     data = {"id": site.id, "slug": site.slug, "name": site.name}
-    return _emit(args, data, f"created site {site.slug} (id {site.id})")
+    return emit(args, data, f"created site {site.slug} (id {site.id})")
 
 
 def cmd_site_list(args: argparse.Namespace) -> int:
-    sites = [{"id": s.id, "slug": s.slug, "name": s.name} for s in accounts.list_sites(_db())]
+    sites = [{"id": s.id, "slug": s.slug, "name": s.name} for s in accounts.list_sites(database())]
     lines = "\n".join(f"{s['id']}\t{s['slug']}\t{s['name']}" for s in sites)
-    return _emit(args, {"sites": sites}, lines or "no sites yet")
+    return emit(args, {"sites": sites}, lines or "no sites yet")
 
 
 def cmd_site_configure(args: argparse.Namespace) -> int:
-    db = _db()
+    db = database()
     site = accounts.find_site(db, args.slug)
     changes: dict[str, Any] = {}
     checked = SiteConfigSchema().load(dict(_key_value(item) for item in args.set))
@@ -176,7 +58,7 @@ def cmd_site_configure(args: argparse.Namespace) -> int:
         changes["webhook_secret"] = args.webhook_secret or None
     accounts.update_site(db, site.id, **changes)
     data = {"slug": site.slug, "changed": sorted(changes), "config_keys": sorted(checked)}
-    return _emit(args, data, f"updated {site.slug}: {', '.join(sorted(changes)) or 'nothing'}")
+    return emit(args, data, f"updated {site.slug}: {', '.join(sorted(changes)) or 'nothing'}")
 
 
 def _webhook_url(url: str) -> str:
@@ -194,11 +76,11 @@ def _webhook_url(url: str) -> str:
 def cmd_site_retrain(args: argparse.Namespace) -> int:
     from workers.site_training import retrain_site
 
-    db = _db()
+    db = database()
     site = accounts.find_site(db, args.slug)
     done = retrain_site(db, site.id)
     if done is None:
-        return _emit(args, {"site": site.slug, "retrained": False}, f"{site.slug}: no labels yet")
+        return emit(args, {"site": site.slug, "retrained": False}, f"{site.slug}: no labels yet")
     data = {"site": site.slug, "retrained": True, "version": done.version,
             "labels": done.examples, "report": done.report}  # fmt: skip
     text = f"{site.slug}: model {done.version} trained on {done.examples} labels"
@@ -211,17 +93,17 @@ def cmd_site_retrain(args: argparse.Namespace) -> int:
         if "gain_interval" in done.report:
             low, high = (100 * v for v in done.report["gain_interval"])
             text += f"; the difference's 95% interval {low:+.1f} to {high:+.1f} points"
-    return _emit(args, data, text)
+    return emit(args, data, text)
 
 
 def cmd_site_forget_model(args: argparse.Namespace) -> int:
     from service.store.site_models import drop_site_models
 
-    db = _db()
+    db = database()
     site = accounts.find_site(db, args.slug)
     dropped = drop_site_models(db, site.id)
     text = f"{site.slug}: {dropped} site models dropped; its comments use the shipped model"
-    return _emit(args, {"site": site.slug, "dropped": dropped}, text)
+    return emit(args, {"site": site.slug, "dropped": dropped}, text)
 
 
 def _key_value(item: str) -> tuple[str, Any]:
@@ -235,16 +117,16 @@ def _key_value(item: str) -> tuple[str, Any]:
 
 
 def cmd_key_create(args: argparse.Namespace) -> int:
-    db = _db()
+    db = database()
     site = accounts.find_site(db, args.site)
     key = accounts.create_api_key(db, site.id, args.label)
     data = {"id": key.id, "site": site.slug, "key": key.secret}
     text = f"API key for {site.slug} (shown once, store it now):\n{key.secret}"
-    return _emit(args, data, text)
+    return emit(args, data, text)
 
 
 def cmd_key_list(args: argparse.Namespace) -> int:
-    db = _db()
+    db = database()
     site = accounts.find_site(db, args.site)
     keys = [
         {
@@ -258,11 +140,11 @@ def cmd_key_list(args: argparse.Namespace) -> int:
     ]
     lines = [f"{k['id']}\t{k['prefix']}\t{k['created']}\t{k['revoked'] or 'live'}\t{k['label']}"
              for k in keys]  # fmt: skip
-    return _emit(args, {"site": site.slug, "keys": keys}, "\n".join(lines) or "no keys yet")
+    return emit(args, {"site": site.slug, "keys": keys}, "\n".join(lines) or "no keys yet")
 
 
 def cmd_key_revoke(args: argparse.Namespace) -> int:
-    db = _db()
+    db = database()
     site = accounts.find_site(db, args.site)
     key_id = parse_id(args.key_id)
     if key_id is None:
@@ -274,7 +156,7 @@ def cmd_key_revoke(args: argparse.Namespace) -> int:
         f"revoked key {key_id} of {site.slug}; an API process that checked it lately"
         f" takes it for up to {CACHE_SECONDS:.0f} s more"
     )
-    return _emit(args, {"site": site.slug, "revoked": key_id}, text)
+    return emit(args, {"site": site.slug, "revoked": key_id}, text)
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -288,35 +170,35 @@ def _new_password(args: argparse.Namespace) -> str:
 
 def cmd_moderator_create(args: argparse.Namespace) -> int:
     password = _new_password(args)
-    moderator = accounts.create_moderator(_db(), args.username, password, args.role)
+    moderator = accounts.create_moderator(database(), args.username, password, args.role)
     data = {"id": moderator.id, "username": moderator.username, "password": password}
     text = f"moderator {moderator.username} ({args.role}), password (shown once): {password}"
-    return _emit(args, data, text)
+    return emit(args, data, text)
 
 
 def cmd_moderator_password(args: argparse.Namespace) -> int:
     password = _new_password(args)
-    accounts.set_password(_db(), args.username, password)
+    accounts.set_password(database(), args.username, password)
     text = (
         f"moderator {args.username}, new password (shown once): {password}"
         "; their desk sessions have ended"
     )
-    return _emit(args, {"username": args.username, "password": password}, text)
+    return emit(args, {"username": args.username, "password": password}, text)
 
 
 def cmd_moderator_remove(args: argparse.Namespace) -> int:
-    accounts.remove_moderator(_db(), args.username)
+    accounts.remove_moderator(database(), args.username)
     text = f"removed moderator {args.username}; their desk sessions have ended"
-    return _emit(args, {"removed": args.username}, text)
+    return emit(args, {"removed": args.username}, text)
 
 
 def cmd_moderator_list(args: argparse.Namespace) -> int:
     moderators = [
         {"id": m.id, "username": m.username, "role": m.role, "created": _when(m.created_at)}
-        for m in accounts.list_moderators(_db())
+        for m in accounts.list_moderators(database())
     ]
     lines = [f"{m['id']}\t{m['username']}\t{m['role']}\t{m['created']}" for m in moderators]
-    return _emit(args, {"moderators": moderators}, "\n".join(lines) or "no moderators yet")
+    return emit(args, {"moderators": moderators}, "\n".join(lines) or "no moderators yet")
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -337,7 +219,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         f" retrained the models of sites {retrained}"
     )
     data = {"requeued": count, "webhook_events": events, "retrained_sites": retrained}
-    return _emit(args, data, text)
+    return emit(args, data, text)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -359,11 +241,6 @@ def cmd_dev(args: argparse.Namespace) -> int:
     return run_dev(args.port)
 
 
-def _with_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument("--json", action="store_true", help="answer in JSON for scripts")
-    return parser
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="duyet", description="Comment moderation for news sites")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -371,11 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--port", type=int, default=None)
     dev.set_defaults(func=cmd_dev)
     serve = sub.add_parser("serve", help="run the API under gunicorn")
-    serve.add_argument("--host", default="0.0.0.0")
+    # This host only unless told: the desk and /metrics belong behind a TLS proxy (the
+    # container's command says --host 0.0.0.0, its port published on 127.0.0.1).
+    serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2)
     serve.add_argument("--threads", type=int, default=16)
-    serve.set_defaults(func=cmd_serve)
+    serve.set_defaults(func=cmd_serve, needs_schema=True)
     worker = sub.add_parser("worker", help="run an RQ worker on duyet's queues, with the sweep")
     worker.add_argument("--burst", action="store_true", help="stop when the queues are empty")
     worker.add_argument(
@@ -384,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="take one role's jobs: moderation (comments) or webhooks (deliveries); default both",
     )
     worker.set_defaults(func=cmd_worker, needs_schema=True)
-    _with_json(sub.add_parser("sweep", help="re-queue stranded comments; retrain due site models"))
+    with_json(sub.add_parser("sweep", help="re-queue stranded comments; retrain due site models"))
     sub.choices["sweep"].set_defaults(func=cmd_sweep, needs_schema=True)
     _add_management(sub)
     _add_engine_commands(sub)
@@ -392,25 +271,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_management(sub: Any) -> None:
-    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_cmd", required=True)
-    _with_json(db.add_parser("upgrade", help="apply migrations")).set_defaults(func=cmd_db_upgrade)
-    current = _with_json(db.add_parser("current", help="the schema's revision; upgrade needed?"))
-    current.set_defaults(func=cmd_db_current)
-    backup = _with_json(
-        db.add_parser("backup", help="copy a live SQLite database (PostgreSQL: pg_dump)")
-    )
-    backup.add_argument("path", help="the backup file to write (replaced if it exists)")
-    backup.set_defaults(func=cmd_db_backup)
-    # Every command of these groups reads or writes the database: see _schema_problem.
+    cli_db.register(sub)
+    # Every command of these groups reads or writes the database: see cli_db.schema_problem.
     site_group = sub.add_parser("site", help="sites")
     site_group.set_defaults(needs_schema=True)
     site = site_group.add_subparsers(dest="site_cmd", required=True)
-    create = _with_json(site.add_parser("create", help="create a site"))
+    create = with_json(site.add_parser("create", help="create a site"))
     create.add_argument("slug")
     create.add_argument("--name", default="")
     create.set_defaults(func=cmd_site_create)
-    _with_json(site.add_parser("list", help="list sites")).set_defaults(func=cmd_site_list)
-    configure = _with_json(site.add_parser("configure", help="change a site's rules or webhook"))
+    with_json(site.add_parser("list", help="list sites")).set_defaults(func=cmd_site_list)
+    configure = with_json(site.add_parser("configure", help="change a site's rules or webhook"))
     configure.add_argument("slug")
     configure.add_argument(
         "--set",
@@ -423,12 +294,12 @@ def _add_management(sub: Any) -> None:
     configure.add_argument("--webhook-url", default=None, help="empty string removes it")
     configure.add_argument("--webhook-secret", default=None, help="empty string removes it")
     configure.set_defaults(func=cmd_site_configure)
-    retrain = _with_json(
+    retrain = with_json(
         site.add_parser("retrain", help="train the site's own model from its moderators' labels")
     )
     retrain.add_argument("slug")
     retrain.set_defaults(func=cmd_site_retrain)
-    forget = _with_json(
+    forget = with_json(
         site.add_parser("forget-model", help="drop the site's own models: back to the shipped one")
     )
     forget.add_argument("slug")
@@ -436,35 +307,35 @@ def _add_management(sub: Any) -> None:
     key_group = sub.add_parser("key", help="API keys")
     key_group.set_defaults(needs_schema=True)
     key = key_group.add_subparsers(dest="key_cmd", required=True)
-    key_create = _with_json(key.add_parser("create", help="create an API key for a site"))
+    key_create = with_json(key.add_parser("create", help="create an API key for a site"))
     key_create.add_argument("site", help="site slug or id")
     key_create.add_argument("--label", default="")
     key_create.set_defaults(func=cmd_key_create)
-    key_list = _with_json(key.add_parser("list", help="a site's keys (never their secrets)"))
+    key_list = with_json(key.add_parser("list", help="a site's keys (never their secrets)"))
     key_list.add_argument("site", help="site slug or id")
     key_list.set_defaults(func=cmd_key_list)
-    key_revoke = _with_json(key.add_parser("revoke", help="revoke a site's key by its id"))
+    key_revoke = with_json(key.add_parser("revoke", help="revoke a site's key by its id"))
     key_revoke.add_argument("site", help="site slug or id")
     key_revoke.add_argument("key_id", help="the id `duyet key list` shows")
     key_revoke.set_defaults(func=cmd_key_revoke)
     mod = sub.add_parser("moderator", help="moderator accounts")
     mod.set_defaults(needs_schema=True)
     mod_sub = mod.add_subparsers(dest="mod_cmd", required=True)
-    mod_create = _with_json(mod_sub.add_parser("create", help="create a moderator account"))
+    mod_create = with_json(mod_sub.add_parser("create", help="create a moderator account"))
     mod_create.add_argument("username")
     mod_create.add_argument("--password", default=None, help="default: a random one, printed")
     mod_create.add_argument("--role", choices=["moderator", "admin"], default="moderator")
     mod_create.set_defaults(func=cmd_moderator_create)
-    mod_password = _with_json(
+    mod_password = with_json(
         mod_sub.add_parser("password", help="set a new password; ends the account's desk sessions")
     )
     mod_password.add_argument("username")
     mod_password.add_argument("--password", default=None, help="default: a random one, printed")
     mod_password.set_defaults(func=cmd_moderator_password)
-    mod_remove = _with_json(mod_sub.add_parser("remove", help="delete a moderator account"))
+    mod_remove = with_json(mod_sub.add_parser("remove", help="delete a moderator account"))
     mod_remove.add_argument("username")
     mod_remove.set_defaults(func=cmd_moderator_remove)
-    _with_json(mod_sub.add_parser("list", help="list moderator accounts")).set_defaults(
+    with_json(mod_sub.add_parser("list", help="list moderator accounts")).set_defaults(
         func=cmd_moderator_list
     )
 
@@ -498,8 +369,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(
             level=Settings.from_env().log_level, format="%(levelname)s %(name)s: %(message)s"
         )
-        if getattr(args, "needs_schema", False) and (problem := _schema_problem()):
-            return _refuse(problem)
+        if getattr(args, "needs_schema", False) and (problem := cli_db.schema_problem()):
+            return refuse(problem)
         return handler(args)
     except DuyetError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -39,15 +39,36 @@ def head_revision() -> str:
 
 
 def current_revision(db: Database) -> str | None:
-    """The revision the database's schema is at; None if it was never migrated."""
+    """The revision the database's schema is at; None if it was never migrated (or, for
+    SQLite, if its file does not exist: it is not created by asking)."""
+    url = db.engine.url
+    on_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if on_file and not Path(str(url.database)).exists():
+        return None
     with db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def schema_problem(db: Database) -> str | None:
-    """Say what is wrong if the schema is not the one this code needs; None if it is."""
+def schema_state(db: Database) -> tuple[str, str]:
+    """Where the database's schema stands against this code's: a word (current, empty,
+    behind, or unknown: a newer duyet migrated it) and a sentence for the operator."""
     current, head = current_revision(db), head_revision()
     if current == head:
-        return None
-    at = f"at revision {current}" if current else "empty (never migrated)"
-    return f"the database schema is {at}, this duyet needs {head}: run `duyet db upgrade`"
+        return "current", f"the database is at {head}, this duyet's head: no upgrade needed"
+    if current is None:
+        return "empty", f"the database was never migrated; run `duyet db upgrade` (to {head})"
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    if current not in {script.revision for script in scripts.walk_revisions()}:
+        return "unknown", (
+            f"the database is at {current}, a revision this duyet (head {head}) does not know:"
+            " a newer duyet migrated it; run that one, or restore the backup taken before"
+        )
+    return "behind", (
+        f"the database is at {current}, this duyet needs {head}: run `duyet db upgrade`"
+    )
+
+
+def schema_problem(db: Database) -> str | None:
+    """Say what is wrong if the schema is not the one this code needs; None if it is."""
+    state, sentence = schema_state(db)
+    return None if state == "current" else sentence

@@ -338,3 +338,12 @@ def test_a_corrupt_model_file_is_named_with_its_setting(settings, tmp_path):
     assert said.startswith(f"error: ValueError: DUYET_MODEL_PATH={model}: not a model file (")
     done = _duyet(settings, "worker", "--burst", DUYET_MODEL_PATH=str(tmp_path / "none"))
     assert done.stderr.splitlines()[-1].endswith(f"={tmp_path / 'none'}: No such file or directory")
+
+
+def test_serve_refuses_a_schema_behind_before_starting(settings, capsys, tmp_path, monkeypatch):
+    """gunicorn on a database never migrated would answer 500 to every comment."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    monkeypatch.setenv("DUYET_SECRET_KEY", secrets.token_urlsafe(32))
+    assert main(["serve"]) == 2
+    assert "never migrated; run `duyet db upgrade`" in capsys.readouterr().err
+    assert not (tmp_path / "new.db").exists()  # asking created no empty database
