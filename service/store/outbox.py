@@ -40,9 +40,8 @@ _EVENTS = table_of(WebhookEvent)
 _HOOKED_SITES = select(Site.id).where(
     Site.id.in_(bindparam("site_ids", expanding=True)), Site.webhook_url.is_not(None)
 )
-_INSERT_EVENTS = insert(_EVENTS).returning(
-    _EVENTS.c.id, _EVENTS.c.comment_id, sort_by_parameter_order=True
-)
+# The ids come back with their comment ids, so their order does not matter.
+_INSERT_EVENTS = insert(_EVENTS).returning(_EVENTS.c.id, _EVENTS.c.comment_id)
 
 
 def moderator_event(action: str, published_changed: bool, rejected_before: bool) -> str | None:
