@@ -121,6 +121,12 @@ def _published(client: FlaskClient, site: SiteFixture, work: Callable[[], None])
     return int(accepted["id"])
 
 
+def _hook_to(app: Flask, site: SiteFixture, listener: Listener) -> None:
+    """Point the site's webhook at the local listener (its private address allowed by _env)."""
+    url = f"http://127.0.0.1:{listener.port}/hook"
+    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+
+
 def _queue_event(app: Flask, comment_id: int, event: str) -> int:
     """Write an event for the comment, as a decision does, and queue its delivery."""
     svc = app.extensions["duyet"]
@@ -141,8 +147,7 @@ def test_a_trickling_receiver_is_cut_off_at_one_deadline_for_the_whole_delivery(
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true", DUYET_WEBHOOK_TIMEOUT="1")
     comment_id = _published(client, site, work)
     listener.trickle = 0.3  # each byte well within the timeout, the whole answer 17 s
-    url = f"http://127.0.0.1:{listener.port}/hook"
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _hook_to(app, site, listener)
     _queue_event(app, comment_id, "comment.published")
     started = time.monotonic()
     work()
@@ -206,8 +211,7 @@ def test_an_event_for_a_comment_deleted_before_delivery_is_dropped(
 ):
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
     comment_id = _published(client, site, work)
-    url = f"http://127.0.0.1:{listener.port}/hook"
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _hook_to(app, site, listener)
     assert client.delete(f"/v1/comments/{comment_id}", headers=site.headers).status_code < 300
     _queue_event(app, comment_id, "comment.published")  # written before, sent late
     with caplog.at_level("INFO", logger="duyet.webhooks"):
@@ -221,8 +225,7 @@ def test_a_late_published_event_after_a_rejection_is_dropped(
 ):
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
     comment_id = _published(client, site, work)
-    url = f"http://127.0.0.1:{listener.port}/hook"
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _hook_to(app, site, listener)
     decision = client.post(
         f"/v1/moderation/comments/{comment_id}/decision",
         json={"action": "reject"},
@@ -264,8 +267,7 @@ def test_a_failing_receiver_gets_one_attempt_and_the_retries_setting_more_with_b
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true", DUYET_WEBHOOK_RETRIES=str(retries))
     listener.status = 503
     comment_id = _published(client, site, work)
-    url = f"http://127.0.0.1:{listener.port}/hook"
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _hook_to(app, site, listener)
     event_id = _queue_event(app, comment_id, "comment.published")
     work()
     delays = []
@@ -294,8 +296,7 @@ def test_an_event_whose_job_redis_lost_is_sent_by_the_sweep_once(
     app: Flask, client, site, work, listener, redis, settings, monkeypatch
 ):
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
-    url = f"http://127.0.0.1:{listener.port}/hook"
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _hook_to(app, site, listener)
     accepted = submit(client, site, CLEAN)
     webhooks = Queue(settings.webhook_queue_name, connection=redis)
     ModerationWorker([Queue(settings.queue_name, connection=redis)], connection=redis).work(
@@ -316,8 +317,7 @@ def test_an_event_whose_job_redis_lost_is_sent_by_the_sweep_once(
 def test_a_duplicate_job_sends_an_event_once(app: Flask, client, site, work, listener, monkeypatch):
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
     comment_id = _published(client, site, work)
-    url = f"http://127.0.0.1:{listener.port}/hook"
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _hook_to(app, site, listener)
     event_id = _queue_event(app, comment_id, "comment.published")
     app.extensions["duyet"].queue.webhook(event_id)
     work()
@@ -351,8 +351,7 @@ def test_a_desk_approval_and_its_undo_leave_the_site_with_the_comments_status(
 ):
     """Both events are written; the published one, sent after the undo, is stale and dropped."""
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
-    url = f"http://127.0.0.1:{listener.port}/hook"
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _hook_to(app, site, listener)
     comment_id = int(submit(client, site, "Liên hệ 0912 345 678 để biết thêm")["id"])
     work()
     assert login(client).status_code == 302
@@ -378,8 +377,7 @@ def test_a_webhooks_only_worker_delivers_and_leaves_comments_to_moderation_worke
     no comment's decision (`duyet worker --only webhooks`)."""
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
     comment_id = _published(client, site, work)
-    url = f"http://127.0.0.1:{listener.port}/hook"
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _hook_to(app, site, listener)
     _queue_event(app, comment_id, "comment.published")
     waiting = submit(client, site, CLEAN)
     assert run_worker(burst=True, only="webhooks") == 0
@@ -452,8 +450,7 @@ def test_a_pre_outbox_job_run_again_sends_the_same_event(
     """RQ re-runs a job that raised: the old job keeps its event's id, so no second event."""
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
     comment_id = _published(client, site, work)
-    url = f"http://127.0.0.1:{listener.port}/hook"
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _hook_to(app, site, listener)
     queue = Queue(settings.webhook_queue_name, connection=redis)
     job = queue.enqueue("workers.jobs.deliver_webhook", comment_id, "comment.published")
     assert job.perform() == "delivered"
@@ -469,8 +466,7 @@ def test_a_job_queued_before_the_outbox_still_delivers_its_event(
     """An upgrade with deliveries still in Redis: the old job writes its event and sends it."""
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")
     comment_id = _published(client, site, work)
-    url = f"http://127.0.0.1:{listener.port}/hook"
-    accounts.update_site(app.extensions["duyet"].db, site.id, webhook_url=url)
+    _hook_to(app, site, listener)
     queue = Queue(settings.webhook_queue_name, connection=redis)
     queue.enqueue("workers.jobs.deliver_webhook", comment_id, "comment.published")
     work()
