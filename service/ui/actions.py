@@ -20,7 +20,7 @@ from service.store.decisions import BAN_EXTENDED, BAN_NEW, BanOutcome, StaleStat
 from service.ui import i18n
 from service.ui.blueprint import bp, current_user, language, login_required, t, when
 from service.ui.cards import build_cards
-from service.ui.pages import _queue_filter, _reject_options
+from service.ui.pages import queue_filter, reject_options
 
 ACTIONS = ("approve", "reject", "spam")
 STATUSES = tuple(status.value for status in Status)
@@ -108,7 +108,7 @@ def _counts() -> dict[str, int]:
     raw = data.get("filters") if isinstance(data, dict) else None
     given = {k: v for k, v in raw.items() if isinstance(v, str)} if isinstance(raw, dict) else {}
     try:
-        f, _, _ = _queue_filter(given)
+        f, _, _ = queue_filter(given)
     except DuyetError:  # a site gone since the page was drawn: count them all
         f = desk.QueueFilter()
     return desk.tab_counts(services().db, f)
@@ -134,7 +134,7 @@ def card(comment_id: int) -> Any:
         svc.db, [desk.desk_item(svc.db, comment_id)], language(), svc.settings.secret_key
     )
     return render_template(
-        "_card.html", card=built[0], cards=built, reject_options=_reject_options()
+        "_card.html", card=built[0], cards=built, reject_options=reject_options()
     )
 
 

@@ -91,7 +91,9 @@ def prefs() -> Any:
     return redirect(safe_next(request.form.get("next")))
 
 
-def _queue_filter(args: Any) -> tuple[desk.QueueFilter, str, str | None]:
+def queue_filter(args: Any) -> tuple[desk.QueueFilter, str, str | None]:
+    """The queue's filter, order and cursor from a page's arguments (the actions' counts
+    read the same)."""
     tab = args.get("tab", "held")
     tab = tab if tab in desk.TABS else "held"
     order = args.get("order", "oldest")
@@ -179,7 +181,7 @@ def _search(
 def queue() -> Any:
     """Show a tab of the queue with its counts, filters, cards and a cursor to the next page."""
     db = services().db
-    f, order, cursor = _queue_filter(request.args)
+    f, order, cursor = queue_filter(request.args)
     q = " ".join((request.args.get("q") or "").split())[:200]
     by = request.args.get("by", "auto")
     by = by if by in SEARCH_KINDS else "auto"
@@ -220,7 +222,7 @@ def queue() -> Any:
         orders=desk.ORDERS,
         sites=accounts.list_sites(db),
         reason_codes=i18n.REASON_CODES,
-        reject_options=_reject_options(),
+        reject_options=reject_options(),
         next_link=queue_link(tab=f.tab, **filters, cursor=next_cursor) if next_cursor else None,
         first_link=queue_link(tab=f.tab, **filters) if cursor else None,
         tab_link=lambda tab: queue_link(tab=tab, **filters),
@@ -243,7 +245,8 @@ def _waiting(since: datetime | None) -> dict[str, Any] | None:
     return {"age": age, "since": since, "stalled": waited >= STALLED}
 
 
-def _reject_options() -> list[tuple[str, str]]:
+def reject_options() -> list[tuple[str, str]]:
+    """The reasons a moderator picks from when rejecting, in the desk's language."""
     return [(code, t(f"reject.{code}")) for code in i18n.REJECT_REASONS]
 
 
@@ -279,7 +282,7 @@ def comment_page(comment_id: int) -> Any:
         card=card,
         decisions=decisions,
         entries=entries,
-        reject_options=_reject_options(),
+        reject_options=reject_options(),
         js_data=_js_messages(),
     )
 
