@@ -78,6 +78,9 @@ class Site(Base):
     name: Mapped[str] = mapped_column(String(200))
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    # While a secret is rolled, events are signed with the old one too, until this moment.
+    webhook_secret_previous: Mapped[str | None] = mapped_column(String(200))
+    webhook_secret_previous_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Rules and thresholds edited by the site's admins; see service.site_config.
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
@@ -109,11 +112,16 @@ class Moderator(Base):
     # Signing out adds one. A desk session carries the value it signed in with, so every
     # session of the account signed in before ends, though its cookie is still validly signed.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # The sites and sections this moderator sees and acts on; None is all (service.scopes).
+    scope: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Article(Base):
     __tablename__ = "articles"
-    __table_args__ = (UniqueConstraint("site_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("site_id", "external_id"),
+        Index("ix_articles_site_section", "site_id", "section"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
@@ -122,6 +130,8 @@ class Article(Base):
     url: Mapped[str] = mapped_column(String(2000), default="")
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
     premoderated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The site's own section ("thoi-su"); queues and moderators' scopes split by it.
+    section: Mapped[str | None] = mapped_column(String(100))
     # Bumped on every change to the published thread; the read path's ETag is built from it.
     thread_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
