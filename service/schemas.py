@@ -7,6 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from service.notices import REASON_WORDS
+
 
 def _storable(text: str) -> None:
     """Refuse what PostgreSQL and UTF-8 cannot store: NUL bytes and lone surrogates."""
@@ -93,6 +95,40 @@ class CommentOut(Schema):
     created_at = fields.DateTime()
 
 
+class NoticeMessage(Schema):
+    vi = fields.String()
+    en = fields.String()
+
+
+class NoticeOut(Schema):
+    """What the site can tell the comment's author, as service/notices.py words it."""
+
+    code = fields.String(
+        metadata={
+            "description": (
+                "checking | published | awaiting_review | banned_words | offensive |"
+                " article_closed | author_banned | rejected_by_moderator | not_published |"
+                " deleted"
+            )
+        }
+    )
+    reason = fields.String(
+        allow_none=True,
+        metadata={"description": "A moderator's reason (rejected_by_moderator only)"},
+    )
+    words = fields.List(
+        fields.String(),
+        metadata={"description": "The author's own words a banned-word rule matched"},
+    )
+    message = fields.Nested(NoticeMessage, metadata={"description": "Ready to show, vi and en"})
+
+
+class CommentStatusOut(CommentOut):
+    """A comment as its site sees it after sending it: the public fields and the notice."""
+
+    notice = fields.Nested(NoticeOut)
+
+
 class ThreadComment(CommentOut):
     replies = fields.List(fields.Nested(lambda: ThreadComment()))
 
@@ -143,6 +179,16 @@ class ReportOut(Schema):
 class DecisionIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(["approve", "reject", "spam"]))
     note = Text(load_default="", validate=_length(0, 2000))
+    reason = fields.String(
+        load_default="rules",
+        validate=validate.OneOf(list(REASON_WORDS)),
+        metadata={
+            "description": (
+                "Why a reject (ignored for approve and spam); the site may show the author"
+                " the reason in words (the comment's notice)"
+            )
+        },
+    )
     expected_status = fields.String(
         load_default=None,
         validate=validate.OneOf(["held", "pending", "approved", "spam", "rejected", "deleted"]),

@@ -21,6 +21,7 @@ from service.models import utcnow
 from service.queue import WEBHOOK_JOB_MARGIN
 from service.store import outbox
 from service.store.delivery import CommentTarget
+from service.store.reading import comment_notice
 from workers import runtime
 
 log = logging.getLogger("duyet.webhooks")
@@ -59,8 +60,11 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def payload(target: CommentTarget, event: str, event_id: int) -> dict[str, Any]:
-    """Build the event body: what happened, to which comment, and its public fields.
+def payload(
+    target: CommentTarget, event: str, event_id: int, notice: dict[str, Any]
+) -> dict[str, Any]:
+    """Build the event body: what happened, to which comment, its public fields, and what
+    to tell its author (service/notices.py).
 
     event_id is the same in every attempt of one event (a receiver's key to skip one seen
     already); sent_at is signed with the rest, so a receiver can refuse an old body replayed.
@@ -79,6 +83,7 @@ def payload(target: CommentTarget, event: str, event_id: int) -> dict[str, Any]:
             "author_name": comment.author_name,
             "body": comment.body,
             "created_at": comment.created_at.isoformat(),
+            "notice": notice,
         },
     }
 
@@ -234,7 +239,9 @@ def deliver(event_id: int) -> str:
         )
         outbox.drop(db, claimed, f"stale: the comment is now {target.comment.status}")
         return "stale"
-    body = json.dumps(payload(target, event, event_id), ensure_ascii=False).encode()
+    comment = target.comment
+    notice = comment_notice(db, comment.id, comment.status, comment.body)
+    body = json.dumps(payload(target, event, event_id, notice), ensure_ascii=False).encode()
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "duyet-webhook/1",

@@ -102,7 +102,8 @@ class FastIntake(ShortRoad[_Submission]):
             site_id = submission.site_id
             return self.answer_error(environ, start_response, exc, request_id, site_id)
         count_accepted(submission.site_id)
-        body = self.app.json.dumps(comment_body(comment, new.article_id), separators=(",", ":"))
+        answer = comment_body(svc.db, comment, new.article_id)
+        body = self.app.json.dumps(answer, separators=(",", ":"))
         payload = f"{body}\n".encode()
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
         secure = environ.get("wsgi.url_scheme") == "https"

@@ -13,6 +13,7 @@ from service.auth import require_moderator
 from service.context import services
 from service.models import Comment
 from service.moderation import decide_as_moderator
+from service.notices import moderator_note
 from service.schemas import DecisionIn, HistoryOut, QueueArgs, QueueItemOut, QueueOut
 from service.store.accounts import find_site
 from service.store.reading import QueueItem, comment_history, moderation_queue
@@ -78,6 +79,13 @@ class Queue(MethodView):
         return {"items": [item_view(i) for i in items], "next_cursor": next_cursor}
 
 
+def _note(data: dict[str, Any]) -> str:
+    """The decision's note: for a reject, its reason first, as the desk writes it."""
+    if data["action"] != "reject":
+        return str(data["note"])
+    return moderator_note(data["reason"], data["note"])
+
+
 @blp.route("/comments/<id:comment_id>/decision")
 class DecisionView(MethodView):
     @require_moderator
@@ -92,7 +100,7 @@ class DecisionView(MethodView):
             comment_id,
             data["action"],
             g.moderator.username,
-            data["note"],
+            _note(data),
             expected_status=data["expected_status"],
         )
         return _private_fields(outcome.comment)

@@ -20,7 +20,7 @@ from service.schemas import (
     ArticleIn,
     ArticleOut,
     CommentIn,
-    CommentOut,
+    CommentStatusOut,
     ReportIn,
     ReportOut,
     ThreadArgs,
@@ -28,7 +28,8 @@ from service.schemas import (
 )
 from service.store import comments as store
 from service.store.comments import StoredComment
-from service.store.reading import ThreadNode, published_thread
+from service.store.db import Database
+from service.store.reading import ThreadNode, comment_notice, published_thread
 
 blp = Blueprint("site", __name__, url_prefix="/v1", description="The news site's backend")
 blp.record_once(add_converters)  # before the routes below: they use <id:...>, <article:...>
@@ -60,9 +61,20 @@ def comment_view(comment: Comment | StoredComment, article_external_id: str) -> 
     }
 
 
-def comment_body(comment: Comment | StoredComment, article_external_id: str) -> dict[str, Any]:
-    """The accepted comment as intake answers it: CommentOut's fields, its time in ISO form."""
-    view = comment_view(comment, article_external_id)
+def comment_status(
+    db: Database, comment: Comment | StoredComment, article_external_id: str
+) -> dict[str, Any]:
+    """The comment as its own site sees it (CommentStatusOut): public fields and the notice
+    for its author."""
+    notice = comment_notice(db, comment.id, comment.status, comment.body)
+    return {**comment_view(comment, article_external_id), "notice": notice}
+
+
+def comment_body(
+    db: Database, comment: Comment | StoredComment, article_external_id: str
+) -> dict[str, Any]:
+    """The accepted comment as intake answers it, its time in ISO form (no schema on the way)."""
+    view = comment_status(db, comment, article_external_id)
     created = view["created_at"]
     return {**view, "created_at": created.isoformat() if created else None}
 
@@ -82,35 +94,37 @@ class Comments(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH, parameters=[IDEMPOTENCY_HEADER])
     @documented_arguments(blp, CommentIn)
-    @blp.response(202, CommentOut)
+    @blp.response(202, CommentStatusOut)
     def post(self) -> Any:
         """Accept a comment for moderation; it is stored before this answer."""
         new = store.NewComment(**json_arguments(COMMENT_IN))
-        comment, _ = services().intake.submit(
+        svc = services()
+        comment, _ = svc.intake.submit(
             g.site_id, new, _idempotency_key(), g.get("request_id"), deferred_limits()
         )
-        return comment_json(comment_body(comment, new.article_id), 202)
+        return comment_json(comment_body(svc.db, comment, new.article_id), 202)
 
 
 @blp.route("/comments/<id:comment_id>")
 class CommentById(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH)
-    @blp.response(200, CommentOut)
+    @blp.response(200, CommentStatusOut)
     def get(self, comment_id: int) -> Any:
-        """Show a comment's status and public fields."""
-        comment, article = store.get_comment(services().db, g.site_id, comment_id)
-        return comment_view(comment, article.external_id)
+        """Show a comment's status, public fields, and what to tell its author."""
+        db = services().db
+        comment, article = store.get_comment(db, g.site_id, comment_id)
+        return comment_status(db, comment, article.external_id)
 
     @require_site
     @blp.doc(security=SITE_AUTH)
-    @blp.response(200, CommentOut)
+    @blp.response(200, CommentStatusOut)
     def delete(self, comment_id: int) -> Any:
         """Erase a comment at its author's request; a tombstone keeps its replies' place."""
         db = services().db
         comment = store.delete_comment(db, g.site_id, comment_id, "site")
         _, article = store.get_comment(db, g.site_id, comment_id)
-        return comment_view(comment, article.external_id)
+        return comment_status(db, comment, article.external_id)
 
 
 @blp.route("/comments/<id:comment_id>/reports")

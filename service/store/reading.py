@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from service.errors import DuyetError, NotFound
 from service.ids import parse_id
 from service.models import Article, AuditEntry, Comment, Decision, Status
+from service.notices import needs_decision, notice
 from service.store.db import Database
 
 VISIBLE = (Status.APPROVED.value, Status.DELETED.value)
@@ -192,6 +193,15 @@ def moderation_queue(
         parents = _parents(s, [c.parent_id for c, _ in page if c.parent_id])
     items = [QueueItem(c, a, decisions.get(c.id), parents.get(c.parent_id or -1)) for c, a in page]
     return items, encode_cursor(page[-1][0]) if more and page else None
+
+
+def comment_notice(db: Database, comment_id: int, status: str, body: str | None) -> dict[str, Any]:
+    """What the site can tell the comment's author (service/notices.py); reads the latest
+    decision only for a comment kept out, the one case whose words depend on it."""
+    if not needs_decision(status):
+        return notice(status, body, None)
+    with db.transaction() as s:
+        return notice(status, body, _latest_decisions(s, [comment_id]).get(comment_id))
 
 
 def _latest_decisions(s: Session, comment_ids: list[int]) -> dict[int, Decision]:

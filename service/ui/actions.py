@@ -15,6 +15,7 @@ from service.errors import Conflict, DuyetError
 from service.ids import is_id
 from service.models import Comment, Status
 from service.moderation import decide_as_moderator
+from service.notices import moderator_note
 from service.store import desk
 from service.store.decisions import BAN_EXTENDED, BAN_NEW, BanOutcome, StaleStatus, add_ban
 from service.ui import i18n
@@ -56,7 +57,7 @@ def _note(action: str, data: dict[str, Any]) -> str:
     reason = data.get("reason")
     if reason not in i18n.REJECT_REASONS:
         reason = i18n.REJECT_REASONS[0]
-    return f"reject_reason:{reason}" + (f"\n{words}" if words else "")
+    return moderator_note(reason, words)
 
 
 def _ids(data: dict[str, Any]) -> list[int]:
@@ -233,7 +234,7 @@ def _reject_for_ban(comment: Comment, expected: str | None) -> str | None:
         raise _stale(comment.status)
     if comment.status == Status.REJECTED.value:
         return None
-    return str(_decide(comment.id, "reject", "reject_reason:rules", expected)["status"])
+    return str(_decide(comment.id, "reject", moderator_note("rules", ""), expected)["status"])
 
 
 def _ban_words(comment_id: int, banned: BanOutcome) -> str:

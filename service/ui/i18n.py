@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from service.notices import REASON_WORDS
+
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -797,14 +799,7 @@ EN: dict[str, str] = {
 }
 
 CATALOGS = {"vi": VI, "en": EN}
-REJECT_REASONS = (
-    "rules",
-    "abuse",
-    "off_topic",
-    "misinformation",
-    "personal_data",
-    "advertising",
-)
+REJECT_REASONS = tuple(REASON_WORDS)  # the reader is told the reason, in these words
 REASON_CODES = tuple(key.removeprefix("reason.") for key in VI if key.startswith("reason."))
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from service.api.site import comment_view
+from service.api.site import comment_status
 from service.models import Comment
-from service.schemas import CommentOut
+from service.schemas import CommentStatusOut
 from tests.integration.conftest import SiteFixture, submit
 
 
-def test_the_intake_answer_is_what_comment_out_renders(app: Flask, site: SiteFixture, client):
+def test_the_intake_answer_is_what_the_schema_renders(app: Flask, site: SiteFixture, client):
     answer = submit(client, site, "Cảm ơn tòa soạn, bài viết rất hay.", author_id="u-7")
-    with app.extensions["duyet"].db.transaction() as s:
+    db = app.extensions["duyet"].db
+    with db.transaction() as s:
         stored = s.get(Comment, answer["id"])
-        expected = CommentOut().dump(comment_view(stored, "bai-1"))
+    expected = CommentStatusOut().dump(comment_status(db, stored, "bai-1"))
     assert answer == expected
     assert answer["created_at"].endswith("+00:00")  # ISO 8601, not an HTTP date
 
