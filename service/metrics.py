@@ -91,6 +91,11 @@ WEBHOOK_GIVEN_UP = Counter(
     "Webhook events never delivered: every attempt failed, or the address was refused",
     ["event"],
 )
+MODERATOR_ALERTS = Counter(
+    "duyet_moderator_alerts",
+    "Emails to moderators about held comments waiting too long (workers/alerts.py)",
+    ["outcome"],  # sent or failed
+)
 ENGINE_INFO = Gauge(
     "duyet_engine_info",
     "The engine (rules and model) version that made the latest decisions; value 1",

@@ -16,6 +16,7 @@ LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
 
 
 def _bool(raw: str) -> bool:
@@ -96,6 +97,15 @@ class Settings:
     # the last N of them added (werkzeug's ProxyFix); 0 trusts no header.
     trusted_proxies: int = 0
 
+    # Email to moderators when held comments wait too long (workers/alerts.py); off while
+    # smtp_url is empty. smtp:// (a local relay), smtp+starttls:// (STARTTLS required) or
+    # smtps:// (TLS from the start), with user:password@ when the server wants them.
+    smtp_url: str = ""
+    mail_from: str = ""
+    # The desk's address as moderators reach it (https://binhluan.example.vn), for links in
+    # those emails; without it the emails name the queue but cannot link to it.
+    public_url: str = ""
+
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
@@ -104,6 +114,19 @@ class Settings:
             least = MINIMUMS.get(f.name, 0)
             if value < least:
                 raise ValueError(f"{env_name(f.name)}={value} is below its least, {least}")
+        self._check_mail()
+
+    def _check_mail(self) -> None:
+        """Refuse at start what would fail only when the first alert is due, hours later."""
+        if not self.smtp_url:
+            return
+        scheme = self.smtp_url.partition("://")[0]
+        if scheme not in SMTP_SCHEMES:
+            raise ValueError(
+                f"DUYET_SMTP_URL must start with {', '.join(s + '://' for s in SMTP_SCHEMES)}"
+            )
+        if "@" not in self.mail_from:
+            raise ValueError("DUYET_MAIL_FROM must be an address when DUYET_SMTP_URL is set")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -18,7 +18,11 @@ DEFAULTS: dict[str, Any] = {
     "report_threshold": 3,
     "premoderate_default": False,
     "thresholds": {"spam_hold": 0.5, "spam_reject": 0.9, "abuse_hold": 0.5, "abuse_reject": 0.92},
+    # Who is emailed when held comments wait longer than alert_after_minutes (workers/alerts.py).
+    "alert_emails": [],
+    "alert_after_minutes": 30,
 }
+MAX_ALERT_MINUTES = 24 * 60
 
 _probability = validate.Range(min=0.0, max=1.0)
 
@@ -53,6 +57,10 @@ class SiteConfigSchema(Schema):
     report_threshold = fields.Integer(validate=validate.Range(min=1, max=1000))
     premoderate_default = fields.Boolean()
     thresholds = fields.Nested(ThresholdsSchema)
+    alert_emails = fields.List(
+        fields.Email(validate=validate.Length(3, 320)), validate=validate.Length(max=20)
+    )
+    alert_after_minutes = fields.Integer(validate=validate.Range(min=5, max=MAX_ALERT_MINUTES))
     # The shared secret Coral signs its external-moderation requests with; a list while rolling.
     coral_signing_secret = fields.String(validate=validate.Length(min=16, max=200))
     coral_signing_secrets = fields.List(

@@ -15,6 +15,7 @@ from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database, outbox
 from service.store.decisions import stranded_comment_ids
+from workers.alerts import sweep_alerts
 from workers.site_training import retrain_due_sites
 
 log = logging.getLogger("duyet.sweep")
@@ -75,6 +76,7 @@ def run_forever(
         try:
             sweep_once(db, redis, settings)
             sweep_webhooks(db, redis, settings)
+            sweep_alerts(db, redis, settings)
         except Exception:  # a sweep must never take its worker down
             log.exception("sweep failed")
         if not retrain:

@@ -59,6 +59,8 @@ def _form_config(form: Any) -> dict[str, Any]:
         "report_threshold": form.get("report_threshold", ""),
         "premoderate_default": form.get("premoderate_default") == "on",
         "thresholds": {name: form.get(name, "") for name in THRESHOLDS},
+        "alert_emails": [email.lower() for email in _words(form.get("alert_emails", ""))],
+        "alert_after_minutes": form.get("alert_after_minutes", ""),
     }
 
 
@@ -110,6 +112,7 @@ def _page(site: Site, **extra: Any) -> str:
         held_days=HELD_WORDS_SPAN.days,
         retrain_state=services().queue.retrain_state(site.id),
         retrain_every=services().settings.site_retrain_every,
+        mail_ready=bool(services().settings.smtp_url),
         **extra,
     )
 
@@ -138,7 +141,8 @@ def save_settings(slug: str) -> Any:
     try:
         loaded = SiteConfigSchema().load(raw)
     except ValidationError as exc:
-        errors = dict(exc.messages) if isinstance(exc.messages, dict) else {"_": exc.messages}
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
+        errors = {name: _named(raw.get(name), found) for name, found in messages.items()}
         loaded = {}
     hook, hook_errors = _webhook(request.form, site)
     errors.update(hook_errors)
@@ -151,6 +155,18 @@ def save_settings(slug: str) -> Any:
         detail["webhook_secret"] = "changed" if hook["webhook_secret"] else "removed"
     desk.record_site_change(db, site.id, _actor(), "site_settings", detail)
     return redirect(url_for("desk.site_settings", slug=site.slug, saved=1))
+
+
+def _named(entered: Any, found: Any) -> Any:
+    """A list field's errors name the entry at fault ("«lan@»: Not a valid email address.")
+    instead of its position, which the admin never saw."""
+    if not (isinstance(found, dict) and isinstance(entered, list)):
+        return found
+    return [
+        f"«{entered[index]}»: {' '.join(messages)}"
+        for index, messages in found.items()
+        if isinstance(index, int) and index < len(entered)
+    ] or found
 
 
 def _actor() -> str:

@@ -293,6 +293,8 @@ VI: dict[str, str] = {
     "audit.ban_extend": "gia hạn chặn tác giả",
     "audit.webhook_delivered": "đã báo cho trang (webhook)",
     "audit.webhook_failed": "báo cho trang thất bại (webhook)",
+    "audit.alert_sent": "đã gửi email báo bình luận chờ lâu",
+    "audit.alert_failed": "gửi email báo bình luận chờ lâu thất bại",
     "audit.site_settings": "sửa cài đặt trang",
     "audit.key_create": "tạo khóa API",
     "audit.key_revoke": "thu hồi khóa API",
@@ -327,6 +329,17 @@ VI: dict[str, str] = {
     "settings.spam_reject": "Spam: từ chối từ",
     "settings.abuse_hold": "Xúc phạm: giữ lại từ",
     "settings.abuse_reject": "Xúc phạm: từ chối từ",
+    "settings.alerts": "Báo cho ban biên tập qua email",
+    "settings.alert_emails": "Gửi tới các địa chỉ (mỗi dòng một địa chỉ; để trống: không gửi)",
+    "settings.alert_after_minutes": "Khi bình luận chờ duyệt quá (phút)",
+    "settings.alerts_hint": (
+        "Một thư báo số bình luận chờ quá lâu và đường dẫn tới hàng đợi, không kèm nội dung"
+        " bình luận; không gửi lại trước số phút này."
+    ),
+    "settings.alerts_off": (
+        "Máy chủ chưa cấu hình gửi thư (DUYET_SMTP_URL): địa chỉ được lưu nhưng chưa thư nào"
+        " được gửi."
+    ),
     "settings.webhook": "Webhook",
     "settings.webhook_url": "URL webhook",
     "settings.webhook_secret": "Khóa bí mật webhook (để trống: giữ nguyên)",
@@ -681,6 +694,8 @@ EN: dict[str, str] = {
     "audit.ban_extend": "extended a ban",
     "audit.webhook_delivered": "site told (webhook)",
     "audit.webhook_failed": "site not told: webhook failed",
+    "audit.alert_sent": "emailed moderators: comments waiting long",
+    "audit.alert_failed": "email to moderators failed",
     "audit.site_settings": "changed the site's settings",
     "audit.key_create": "created an API key",
     "audit.key_revoke": "revoked an API key",
@@ -711,6 +726,17 @@ EN: dict[str, str] = {
     "settings.spam_reject": "Spam: reject from",
     "settings.abuse_hold": "Abuse: hold from",
     "settings.abuse_reject": "Abuse: reject from",
+    "settings.alerts": "Email moderators",
+    "settings.alert_emails": "Send to (one address per line; empty: none)",
+    "settings.alert_after_minutes": "When comments have waited longer than (minutes)",
+    "settings.alerts_hint": (
+        "One email with how many comments wait too long and a link to the queue, no comment"
+        " text; no other within as many minutes."
+    ),
+    "settings.alerts_off": (
+        "This server has no mail server set (DUYET_SMTP_URL): the addresses are kept, but no"
+        " email is sent yet."
+    ),
     "settings.webhook": "Webhook",
     "settings.webhook_url": "Webhook URL",
     "settings.webhook_secret": "Webhook secret (leave empty to keep)",

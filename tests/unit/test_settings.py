@@ -56,5 +56,19 @@ def test_a_value_that_would_break_at_run_time_stops_at_start(variable, raw, said
         Settings.from_env({variable: raw})
 
 
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        ({"DUYET_SMTP_URL": "mail.example.vn:25", "DUYET_MAIL_FROM": "a@b.vn"}, "must start with"),
+        ({"DUYET_SMTP_URL": "smtps://mail.example.vn"}, "DUYET_MAIL_FROM must be an address"),
+    ],
+)
+def test_mail_settings_that_would_fail_at_the_first_alert_stop_at_start(values, said):
+    with pytest.raises(ValueError, match=said):
+        Settings.from_env(values)
+    ready = {"DUYET_SMTP_URL": "smtp+starttls://mail.example.vn:587", "DUYET_MAIL_FROM": "a@b.vn"}
+    assert Settings.from_env(ready).smtp_url.startswith("smtp+starttls://")
+
+
 def test_limits_of_zero_stay_allowed_they_switch_a_limit_off():
     assert Settings.from_env({"DUYET_RATE_LIMIT_AUTHOR": "0"}).rate_limit_author == 0
