@@ -13,7 +13,6 @@ import pickle
 import secrets
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import redis.exceptions
@@ -25,8 +24,9 @@ from service.ids import parse_id
 from service.settings import Settings
 from service.site_config import SiteConfigSchema
 from service.store import Database, accounts
-from workers import cli_db
-from workers.cli_common import database, emit, refuse, with_json
+from workers import cli_db, cli_secrets
+from workers.cli_common import database, emit, refuse, when, with_json
+from workers.cli_secrets import check_secret_length, save_secret
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -53,12 +53,14 @@ def cmd_site_configure(args: argparse.Namespace) -> int:
     if args.webhook_url is not None:
         changes["webhook_url"] = _webhook_url(args.webhook_url.strip()) or None
     if args.webhook_secret is not None:
-        if len(args.webhook_secret) > 200:  # sites.webhook_secret is String(200)
-            raise ValidationError({"webhook_secret": ["Longer than 200 characters."]})
-        changes["webhook_secret"] = args.webhook_secret or None
+        check_secret_length(args.webhook_secret)
     accounts.update_site(db, site.id, **changes)
+    said = ""
+    if args.webhook_secret is not None:
+        changes["webhook_secret"] = args.webhook_secret
+        said = save_secret(db, site.id, args.webhook_secret)
     data = {"slug": site.slug, "changed": sorted(changes), "config_keys": sorted(checked)}
-    return emit(args, data, f"updated {site.slug}: {', '.join(sorted(changes)) or 'nothing'}")
+    return emit(args, data, f"updated {site.slug}: {', '.join(sorted(changes)) or 'nothing'}{said}")
 
 
 def _webhook_url(url: str) -> str:
@@ -133,8 +135,8 @@ def cmd_key_list(args: argparse.Namespace) -> int:
             "id": k.id,
             "prefix": k.prefix,
             "label": k.label,
-            "created": _when(k.created_at),
-            "revoked": _when(k.revoked_at),
+            "created": when(k.created_at),
+            "revoked": when(k.revoked_at),
         }  # fmt: skip
         for k in accounts.list_api_keys(db, site.id)
     ]
@@ -157,10 +159,6 @@ def cmd_key_revoke(args: argparse.Namespace) -> int:
         f" takes it for up to {CACHE_SECONDS:.0f} s more"
     )
     return emit(args, {"site": site.slug, "revoked": key_id}, text)
-
-
-def _when(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None
 
 
 def _new_password(args: argparse.Namespace) -> str:
@@ -194,7 +192,7 @@ def cmd_moderator_remove(args: argparse.Namespace) -> int:
 
 def cmd_moderator_list(args: argparse.Namespace) -> int:
     moderators = [
-        {"id": m.id, "username": m.username, "role": m.role, "created": _when(m.created_at)}
+        {"id": m.id, "username": m.username, "role": m.role, "created": when(m.created_at)}
         for m in accounts.list_moderators(database())
     ]
     lines = [f"{m['id']}\t{m['username']}\t{m['role']}\t{m['created']}" for m in moderators]
@@ -294,6 +292,7 @@ def _add_management(sub: Any) -> None:
     configure.add_argument("--webhook-url", default=None, help="empty string removes it")
     configure.add_argument("--webhook-secret", default=None, help="empty string removes it")
     configure.set_defaults(func=cmd_site_configure)
+    cli_secrets.register(site)
     retrain = with_json(
         site.add_parser("retrain", help="train the site's own model from its moderators' labels")
     )

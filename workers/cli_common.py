@@ -1,11 +1,12 @@
 """What every `duyet` command shares: its answer (text, or JSON with --json), a refusal
-in one line, and the database it works on."""
+in one line, its moments, and the database it works on."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from datetime import datetime
 from typing import Any
 
 from service.settings import Settings
@@ -31,3 +32,8 @@ def database() -> Database:
 def with_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="answer in JSON for scripts")
     return parser
+
+
+def when(moment: datetime | None) -> str | None:
+    """A moment as the commands print it: ISO 8601 to the second."""
+    return moment.isoformat(timespec="seconds") if moment else None

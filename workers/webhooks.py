@@ -1,9 +1,8 @@
-"""Deliver a webhook event (service/store/outbox.py) to its site, signed with the site's secret."""
+"""Deliver a webhook event (service/store/outbox.py) to its site, signed with the site's
+secrets (service/store/webhook_secrets.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 import json
 import logging
@@ -19,7 +18,8 @@ import httpx
 from service.metrics import WEBHOOK_FAILURES, WEBHOOK_GIVEN_UP
 from service.models import utcnow
 from service.queue import WEBHOOK_JOB_MARGIN
-from service.store import outbox
+from service.signatures import signature_header
+from service.store import outbox, webhook_secrets
 from service.store.delivery import CommentTarget
 from service.store.reading import comment_notice
 from workers import runtime
@@ -53,11 +53,6 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 class RefusedTarget(Exception):
     """The webhook URL names no public http(s) address; nothing was sent."""
-
-
-def sign(body: bytes, secret: str) -> str:
-    """Return the signature header value: sha256=HMAC-SHA256(body, secret) in hex."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def payload(
@@ -247,8 +242,9 @@ def deliver(event_id: int) -> str:
         "User-Agent": "duyet-webhook/1",
         EVENT_ID_HEADER: str(event_id),
     }
-    if target.site.webhook_secret:
-        headers[SIGNATURE_HEADER] = sign(body, target.site.webhook_secret)
+    # Signed when sent, a retry too: with the secrets in use at that moment.
+    if signing := webhook_secrets.signing(target.site):
+        headers[SIGNATURE_HEADER] = signature_header(body, signing)
     try:
         url = target.site.webhook_url
         code = post(url, body, headers, settings.webhook_timeout, settings.webhook_allow_private)

@@ -9,8 +9,6 @@ and any match is enough.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable
 from functools import wraps
 from html.parser import HTMLParser
@@ -25,6 +23,7 @@ from service import metrics
 from service.checker import CheckRequest, CheckResult, current_checker
 from service.context import services
 from service.errors import Forbidden, NotFound, Unauthorized
+from service.signatures import signature_matches
 from service.store.accounts import find_site
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -116,18 +115,6 @@ def signing_secrets(config: dict[str, Any]) -> list[str]:
     many = config.get("coral_signing_secrets") or []
     found = ([one] if one else []) + list(many)
     return [str(s) for s in found if s]
-
-
-def signature_matches(body: bytes, header: str, secrets: list[str]) -> bool:
-    """Tell whether any `sha256=HEX` in the header is the HMAC of the body with any secret."""
-    offered = [part.strip() for part in header.split(",") if part.strip()]
-    expected = ["sha256=" + hmac.new(s.encode(), body, hashlib.sha256).hexdigest() for s in secrets]
-    matched = False
-    for candidate in offered:
-        for wanted in expected:
-            # No early exit: every pair is compared, so timing tells nothing about which matched.
-            matched |= hmac.compare_digest(candidate.encode(), wanted.encode())
-    return matched
 
 
 def require_coral_signature(view: F) -> F:

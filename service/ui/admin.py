@@ -13,11 +13,11 @@ from service.checker import optional_checker
 from service.context import services
 from service.models import Site, utcnow
 from service.site_config import SiteConfigSchema, site_config
-from service.store import accounts, desk
+from service.store import accounts, desk, webhook_secrets
 from service.store.accounts import NewKey, find_site
 from service.store.overview import held_for_words
 from service.store.site_models import model_status
-from service.ui.blueprint import admin_required, bp, current_user, t
+from service.ui.blueprint import admin_required, bp, current_user, t, when
 
 THRESHOLDS = ("spam_hold", "spam_reject", "abuse_hold", "abuse_reject")
 RETRAIN_OUTCOMES = ("requested", "nothing", "failed")  # what a retrain request's redirect says
@@ -59,12 +59,24 @@ def _form_config(form: Any) -> dict[str, Any]:
         "report_threshold": form.get("report_threshold", ""),
         "premoderate_default": form.get("premoderate_default") == "on",
         "thresholds": {name: form.get(name, "") for name in THRESHOLDS},
-        "alert_emails": [email.lower() for email in _words(form.get("alert_emails", ""))],
-        "alert_after_minutes": form.get("alert_after_minutes", ""),
+        **_form_alerts(form),
     }
 
 
-def _webhook(form: Any, site: Site) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def _form_alerts(form: Any) -> dict[str, Any]:
+    """Who is emailed about long waits; a form from a page older than these fields (still
+    open in a tab across an upgrade) keeps the site's."""
+    if "alert_after_minutes" not in form:
+        return {}
+    return {
+        "alert_emails": [email.lower() for email in _words(form.get("alert_emails", ""))],
+        "alert_after_minutes": form.get("alert_after_minutes"),
+    }
+
+
+def _webhook(form: Any) -> tuple[dict[str, Any], str | None, dict[str, list[str]]]:
+    """The webhook form's URL change, its secret ("" for none typed in, None to take it
+    away; see _save_secret) and its errors."""
     changes: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     url = form.get("webhook_url", "").strip()
@@ -78,14 +90,30 @@ def _webhook(form: Any, site: Site) -> tuple[dict[str, Any], dict[str, list[str]
             errors["webhook_url"] = [str(m) for m in exc.messages]
     else:
         changes["webhook_url"] = None
-    secret = form.get("webhook_secret", "")
     if form.get("webhook_secret_clear") == "on":
-        changes["webhook_secret"] = None
-    elif secret:
-        if len(secret) > 200:
-            errors["webhook_secret"] = ["Too long."]
-        changes["webhook_secret"] = secret
-    return changes, errors
+        return changes, None, errors
+    secret = form.get("webhook_secret", "")
+    if len(secret) > webhook_secrets.MAX_SECRET_LENGTH:
+        errors["webhook_secret"] = ["Too long."]
+    return changes, secret, errors
+
+
+def _save_secret(site: Site, secret: str | None) -> str | None:
+    """Save the secret from the form; say what happened, for the audit entry.
+
+    A different secret is a rotation: the old one signs for the default grace too, so the
+    receiver is not broken the moment an admin saves.
+    """
+    db = services().db
+    if secret == "":
+        return None
+    if secret is None:
+        webhook_secrets.remove(db, site.id)
+        return "removed"
+    if secret == site.webhook_secret:
+        return "unchanged"
+    webhook_secrets.rotate(db, site.id, _actor(), secret=secret)
+    return "rotated"
 
 
 def _profanity_list(config: dict[str, Any]) -> list[tuple[str, bool]] | None:
@@ -113,6 +141,8 @@ def _page(site: Site, **extra: Any) -> str:
         retrain_state=services().queue.retrain_state(site.id),
         retrain_every=services().settings.site_retrain_every,
         mail_ready=bool(services().settings.smtp_url),
+        grace_until=site.webhook_secret_previous_until if webhook_secrets.in_grace(site) else None,
+        grace_hours=int(webhook_secrets.DEFAULT_GRACE.total_seconds() // 3600),
         **extra,
     )
 
@@ -122,12 +152,21 @@ def _page(site: Site, **extra: Any) -> str:
 def site_settings(slug: str) -> Any:
     """Show a site's rules, webhook and keys."""
     site = find_site(services().db, slug)
-    notice = t("settings.saved") if request.args.get("saved") else None
-    if request.args.get("revoked"):
-        notice = t("settings.key_revoked_done")
-    if (retrain := request.args.get("retrain")) in RETRAIN_OUTCOMES:
-        notice = t(f"settings.model_retrain_{retrain}", seconds=services().settings.sweep_interval)
-    return _page(site, notice=notice, errors={}, form=None)
+    return _page(site, notice=_notice(site), errors={}, form=None)
+
+
+def _notice(site: Site) -> str | None:
+    """What the redirect after an action says happened."""
+    args = request.args
+    if (retrain := args.get("retrain")) in RETRAIN_OUTCOMES:
+        return t(f"settings.model_retrain_{retrain}", seconds=services().settings.sweep_interval)
+    if args.get("revoked"):
+        return t("settings.key_revoked_done")
+    if (ended := args.get("grace_ended")) is not None:
+        return t("settings.webhook_grace_ended" if ended == "1" else "settings.webhook_grace_none")
+    if args.get("saved") == "rotated" and webhook_secrets.in_grace(site):
+        return t("settings.saved_rotated", when=when(site.webhook_secret_previous_until))
+    return t("settings.saved") if args.get("saved") else None
 
 
 @bp.post("/settings/<slug>")
@@ -144,17 +183,18 @@ def save_settings(slug: str) -> Any:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
         errors = {name: _named(raw.get(name), found) for name, found in messages.items()}
         loaded = {}
-    hook, hook_errors = _webhook(request.form, site)
+    hook, secret, hook_errors = _webhook(request.form)
     errors.update(hook_errors)
     if errors:
         return _page(site, errors=errors, form=request.form, notice=None), 422
     config = {**(site.config or {}), **loaded}
     accounts.update_site(db, site.id, config=config, **hook)
     detail = {"config": loaded, "webhook_url": hook.get("webhook_url")}
-    if "webhook_secret" in hook:
-        detail["webhook_secret"] = "changed" if hook["webhook_secret"] else "removed"
+    if secret_change := _save_secret(site, secret):
+        detail["webhook_secret"] = secret_change
     desk.record_site_change(db, site.id, _actor(), "site_settings", detail)
-    return redirect(url_for("desk.site_settings", slug=site.slug, saved=1))
+    saved = "rotated" if secret_change == "rotated" else "1"
+    return redirect(url_for("desk.site_settings", slug=site.slug, saved=saved))
 
 
 def _named(entered: Any, found: Any) -> Any:
@@ -212,3 +252,25 @@ def retrain_model(slug: str) -> Any:
         return redirect(url_for("desk.site_settings", slug=site.slug, retrain="failed"))
     desk.record_site_change(svc.db, site.id, _actor(), "model_retrain", {})
     return redirect(url_for("desk.site_settings", slug=site.slug, retrain="requested"))
+
+
+@bp.post("/settings/<slug>/webhook-secret/rotate")
+@admin_required
+def rotate_webhook_secret(slug: str) -> Any:
+    """Give the site a random new webhook secret and show it this once; the old one keeps
+    signing events for the default grace."""
+    db = services().db
+    site = find_site(db, slug)
+    rotation = webhook_secrets.rotate(db, site.id, _actor())
+    site = accounts.get_site(db, site.id)
+    return _page(site, new_secret=rotation.secret, errors={}, form=None, notice=None)
+
+
+@bp.post("/settings/<slug>/webhook-secret/end-grace")
+@admin_required
+def end_webhook_grace(slug: str) -> Any:
+    """Stop signing with the replaced secret now (it leaked, or the receiver has switched)."""
+    db = services().db
+    site = find_site(db, slug)
+    ended = webhook_secrets.end_grace(db, site.id, _actor())
+    return redirect(url_for("desk.site_settings", slug=site.slug, grace_ended=int(ended)))

@@ -299,6 +299,8 @@ VI: dict[str, str] = {
     "audit.key_create": "tạo khóa API",
     "audit.key_revoke": "thu hồi khóa API",
     "audit.model_retrain": "yêu cầu huấn luyện lại",
+    "audit.webhook_secret_rotate": "đổi khóa bí mật webhook",
+    "audit.webhook_secret_grace_end": "thôi ký bằng khóa bí mật webhook cũ",
     "settings.title": "Cài đặt trang {name}",
     "settings.choose_site": "Chọn trang",
     "settings.admins_only": "Chỉ quản trị viên được đổi cài đặt.",
@@ -347,6 +349,30 @@ VI: dict[str, str] = {
     "settings.webhook_secret_clear": "Xóa khóa bí mật",
     "settings.save": "Lưu cài đặt",
     "settings.saved": "Đã lưu cài đặt.",
+    "settings.saved_rotated": (
+        "Đã lưu cài đặt. Sự kiện được ký bằng khóa bí mật mới, và bằng cả khóa cũ đến {when}."
+    ),
+    "settings.webhook_secret_hint": (
+        "Lưu một khóa khác thì khóa cũ vẫn ký sự kiện thêm {hours} giờ, để bên nhận kịp đổi."
+    ),
+    "settings.webhook_signing": "Khóa ký webhook",
+    "settings.webhook_grace": (
+        "Đang đổi khóa: mỗi sự kiện mang hai chữ ký, bằng khóa mới và khóa cũ, đến {when}."
+    ),
+    "settings.webhook_grace_end": "Thôi dùng khóa cũ ngay",
+    "settings.webhook_grace_ended": "Khóa cũ không còn ký sự kiện nào nữa.",
+    "settings.webhook_grace_none": "Không có khóa cũ nào đang ký sự kiện.",
+    "settings.webhook_rotate": "Tạo khóa bí mật mới",
+    "settings.webhook_rotate_hint": (
+        "Tạo một khóa ngẫu nhiên, chỉ hiện một lần; khóa đang dùng vẫn ký thêm {hours} giờ."
+    ),
+    "settings.webhook_secret_new": (
+        "Khóa bí mật webhook mới — chỉ hiện một lần, hãy sao chép ngay."
+        " Khóa cũ vẫn ký sự kiện đến {when}:"
+    ),
+    "settings.webhook_secret_new_alone": (
+        "Khóa bí mật webhook mới — chỉ hiện một lần, hãy sao chép ngay:"
+    ),
     "settings.invalid": "Cài đặt chưa hợp lệ, hãy sửa các ô được đánh dấu.",
     "settings.keys": "Khóa API",
     "settings.key_label": "Tên khóa",
@@ -700,6 +726,8 @@ EN: dict[str, str] = {
     "audit.key_create": "created an API key",
     "audit.key_revoke": "revoked an API key",
     "audit.model_retrain": "asked for a retrain",
+    "audit.webhook_secret_rotate": "rotated the webhook secret",
+    "audit.webhook_secret_grace_end": "stopped signing with the old webhook secret",
     "settings.title": "Settings of {name}",
     "settings.choose_site": "Choose a site",
     "settings.admins_only": "Only admins may change settings.",
@@ -744,6 +772,31 @@ EN: dict[str, str] = {
     "settings.webhook_secret_clear": "Remove the secret",
     "settings.save": "Save settings",
     "settings.saved": "Settings saved.",
+    "settings.saved_rotated": (
+        "Settings saved. Events are signed with the new secret, and with the old one too"
+        " until {when}."
+    ),
+    "settings.webhook_secret_hint": (
+        "Saving a different secret keeps the old one signing events for {hours} more hours,"
+        " so the receiver has time to switch."
+    ),
+    "settings.webhook_signing": "Webhook signing secret",
+    "settings.webhook_grace": (
+        "Rotating: each event carries two signatures, with the new secret and the old one,"
+        " until {when}."
+    ),
+    "settings.webhook_grace_end": "End the old secret now",
+    "settings.webhook_grace_ended": "The old secret signs no more events.",
+    "settings.webhook_grace_none": "No old secret was signing events.",
+    "settings.webhook_rotate": "Rotate secret",
+    "settings.webhook_rotate_hint": (
+        "Makes a random secret, shown once; the one in use keeps signing for {hours} more hours."
+    ),
+    "settings.webhook_secret_new": (
+        "New webhook secret — shown only once, copy it now."
+        " The old one still signs events until {when}:"
+    ),
+    "settings.webhook_secret_new_alone": "New webhook secret — shown only once, copy it now:",
     "settings.invalid": "Some settings are not valid; fix the marked fields.",
     "settings.keys": "API keys",
     "settings.key_label": "Key name",

@@ -1,10 +1,14 @@
-"""The app against real Redis and a real database, and a way to run the workers in-process."""
+"""The app against real Redis and a real database, a way to run the workers in-process, and
+a webhook receiver listening on 127.0.0.1."""
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pytest
@@ -23,6 +27,7 @@ from workers.wsgi import create
 T = TypeVar("T")
 
 MOD_PASSWORD = "mật-khẩu-thử-123"
+ANSWER = "HTTP/1.1 {status} Answer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
 
 @dataclass(frozen=True)
@@ -127,3 +132,72 @@ def same_wait(first: Any, second: Any) -> None:
     tick between two requests); the header is taken out so the rest can be compared."""
     waits = int(first.headers.pop("Retry-After")), int(second.headers.pop("Retry-After"))
     assert waits[0] >= 1 and 0 <= waits[0] - waits[1] <= 1
+
+
+@dataclass
+class Listener:
+    """A raw receiver on 127.0.0.1: counts connections, keeps what was POSTed, and answers
+    `status` at once or one byte every `trickle` seconds."""
+
+    trickle: float = 0.0
+    status: int = 200
+    connections: int = 0
+    heads: list[bytes] = field(default_factory=list)
+    raw_bodies: list[bytes] = field(default_factory=list)
+    bodies: list[dict] = field(default_factory=list)
+    server: socket.socket = field(default_factory=socket.socket)
+
+    @property
+    def port(self) -> int:
+        return int(self.server.getsockname()[1])
+
+    def header(self, name: str, request: int = 0) -> str | None:
+        """A header's value in one of the requests received, in order; None if absent."""
+        for line in self.heads[request].decode().split("\r\n")[1:]:
+            key, _, value = line.partition(":")
+            if key.strip().lower() == name.lower():
+                return value.strip()
+        return None
+
+    def serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self.answer, args=(conn,), daemon=True).start()
+
+    def answer(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            while len(body) < length:
+                body += conn.recv(65536)
+            self.heads.append(head)
+            self.raw_bodies.append(body)
+            self.bodies.append(json.loads(body))
+            answer = ANSWER.format(status=self.status).encode()
+            try:
+                if not self.trickle:
+                    conn.sendall(answer)
+                    return
+                for byte in answer:
+                    conn.sendall(bytes([byte]))
+                    time.sleep(self.trickle)
+            except OSError:
+                pass  # the sender gave up
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    found = Listener()
+    found.server.bind(("127.0.0.1", 0))
+    found.server.listen()
+    threading.Thread(target=found.serve, daemon=True).start()
+    yield found
+    found.server.close()

@@ -9,14 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.store import accounts
-from tests.integration.conftest import SiteFixture, submit
+from tests.integration.conftest import Listener, SiteFixture, submit
 from tests.integration.test_desk import act, login
-from tests.integration.test_webhook_safety import (  # noqa: F401 (listener is a fixture)
-    Listener,
-    _env,
-    _hook_to,
-    listener,
-)
+from tests.integration.test_webhook_safety import _env, _hook_to
 
 CLEAN = "Cảm ơn báo đã đưa tin kịp thời về tình hình mưa lũ ở huyện mình."
 FOUR_LINKS = (
@@ -164,7 +159,7 @@ def test_the_rejected_webhook_carries_the_notice(
     site,
     work,
     moderator,
-    listener: Listener,  # noqa: F811 (the fixture imported above)
+    listener: Listener,
     monkeypatch,
 ):
     _env(monkeypatch, DUYET_WEBHOOK_ALLOW_PRIVATE="true")

@@ -8,11 +8,8 @@ import hashlib
 import hmac
 import ipaddress
 import json
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -30,7 +27,7 @@ from service.store.decisions import (
     load_many_for_moderation,
     record_system_decisions,
 )
-from tests.integration.conftest import SiteFixture, submit
+from tests.integration.conftest import Listener, SiteFixture, submit
 from tests.integration.test_desk import act, login
 from workers import runtime
 from workers.cli import main
@@ -39,68 +36,6 @@ from workers.sweep import WEBHOOK_LOCK_KEY, sweep_webhooks
 from workers.webhooks import refusal
 
 CLEAN = "Cảm ơn báo đã đưa tin kịp thời."
-ANSWER = "HTTP/1.1 {status} Answer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-
-
-@dataclass
-class Listener:
-    """A raw receiver on 127.0.0.1: counts connections, keeps what was POSTed, and answers
-    `status` at once or one byte every `trickle` seconds."""
-
-    trickle: float = 0.0
-    status: int = 200
-    connections: int = 0
-    heads: list[bytes] = field(default_factory=list)
-    raw_bodies: list[bytes] = field(default_factory=list)
-    bodies: list[dict] = field(default_factory=list)
-    server: socket.socket = field(default_factory=socket.socket)
-
-    @property
-    def port(self) -> int:
-        return int(self.server.getsockname()[1])
-
-    def serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.server.accept()
-            except OSError:
-                return
-            self.connections += 1
-            threading.Thread(target=self.answer, args=(conn,), daemon=True).start()
-
-    def answer(self, conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(5)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                data += conn.recv(65536)
-            head, _, body = data.partition(b"\r\n\r\n")
-            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
-            while len(body) < length:
-                body += conn.recv(65536)
-            self.heads.append(head)
-            self.raw_bodies.append(body)
-            self.bodies.append(json.loads(body))
-            answer = ANSWER.format(status=self.status).encode()
-            try:
-                if not self.trickle:
-                    conn.sendall(answer)
-                    return
-                for byte in answer:
-                    conn.sendall(bytes([byte]))
-                    time.sleep(self.trickle)
-            except OSError:
-                pass  # the sender gave up
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    found = Listener()
-    found.server.bind(("127.0.0.1", 0))
-    found.server.listen()
-    threading.Thread(target=found.serve, daemon=True).start()
-    yield found
-    found.server.close()
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
