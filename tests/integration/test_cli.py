@@ -267,7 +267,7 @@ def test_moderators_are_listed_without_their_passwords(settings, capsys):
     _run(capsys, "moderator", "create", "minh")
     listed = _run(capsys, "moderator", "list")["moderators"]
     assert [(m["username"], m["role"]) for m in listed] == [("lan", "admin"), ("minh", "moderator")]
-    assert set(listed[0]) == {"id", "username", "role", "created"}
+    assert set(listed[0]) == {"id", "username", "role", "created", "scope"}
 
 
 def test_no_table_refers_to_a_moderator_by_key_so_removal_keeps_the_audit_trail(settings):
