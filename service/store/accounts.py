@@ -212,7 +212,8 @@ def moderator_scope(s: Session, account: Moderator) -> Scope:
     slugs, _ = stored_lists(account.scope)
     ids: dict[str, int] = {}
     if slugs:
-        ids = dict(s.execute(select(Site.slug, Site.id).where(Site.slug.in_(slugs))).tuples().all())
+        rows = s.execute(select(Site.slug, Site.id).where(Site.slug.in_(slugs)))
+        ids = {row.slug: row.id for row in rows}
     return scope_of(account.role, account.scope, ids)
 
 
