@@ -36,6 +36,7 @@ from service.models import (
     Comment,
     Decision,
     Report,
+    Site,
     Status,
     TrainingExample,
     utcnow,
@@ -444,13 +445,24 @@ def sections_of(
     """The sections the articles of these sites (None: every site) have, within the scope:
     what the queue's section filter offers."""
     sites = scope.sites_within(site_ids)
-    query = select(Article.section).distinct().where(Article.section.is_not(None))
-    if sites is not None:
-        query = query.where(Article.site_id.in_(sites))
-    if scope.sections is not None:
-        query = query.where(Article.section.in_(scope.sections))
     with db.transaction() as s:
-        return sorted(str(name) for name in s.scalars(query))
+        found = {
+            name
+            for site_id in (s.scalars(select(Site.id)).all() if sites is None else sites)
+            for name in s.scalars(_sections_walk(site_id))
+        }
+    return sorted(name for name in found if scope.sections is None or name in scope.sections)
+
+
+def _sections_walk(site_id: int) -> Any:
+    """A site's distinct sections, one index seek each: a DISTINCT read every article of
+    the site on each queue page; this steps through `ix_articles_site_section` from one
+    section to the next (a recursive query both databases run)."""
+    of_site = and_(Article.site_id == site_id, Article.section.is_not(None))  # nulls first
+    walk = select(func.min(Article.section).label("name")).where(of_site).cte(recursive=True)
+    after = select(func.min(Article.section)).where(of_site, Article.section > walk.c.name)
+    walk = walk.union_all(select(after.scalar_subquery()).where(walk.c.name.is_not(None)))
+    return select(walk.c.name).where(walk.c.name.is_not(None))
 
 
 # --- authors ---------------------------------------------------------------------------------
