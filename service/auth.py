@@ -155,11 +155,18 @@ def current_moderator() -> Moderator:
 
 
 def require_moderator(view: F) -> F:
-    """Let the request through only for a moderator; sets g.moderator."""
+    """Let the request through only for a moderator; sets g.moderator and g.scope.
+
+    The scope is read on every request (the credentials are remembered): a changed scope
+    applies at once, and a removed account is refused at once."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         g.moderator = current_moderator()
+        found = accounts.moderator_with_scope(services().db, g.moderator.id)
+        if found is None:
+            raise Unauthorized("wrong username or password, or the account is locked")
+        g.scope = found[1]
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

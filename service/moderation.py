@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.context import Services
+from service.scopes import EVERYTHING, Scope
 from service.store.decisions import Outcome, moderator_decide
 
 
@@ -13,10 +14,12 @@ def decide_as_moderator(
     moderator: str,
     note: str = "",
     expected_status: str | None = None,
+    scope: Scope = EVERYTHING,
 ) -> Outcome:
-    """Record approve / reject / spam, tell the site's webhook, and teach the engine."""
+    """Record approve / reject / spam, tell the site's webhook, and teach the engine; a
+    comment out of the moderator's scope is not found."""
     outcome = moderator_decide(
-        svc.db, comment_id, action, moderator, note, expected_status=expected_status
+        svc.db, comment_id, action, moderator, note, scope, expected_status=expected_status
     )
     if not outcome.decided:  # the same action again: nothing new to tell or to learn
         return outcome

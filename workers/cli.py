@@ -24,7 +24,7 @@ from service.ids import parse_id
 from service.settings import Settings
 from service.site_config import SiteConfigSchema
 from service.store import Database, accounts
-from workers import cli_db, cli_secrets
+from workers import cli_db, cli_scopes, cli_secrets
 from workers.cli_common import database, emit, refuse, when, with_json
 from workers.cli_secrets import check_secret_length, save_secret
 
@@ -192,10 +192,20 @@ def cmd_moderator_remove(args: argparse.Namespace) -> int:
 
 def cmd_moderator_list(args: argparse.Namespace) -> int:
     moderators = [
-        {"id": m.id, "username": m.username, "role": m.role, "created": when(m.created_at)}
+        {
+            "id": m.id,
+            "username": m.username,
+            "role": m.role,
+            "created": when(m.created_at),
+            "scope": m.scope,
+        }
         for m in accounts.list_moderators(database())
     ]
-    lines = [f"{m['id']}\t{m['username']}\t{m['role']}\t{m['created']}" for m in moderators]
+    lines = [
+        f"{m['id']}\t{m['username']}\t{m['role']}\t{m['created']}\t"
+        + cli_scopes.scope_words(m["scope"])
+        for m in moderators
+    ]
     return emit(args, {"moderators": moderators}, "\n".join(lines) or "no moderators yet")
 
 
@@ -337,6 +347,7 @@ def _add_management(sub: Any) -> None:
     with_json(mod_sub.add_parser("list", help="list moderator accounts")).set_defaults(
         func=cmd_moderator_list
     )
+    cli_scopes.register(mod_sub)
 
 
 def _add_engine_commands(sub: Any) -> None:

@@ -66,7 +66,8 @@ class Queue(MethodView):
     @blp.arguments(QueueArgs, location="query")
     @blp.response(200, QueueOut)
     def get(self, args: dict[str, Any]) -> Any:
-        """List comments that need a human (held by default), oldest first."""
+        """List comments that need a human (held by default), oldest first, in the
+        moderator's scope."""
         items, next_cursor = moderation_queue(
             services().db,
             status=args["status"],
@@ -75,6 +76,8 @@ class Queue(MethodView):
             newest_first=args["order"] == "newest",
             limit=args["limit"],
             cursor=args["cursor"],
+            section=args["section"],
+            scope=g.scope,
         )
         return {"items": [item_view(i) for i in items], "next_cursor": next_cursor}
 
@@ -102,6 +105,7 @@ class DecisionView(MethodView):
             g.moderator.username,
             _note(data),
             expected_status=data["expected_status"],
+            scope=g.scope,
         )
         return _private_fields(outcome.comment)
 
@@ -113,5 +117,5 @@ class History(MethodView):
     @blp.response(200, HistoryOut)
     def get(self, comment_id: int) -> Any:
         """Show a comment with every decision and audit entry about it."""
-        comment, decisions, entries = comment_history(services().db, comment_id)
+        comment, decisions, entries = comment_history(services().db, comment_id, g.scope)
         return {"comment": _private_fields(comment), "decisions": decisions, "audit": entries}

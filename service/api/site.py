@@ -148,7 +148,7 @@ class Articles(MethodView):
     @blp.arguments(ArticleIn)
     @blp.response(200, ArticleOut)
     def put(self, data: dict[str, Any], article_id: str) -> Any:
-        """Create or update an article: title, URL, open or closed, pre-moderation."""
+        """Create or update an article: title, URL, section, open or closed, pre-moderation."""
         article_id = checked_article_id(article_id)
         return store.put_article(services().db, g.site_id, article_id, **data)
 

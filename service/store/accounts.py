@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 from service.errors import Conflict, DuyetError, NotFound
 from service.ids import parse_id
 from service.models import ApiKey, Moderator, Site, utcnow
+from service.scopes import (
+    EVERYTHING,
+    Scope,
+    scope_of,
+    scope_value,
+    stored_lists,
+    valid_section,
+)
 from service.store.db import Database
+from service.store.records import audit
 
 KEY_PREFIX = "dy_"
 # A slug goes into URLs (/v1/integrations/coral/<site>) and scripts: 1 to 64 characters.
@@ -194,6 +203,49 @@ def _moderator_id(s: Session, username: str) -> int:
     if moderator_id is None:
         raise NotFound(f"moderator '{username}' not found")
     return moderator_id
+
+
+def moderator_scope(s: Session, account: Moderator) -> Scope:
+    """The account's scope, its sites resolved (a query only for a restricted moderator)."""
+    if account.role == "admin" or account.scope is None:
+        return EVERYTHING
+    slugs, _ = stored_lists(account.scope)
+    ids: dict[str, int] = {}
+    if slugs:
+        rows = s.execute(select(Site.slug, Site.id).where(Site.slug.in_(slugs)))
+        ids = {row.slug: row.id for row in rows}
+    return scope_of(account.role, account.scope, ids)
+
+
+def moderator_with_scope(db: Database, moderator_id: int) -> tuple[Moderator, Scope] | None:
+    """A moderator's account and scope as they stand now (None: no such account): the desk
+    and the API read them on every request, so a change takes effect on the next one."""
+    with db.transaction() as s:
+        account = s.get(Moderator, moderator_id)
+        return None if account is None else (account, moderator_scope(s, account))
+
+
+def set_scope(
+    db: Database, username: str, sites: list[str], sections: list[str], actor: str
+) -> Moderator:
+    """Give a moderator these sites and sections (empty lists: all); audited.
+
+    Takes effect on the account's next request: the desk and the API read it every time."""
+    with db.transaction() as s:
+        account = s.get(Moderator, _moderator_id(s, username))
+        assert account is not None
+        known = set(s.scalars(select(Site.slug).where(Site.slug.in_(sites)))) if sites else set()
+        if missing := sorted(set(sites) - known):
+            raise NotFound(f"no site with slug {', '.join(repr(m) for m in missing)}")
+        bad = [name for name in sections if not valid_section(name)]
+        if bad:
+            raise DuyetError(f"a section is 1 to 100 characters of text, not {bad[0]!r}")
+        before, after = account.scope, scope_value(sites, sections)
+        account.scope = after
+        detail = {"moderator": username, "before": before, "after": after}
+        audit(s, None, actor, "moderator_scope", None, detail)
+        s.flush()
+        return account
 
 
 def end_sessions(db: Database, moderator_id: int) -> None:

@@ -60,6 +60,7 @@ class NewComment:
     user_agent: str | None = None
     article_title: str | None = None
     article_url: str | None = None
+    article_section: str | None = None
 
 
 def _ensure_article(s: Session, site_id: int, new: NewComment) -> Article:
@@ -75,6 +76,7 @@ def _ensure_article(s: Session, site_id: int, new: NewComment) -> Article:
         external_id=new.article_id,
         title=new.article_title or "",
         url=new.article_url or "",
+        section=new.article_section,
         premoderated=premoderated,
     )
     try:
@@ -118,7 +120,8 @@ def _by_idempotency_key(s: Session, site_id: int, key: str) -> tuple[Comment, st
 
 
 # What a replay must send again to be one: every field the comment row keeps. The article's
-# title and URL are not kept per comment (they name the article, set on its first comment).
+# title, URL and section are not kept per comment (they name the article, set on its first
+# comment).
 _REPLAYED = ("parent_id", "author_name", "author_email", "author_id", "ip", "user_agent")
 
 
@@ -522,7 +525,7 @@ def report_comment(
 
 
 def put_article(db: Database, site_id: int, external_id: str, **settings: Any) -> Article:
-    """Create or update an article's title, URL and comment settings."""
+    """Create or update an article's title, URL, section and comment settings."""
     with db.transaction() as s:
         article = s.scalar(
             select(Article).where(Article.site_id == site_id, Article.external_id == external_id)

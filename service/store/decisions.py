@@ -39,6 +39,7 @@ from service.models import (
     table_of,
     utcnow,
 )
+from service.scopes import EVERYTHING, Scope, comment_in_scope
 from service.site_config import site_config
 from service.store import outbox
 from service.store.db import Database
@@ -178,7 +179,7 @@ def moderator_decide(
     action: str,
     moderator: str,
     note: str = "",
-    site_ids: tuple[int, ...] | None = None,
+    scope: Scope = EVERYTHING,
     expected_status: str | None = None,
 ) -> Outcome:
     """Apply a moderator's approve / reject / spam, audit it, and keep it as a training label.
@@ -195,8 +196,8 @@ def moderator_decide(
     status = VERDICT_STATUS[action]
     with db.transaction() as s:
         comment = s.get(Comment, comment_id)
-        if comment is None or (site_ids is not None and comment.site_id not in site_ids):
-            raise NotFound("comment not found")
+        if comment is None or not comment_in_scope(s, comment, scope):
+            raise NotFound("comment not found")  # out of scope: as if missing
         before = comment.status
         _check_expected(comment, expected_status)
         confirming = before == status.value

@@ -7,7 +7,7 @@ import json
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,12 +35,13 @@ from service.models import (
     Ban,
     Comment,
     Decision,
-    Moderator,
     Report,
+    Site,
     Status,
     TrainingExample,
     utcnow,
 )
+from service.scopes import EVERYTHING, Scope, comment_conditions, comment_in_scope
 from service.store import outbox
 from service.store.db import Database
 from service.store.decisions import relabel
@@ -77,6 +78,8 @@ class QueueFilter:
     site_ids: tuple[int, ...] | None = None
     article: str | None = None  # the site's own article id
     reason: str | None = None  # a reason code of the system decision
+    section: str | None = None  # the site's own section of the article
+    scope: Scope = EVERYTHING  # what the moderator may see (service/scopes.py)
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,7 @@ def _filtered(query: Any, f: QueueFilter, decision: Any) -> Any:
         query = query.where(Comment.site_id.in_(f.site_ids))
     if f.article:
         query = query.where(Article.external_id == f.article)
+    query = query.where(*comment_conditions(f.scope, f.section, f.site_ids))
     if f.reason:
         # Reasons are a JSON list; its text holds '"code": "<code>"' once per reason.
         needle = json.dumps({"code": f.reason})[1:-1]
@@ -297,15 +301,17 @@ def search_text(
 
 
 def author_matches(
-    db: Database, site_ids: Iterable[int], kind: str, value: str
+    db: Database, site_ids: Iterable[int], kind: str, value: str, scope: Scope = EVERYTHING
 ) -> list[tuple[int, int]]:
-    """(site id, one comment id) for each site where an author detail was used: the author
-    page is per site and opens from a comment. One index seek per site."""
+    """(site id, one comment id in scope) for each site where an author detail was used: the
+    author page is per site and opens from a comment. One index seek per site."""
     column = _author_column(kind)
     found = []
     with db.transaction() as s:
         for site_id in site_ids:
-            one = select(Comment.id).where(Comment.site_id == site_id, column == value)
+            one = select(Comment.id).where(
+                Comment.site_id == site_id, column == value, *comment_conditions(scope)
+            )
             comment_id = s.scalar(one.limit(1))
             if comment_id is not None:
                 found.append((site_id, comment_id))
@@ -401,11 +407,11 @@ def _decisions_of(s: Session, ids: list[int]) -> dict[int, list[Decision]]:
     return found
 
 
-def desk_item(db: Database, comment_id: int) -> DeskItem:
-    """Load one comment as a queue card, or raise NotFound."""
+def desk_item(db: Database, comment_id: int, scope: Scope = EVERYTHING) -> DeskItem:
+    """Load one comment as a queue card, or raise NotFound (also when out of scope)."""
     with db.transaction() as s:
         comment = s.get(Comment, comment_id)
-        if comment is None:
+        if comment is None or not comment_in_scope(s, comment, scope):
             raise NotFound("comment not found")
         article = s.get(Article, comment.article_id)
         assert article is not None
@@ -430,16 +436,44 @@ def oldest_pending(db: Database, f: QueueFilter) -> datetime | None:
 
 
 def _with_tab(f: QueueFilter, tab: str) -> QueueFilter:
-    return QueueFilter(tab, f.site_ids, f.article, f.reason)
+    return replace(f, tab=tab)
+
+
+def sections_of(
+    db: Database, site_ids: tuple[int, ...] | None, scope: Scope = EVERYTHING
+) -> list[str]:
+    """The sections the articles of these sites (None: every site) have, within the scope:
+    what the queue's section filter offers."""
+    sites = scope.sites_within(site_ids)
+    with db.transaction() as s:
+        found = {
+            name
+            for site_id in (s.scalars(select(Site.id)).all() if sites is None else sites)
+            for name in s.scalars(_sections_walk(site_id))
+        }
+    return sorted(name for name in found if scope.sections is None or name in scope.sections)
+
+
+def _sections_walk(site_id: int) -> Any:
+    """A site's distinct sections, one index seek each: a DISTINCT read every article of
+    the site on each queue page; this steps through `ix_articles_site_section` from one
+    section to the next (a recursive query both databases run)."""
+    of_site = and_(Article.site_id == site_id, Article.section.is_not(None))  # nulls first
+    walk = select(func.min(Article.section).label("name")).where(of_site).cte(recursive=True)
+    after = select(func.min(Article.section)).where(of_site, Article.section > walk.c.name)
+    walk = walk.union_all(select(after.scalar_subquery()).where(walk.c.name.is_not(None)))
+    return select(walk.c.name).where(walk.c.name.is_not(None))
 
 
 # --- authors ---------------------------------------------------------------------------------
 
 
 def author_summaries(
-    db: Database, comments: Iterable[Comment]
+    db: Database, comments: Iterable[Comment], scope: Scope = EVERYTHING
 ) -> dict[tuple[int, str, str], AuthorSummary]:
-    """Count each author's comments by status and list their latest ones, in a few queries."""
+    """Count each author's comments in scope by status and list their latest ones, in a
+    few queries."""
+    in_scope = comment_conditions(scope)
     wanted: dict[tuple[int, str], set[str]] = defaultdict(set)
     for comment in comments:
         key = author_key(comment)
@@ -453,12 +487,12 @@ def author_summaries(
                 found[(site_id, kind, value)] = AuthorSummary(kind, value)
             counted = s.execute(
                 select(column, Comment.status, func.count())
-                .where(Comment.site_id == site_id, column.in_(values))
+                .where(Comment.site_id == site_id, column.in_(values), *in_scope)
                 .group_by(column, Comment.status)
             )
             for value, status, n in counted:
                 found[(site_id, kind, value)].counts[status] = n
-            for comment in _recent(s, site_id, column, values):
+            for comment in _recent(s, site_id, column, values, in_scope):
                 found[(site_id, kind, getattr(comment, _attr(kind)))].recent.append(comment)
     return found
 
@@ -467,14 +501,18 @@ def _attr(kind: str) -> str:
     return {"author": "author_id", "email": "author_email", "ip": "ip"}[kind]
 
 
-def _recent(s: Session, site_id: int, column: Any, values: set[str]) -> list[Comment]:
+def _recent(
+    s: Session, site_id: int, column: Any, values: set[str], in_scope: list[ColumnElement[bool]]
+) -> list[Comment]:
     rank = (
         func.row_number()
         .over(partition_by=column, order_by=(Comment.created_at.desc(), Comment.id.desc()))
         .label("rank")
     )
     ranked = (
-        select(Comment.id, rank).where(Comment.site_id == site_id, column.in_(values)).subquery()
+        select(Comment.id, rank)
+        .where(Comment.site_id == site_id, column.in_(values), *in_scope)
+        .subquery()
     )
     # The ids first, then their rows: PostgreSQL cannot estimate how few rows the rank
     # keeps, and planned `id IN (subquery)` as a scan of every comment (194 ms at a million).
@@ -491,15 +529,23 @@ class AuthorEntry:
 
 
 def author_comments(
-    db: Database, site_id: int, kind: str, value: str, limit: int = 50, cursor: str | None = None
+    db: Database,
+    site_id: int,
+    kind: str,
+    value: str,
+    limit: int = 50,
+    cursor: str | None = None,
+    scope: Scope = EVERYTHING,
 ) -> tuple[list[AuthorEntry], str | None]:
-    """Return an author's comments on a site, newest first, each with every decision on it."""
+    """Return an author's comments in scope on a site, newest first, each with every
+    decision on it."""
     if kind not in AUTHOR_KINDS:
         raise DuyetError(f"unknown author kind '{kind}'")
     query = (
         select(Comment, Article)
         .join(Article, Article.id == Comment.article_id)
         .where(Comment.site_id == site_id, _author_column(kind) == value)
+        .where(*comment_conditions(scope))
     )
     query = _ordered(query, "newest", cursor)
     with db.transaction() as s:
@@ -569,11 +615,12 @@ def _lasts_longer(ban: Ban, than: Ban | None) -> bool:
     return ban.expires_at is None or ban.expires_at > than.expires_at
 
 
-def lift_ban(db: Database, ban_id: int, actor: str) -> Ban:
-    """End a ban now; it stays in the record with its new expiry."""
+def lift_ban(db: Database, ban_id: int, actor: str, scope: Scope = EVERYTHING) -> Ban:
+    """End a ban now; it stays in the record with its new expiry. A ban on a site out of
+    the moderator's scope is not found."""
     with db.transaction() as s:
         ban = s.get(Ban, ban_id)
-        if ban is None:
+        if ban is None or not scope.admits_site(ban.site_id):
             raise NotFound("ban not found")
         ban.expires_at = utcnow()
         audit(s, None, actor, "unban", None, {"kind": ban.kind, "ban_id": ban.id}, ban.site_id)
@@ -591,7 +638,9 @@ class Undone:
     webhook_event: int | None = None  # to queue after the commit (service/store/outbox.py)
 
 
-def undo_decision(db: Database, comment_id: int, moderator: str, window: timedelta) -> Undone:
+def undo_decision(
+    db: Database, comment_id: int, moderator: str, window: timedelta, scope: Scope = EVERYTHING
+) -> Undone:
     """Put a comment back where it was before this moderator's latest action, if recent."""
     actor = f"moderator:{moderator}"
     with db.transaction() as s:
@@ -602,7 +651,7 @@ def undo_decision(db: Database, comment_id: int, moderator: str, window: timedel
             .order_by(AuditEntry.id.desc())
             .limit(1)
         )
-        if comment is None or last is None:
+        if comment is None or last is None or not comment_in_scope(s, comment, scope):
             raise NotFound("comment not found")
         if last.actor != actor or last.action not in MODERATOR_ACTIONS or not last.from_status:
             raise UndoRefused(
@@ -664,12 +713,6 @@ def _restore_label(s: Session, comment: Comment, undone: AuditEntry) -> None:
 
 
 # --- accounts and site changes ---------------------------------------------------------------
-
-
-def get_moderator(db: Database, moderator_id: int) -> Moderator | None:
-    """Load a moderator account by id (the desk re-reads it on every request)."""
-    with db.transaction() as s:
-        return s.get(Moderator, moderator_id)
 
 
 def record_site_change(

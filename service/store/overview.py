@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, cast, distinct, func, select, true
+from sqlalchemy import Select, and_, cast, distinct, func, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.models import Comment, Decision, Status
+from service.scopes import EVERYTHING, Scope, comment_conditions
 from service.store.db import Database
 from service.store.desk import SYSTEM
 
@@ -100,19 +101,24 @@ class Waiting:
         return f"{self.cap:,}+" if self.count > self.cap else f"{self.count:,}"
 
 
-def period(db: Database, site_ids: list[int] | None, since: datetime) -> Period:
+def period(
+    db: Database, site_ids: list[int] | None, since: datetime, scope: Scope = EVERYTHING
+) -> Period:
     """What came in since `since` and what became of what the engine decided, on these
-    sites (None: every site)."""
-    return Period(_received(db, site_ids, since), _outcomes(db, site_ids, since))
+    sites (None: every site), of the comments in the moderator's scope."""
+    return Period(_received(db, site_ids, since, scope), _outcomes(db, site_ids, since, scope))
 
 
-def held_for(db: Database, site_ids: list[int] | None, since: datetime) -> list[HeldFor]:
+def held_for(
+    db: Database, site_ids: list[int] | None, since: datetime, scope: Scope = EVERYTHING
+) -> list[HeldFor]:
     """Each reason the engine held comments for since `since`, most held first.
 
     A comment held for two reasons counts under both: the table answers which rules cost
     the moderators' time and how often they agreed, not how many comments were held.
     """
-    counts = _held_counts(db, site_ids, _held_reasons_query(db.engine.dialect.name, since))
+    query = _held_reasons_query(db.engine.dialect.name, since, scope=scope)
+    counts = _held_counts(db, site_ids, query)
     return _held_rows({code: statuses for (code,), statuses in counts.items()})
 
 
@@ -137,9 +143,14 @@ def _held_counts(
     counts: dict[tuple[str, ...], StatusCounts] = defaultdict(lambda: defaultdict(int))
     with db.transaction() as s:
         for site_id, *key, status, count in s.execute(query):
-            if site_ids is None or site_id in site_ids:
+            if _counted(site_id, site_ids):
                 counts[tuple(str(part) for part in key)][status] += count
     return counts
+
+
+def _counted(site_id: int | None, site_ids: list[int] | None) -> bool:
+    """A row's site is asked for; no site (None) is a comment out of the scope."""
+    return site_id is not None and (site_ids is None or site_id in site_ids)
 
 
 def _held_rows(counts: dict[str, StatusCounts]) -> list[HeldFor]:
@@ -156,7 +167,7 @@ def _held_rows(counts: dict[str, StatusCounts]) -> list[HeldFor]:
 
 
 def _held_reasons_query(
-    dialect: str, since: datetime, words_of: tuple[str, ...] = ()
+    dialect: str, since: datetime, words_of: tuple[str, ...] = (), scope: Scope = EVERYTHING
 ) -> Select[Any]:
     """(site_id, code, status, count) of the reasons that held comments since `since`; with
     `words_of`, those reasons only, and (site_id, code, word, status, count) by the word
@@ -182,7 +193,7 @@ def _held_reasons_query(
         word = func.json_extract(reason.c.value, "$.detail.word")
     keys = [code.label("code"), *([word.label("word")] if words_of else [])]
     held = (
-        _decisions_with_comment(dialect, *keys, Decision.id)
+        _decisions_with_comment(dialect, *keys, Decision.id, scope=scope)
         .join(reason, true())
         .where(
             Decision.created_at >= since,
@@ -197,16 +208,17 @@ def _held_reasons_query(
     return select(*by, func.count(distinct(held.c.id))).group_by(*by)
 
 
-def _decisions_with_comment(dialect: str, *columns: Any) -> Select[Any]:
+def _decisions_with_comment(dialect: str, *columns: Any, scope: Scope = EVERYTHING) -> Select[Any]:
     """Decisions with their comment's site_id and status (labelled so) beside `columns`.
 
     The comment is looked up by id, decision by decision, rather than joined: with a
     million comments PostgreSQL hashed them all to meet a week's 10,000 decisions (80 ms
     and more), and SQLite walked them for the reasons' count (550 ms). PostgreSQL looks up
     through LATERAL (kept apart by LIMIT 1), SQLite, which has no LATERAL, through
-    correlated subqueries (`bench/queue_page.py --comments 1000000`).
+    correlated subqueries (`bench/queue_page.py --comments 1000000`). A comment out of the
+    scope is not found: no row on PostgreSQL, a null site_id on SQLite (see _counted).
     """
-    of_decision = Comment.id == Decision.comment_id
+    of_decision = and_(Comment.id == Decision.comment_id, *comment_conditions(scope))
     if dialect == "postgresql":
         comment = select(Comment.site_id, Comment.status).where(of_decision).limit(1)
         found = comment.lateral("comment")
@@ -220,9 +232,11 @@ def _decisions_with_comment(dialect: str, *columns: Any) -> Select[Any]:
     return select(site_id.label("site_id"), status.label("status"), *columns)
 
 
-def waiting(db: Database, site_ids: list[int] | None, cap: int = WAITING_CAP) -> Waiting:
-    """How many held comments wait (counted up to `cap`), and since when the oldest."""
-    held = [Comment.status == Status.HELD.value, *_on_sites(site_ids)]
+def waiting(
+    db: Database, site_ids: list[int] | None, cap: int = WAITING_CAP, scope: Scope = EVERYTHING
+) -> Waiting:
+    """How many held comments in scope wait (counted up to `cap`), and since when the oldest."""
+    held = [Comment.status == Status.HELD.value, *_on_sites(site_ids), *comment_conditions(scope)]
     # Counting a million held comments exactly walked all of them: 150 ms on PostgreSQL, the
     # page's largest part (session 20). Stopped past the cap, the count walks at most that
     # many index entries; the oldest is the first entry of (site_id,) status, created_at.
@@ -237,26 +251,29 @@ def _on_sites(site_ids: list[int] | None) -> list[ColumnElement[bool]]:
     return [] if site_ids is None else [Comment.site_id.in_(site_ids)]
 
 
-def _received(db: Database, site_ids: list[int] | None, since: datetime) -> int:
+def _received(db: Database, site_ids: list[int] | None, since: datetime, scope: Scope) -> int:
     # Through the status column, so that an index leading with (site_id,) status and
     # ending in created_at serves the range: comments has no index on created_at alone.
     statuses = [status.value for status in Status]
     query = select(func.count()).where(
-        Comment.status.in_(statuses), Comment.created_at >= since, *_on_sites(site_ids)
+        Comment.status.in_(statuses),
+        Comment.created_at >= since,
+        *_on_sites(site_ids),
+        *comment_conditions(scope),
     )
     with db.transaction() as s:
         return s.scalar(query) or 0
 
 
 def _outcomes(
-    db: Database, site_ids: list[int] | None, since: datetime
+    db: Database, site_ids: list[int] | None, since: datetime, scope: Scope
 ) -> dict[str, dict[str, int]]:
     # The engine decides a comment once (it leaves pending once), so each comment counts once.
     # Grouped by site and filtered here rather than in SQL: with a site in the WHERE clause
     # SQLite walked the site's comments and probed their decisions (1 s at 1,000,000), where
     # the decisions of the period, found by time, are a few thousand.
     decided = (
-        _decisions_with_comment(db.engine.dialect.name, Decision.verdict)
+        _decisions_with_comment(db.engine.dialect.name, Decision.verdict, scope=scope)
         .where(Decision.created_at >= since, Decision.decided_by == SYSTEM)
         .subquery()
     )
@@ -266,6 +283,6 @@ def _outcomes(
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with db.transaction() as s:
         for site_id, verdict, status, count in s.execute(query):
-            if site_ids is None or site_id in site_ids:
+            if _counted(site_id, site_ids):
                 table[verdict][status] += count
     return {verdict: dict(statuses) for verdict, statuses in table.items()}

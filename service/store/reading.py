@@ -14,6 +14,7 @@ from service.errors import DuyetError, NotFound
 from service.ids import parse_id
 from service.models import Article, AuditEntry, Comment, Decision, Status
 from service.notices import needs_decision, notice
+from service.scopes import EVERYTHING, Scope, comment_conditions, comment_in_scope
 from service.store.db import Database
 
 VISIBLE = (Status.APPROVED.value, Status.DELETED.value)
@@ -175,8 +176,11 @@ def moderation_queue(
     newest_first: bool = False,
     limit: int = 50,
     cursor: str | None = None,
+    section: str | None = None,
+    scope: Scope = EVERYTHING,
 ) -> tuple[list[QueueItem], str | None]:
-    """Return a page of comments for moderators, each with its article and latest decision."""
+    """Return a page of comments in the moderator's scope, each with its article and
+    latest decision."""
     query = select(Comment, Article).join(Article, Article.id == Comment.article_id)
     if status == "reported":
         query = query.where(Comment.report_count > 0, Comment.status.in_(["approved", "held"]))
@@ -186,6 +190,7 @@ def moderation_queue(
         query = query.where(Comment.site_id.in_(site_ids))
     if article_external_id:
         query = query.where(Article.external_id == article_external_id)
+    query = query.where(*comment_conditions(scope, section, site_ids))
     with db.transaction() as s:
         rows: list[Any] = list(s.execute(_keyset(query, cursor, newest_first).limit(limit + 1)))
         page, more = rows[:limit], len(rows) > limit
@@ -220,12 +225,13 @@ def _parents(s: Session, parent_ids: list[int]) -> dict[int, Comment]:
 
 
 def comment_history(
-    db: Database, comment_id: int, site_ids: tuple[int, ...] | None = None
+    db: Database, comment_id: int, scope: Scope = EVERYTHING
 ) -> tuple[Comment, list[Decision], list[AuditEntry]]:
-    """Return a comment with every decision and audit entry about it, oldest first."""
+    """Return a comment with every decision and audit entry about it, oldest first; a
+    comment out of the moderator's scope is not found."""
     with db.transaction() as s:
         comment = s.get(Comment, comment_id)
-        if comment is None or (site_ids is not None and comment.site_id not in site_ids):
+        if comment is None or not comment_in_scope(s, comment, scope):
             raise NotFound("comment not found")
         decisions = list(
             s.scalars(

@@ -19,7 +19,15 @@ from service.notices import moderator_note
 from service.store import desk
 from service.store.decisions import BAN_EXTENDED, BAN_NEW, BanOutcome, StaleStatus, add_ban
 from service.ui import i18n
-from service.ui.blueprint import bp, current_user, language, login_required, t, when
+from service.ui.blueprint import (
+    bp,
+    current_user,
+    language,
+    login_required,
+    t,
+    user_scope,
+    when,
+)
 from service.ui.cards import build_cards
 from service.ui.pages import queue_filter, reject_options
 
@@ -91,7 +99,7 @@ def _expected_each(data: dict[str, Any]) -> dict[str, str | None]:
 def _decide(comment_id: int, action: str, note: str, expected: str | None = None) -> dict[str, Any]:
     try:
         outcome = decide_as_moderator(
-            services(), comment_id, action, current_user().username, note, expected
+            services(), comment_id, action, current_user().username, note, expected, user_scope()
         )
     except StaleStatus as exc:
         raise _stale(exc.current) from exc
@@ -111,7 +119,7 @@ def _counts() -> dict[str, int]:
     try:
         f, _, _ = queue_filter(given)
     except DuyetError:  # a site gone since the page was drawn: count them all
-        f = desk.QueueFilter()
+        f = desk.QueueFilter(scope=user_scope())
     return desk.tab_counts(services().db, f)
 
 
@@ -130,10 +138,9 @@ def decide(comment_id: int) -> Any:
 @login_required
 def card(comment_id: int) -> Any:
     """Render one comment's card as it stands now, for the desk to replace a stale one."""
-    svc = services()
-    built = build_cards(
-        svc.db, [desk.desk_item(svc.db, comment_id)], language(), svc.settings.secret_key
-    )
+    svc, scope = services(), user_scope()
+    item = desk.desk_item(svc.db, comment_id, scope)
+    built = build_cards(svc.db, [item], language(), svc.settings.secret_key, scope)
     return render_template(
         "_card.html", card=built[0], cards=built, reject_options=reject_options()
     )
@@ -165,7 +172,9 @@ def undo() -> Any:
     restored, failed = [], []
     for comment_id in _ids(data):
         try:
-            undone = desk.undo_decision(svc.db, comment_id, current_user().username, UNDO_WINDOW)
+            undone = desk.undo_decision(
+                svc.db, comment_id, current_user().username, UNDO_WINDOW, user_scope()
+            )
         except desk.UndoRefused as exc:  # said in the moderator's language
             failed.append({"id": comment_id, "code": exc.code, "message": t(f"undo.{exc.why}")})
             continue
@@ -197,7 +206,8 @@ def ban(comment_id: int) -> Any:
     data = _body()
     expected = _expected(data.get("expected_status"))
     svc = services()
-    item = desk.desk_item(svc.db, comment_id)
+    # Out of scope is not found; in scope, its site is too: a ban is only on a site in scope.
+    item = desk.desk_item(svc.db, comment_id, user_scope())
     kind = data.get("kind")
     values = {
         "email": item.comment.author_email,
@@ -254,5 +264,6 @@ def _ban_words(comment_id: int, banned: BanOutcome) -> str:
 @login_required
 def lift(ban_id: int) -> Any:
     """End a ban now."""
-    ended = desk.lift_ban(services().db, ban_id, f"moderator:{current_user().username}")
+    actor = f"moderator:{current_user().username}"
+    ended = desk.lift_ban(services().db, ban_id, actor, user_scope())
     return jsonify({"ban_id": ended.id, "lifted": True})

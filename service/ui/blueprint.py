@@ -29,7 +29,8 @@ from werkzeug.exceptions import NotFound as NoRoute
 from service.api.paths import add_converters
 from service.context import services
 from service.errors import DuyetError, Forbidden, Unauthorized, envelope
-from service.store import desk
+from service.scopes import EVERYTHING, Scope
+from service.store import accounts
 from service.ui import i18n
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,6 +60,7 @@ class DeskUser:
     id: int
     username: str
     role: str
+    scope: Scope = EVERYTHING  # read again on every request: a change applies at once
 
     @property
     def is_admin(self) -> bool:
@@ -136,7 +138,19 @@ def _globals() -> dict[str, Any]:
         "timezones": i18n.TIMEZONES,
         "csrf_token": csrf_token,
         "user": g.get("desk_user"),
+        "scope_line": scope_line,
     }
+
+
+def scope_line() -> str | None:
+    """Say what a scoped moderator moderates, in the viewer's language; None for all."""
+    user = g.get("desk_user")
+    if user is None or user.scope.everything:
+        return None
+    scope = user.scope
+    sites = ", ".join(scope.site_slugs) if scope.site_ids is not None else t("scope.all_sites")
+    sections = ", ".join(scope.sections or ()) or t("scope.all_sections")
+    return t("scope.yours", sites=sites, sections=sections)
 
 
 # --- CSRF ---------------------------------------------------------------------------------------
@@ -169,12 +183,13 @@ def _load_user() -> DeskUser | None:
     moderator_id = session.get("mid")
     if not isinstance(moderator_id, int):
         return None
-    account = desk.get_moderator(services().db, moderator_id)
+    found = accounts.moderator_with_scope(services().db, moderator_id)
+    account, scope = found if found is not None else (None, EVERYTHING)
     signed_in = account is not None and account.username == session.get("user")
     if account is None or not signed_in or account.session_epoch != session.get("epoch"):
         session.clear()  # a deleted or renamed account, or a session ended by signing out
         return None
-    return DeskUser(account.id, account.username, account.role)
+    return DeskUser(account.id, account.username, account.role, scope)
 
 
 def current_user() -> DeskUser:
@@ -182,6 +197,11 @@ def current_user() -> DeskUser:
     if user is None:
         raise Unauthorized("sign in first")
     return user  # type: ignore[no-any-return]
+
+
+def user_scope() -> Scope:
+    """What the signed-in moderator may see and act on (service/scopes.py)."""
+    return current_user().scope
 
 
 def is_api() -> bool:

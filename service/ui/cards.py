@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from service.models import Ban, Comment
+from service.scopes import EVERYTHING, Scope
 from service.store import desk
 from service.store.db import Database
 from service.ui import render
@@ -78,9 +79,16 @@ def _report_views(
     return reasons, notes
 
 
-def build_cards(db: Database, items: list[desk.DeskItem], language: str, secret: str) -> list[Card]:
-    """Build the cards of a page, with every author's history and bans in a few queries."""
-    authors = desk.author_summaries(db, [i.comment for i in items])
+def build_cards(
+    db: Database,
+    items: list[desk.DeskItem],
+    language: str,
+    secret: str,
+    scope: Scope = EVERYTHING,
+) -> list[Card]:
+    """Build the cards of a page, with every author's history (in the moderator's scope)
+    and bans in a few queries."""
+    authors = desk.author_summaries(db, [i.comment for i in items], scope)
     bans = desk.bans_on(db, [i.comment for i in items])
     cards = []
     for item in items:

@@ -10,12 +10,12 @@ from flask import render_template, request
 
 from service.context import services
 from service.models import utcnow
-from service.store import accounts
 from service.store import overview as figures
 from service.store.accounts import find_site
 from service.store.overview import ENGINE_VERDICTS, Period
 from service.ui import i18n
-from service.ui.blueprint import bp, login_required
+from service.ui.blueprint import bp, login_required, user_scope
+from service.ui.pages import scoped_sites
 
 PERIODS = {"day": timedelta(days=1), "week": timedelta(days=7)}
 
@@ -29,17 +29,21 @@ def overview() -> Any:
     """Show each period's figures for every site or one, and what waits for a moderator."""
     db = services().db
     slug = (request.args.get("site") or "").strip()[:64]
-    site_ids = [find_site(db, slug).id] if slug else None
+    scope = user_scope()
+    within = scope.sites_within((find_site(db, slug).id,) if slug else None)
+    site_ids = list(within) if within is not None else None
     now = utcnow()
-    periods = {name: figures.period(db, site_ids, now - span) for name, span in PERIODS.items()}
+    periods = {
+        name: figures.period(db, site_ids, now - span, scope) for name, span in PERIODS.items()
+    }
     return render_template(
         "overview.html",
         rows=rows(list(periods.values())),
         period_names=list(periods),
-        waiting=figures.waiting(db, site_ids),
-        held_for=figures.held_for(db, site_ids, now - PERIODS["week"]),
+        waiting=figures.waiting(db, site_ids, scope=scope),
+        held_for=figures.held_for(db, site_ids, now - PERIODS["week"], scope),
         reason_codes=i18n.REASON_CODES,
-        sites=accounts.list_sites(db),
+        sites=scoped_sites(db),
         site=slug,
     )
 

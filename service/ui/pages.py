@@ -15,6 +15,7 @@ from service.context import services
 from service.errors import DuyetError, NotFound
 from service.ids import parse_id
 from service.models import utcnow
+from service.scopes import section_name, valid_section
 from service.store import accounts, desk
 from service.store.accounts import find_site
 from service.store.reading import comment_history
@@ -27,6 +28,7 @@ from service.ui.blueprint import (
     login_required,
     safe_next,
     t,
+    user_scope,
 )
 from service.ui.cards import build_cards
 
@@ -93,7 +95,7 @@ def prefs() -> Any:
 
 def queue_filter(args: Any) -> tuple[desk.QueueFilter, str, str | None]:
     """The queue's filter, order and cursor from a page's arguments (the actions' counts
-    read the same)."""
+    read the same), within the moderator's scope."""
     tab = args.get("tab", "held")
     tab = tab if tab in desk.TABS else "held"
     order = args.get("order", "oldest")
@@ -103,7 +105,15 @@ def queue_filter(args: Any) -> tuple[desk.QueueFilter, str, str | None]:
     article = (args.get("article") or "").strip()[:200] or None
     reason = (args.get("reason") or "").strip()
     cursor = (args.get("cursor") or "").strip()[:400] or None
-    f = desk.QueueFilter(tab, site_ids, article, reason if _REASON_CODE.match(reason) else None)
+    section = section_name(args.get("section") or "")
+    f = desk.QueueFilter(
+        tab,
+        site_ids,
+        article,
+        reason if _REASON_CODE.match(reason) else None,
+        section=section if valid_section(section) else None,
+        scope=user_scope(),
+    )
     return f, order, cursor
 
 
@@ -135,8 +145,10 @@ def _search_kind(q: str, by: str) -> str:
 def _find_author(f: desk.QueueFilter, kind: str, q: str) -> list[tuple[str, str]]:
     """Links to the author page, one per site where this email, author id or IP wrote."""
     sites = {site.id: site for site in accounts.list_sites(services().db)}
-    site_ids = f.site_ids if f.site_ids is not None else tuple(sites)
-    found = desk.author_matches(services().db, site_ids, kind, q)
+    site_ids = f.scope.sites_within(f.site_ids)
+    found = desk.author_matches(
+        services().db, tuple(sites) if site_ids is None else site_ids, kind, q, f.scope
+    )
     return [
         (sites[site_id].name, url_for("desk.author_page", comment=comment_id, by=kind))
         for site_id, comment_id in found
@@ -152,7 +164,7 @@ def _search(
     if kind == "id":
         comment_id = parse_id(q.removeprefix("#"))
         try:
-            desk.desk_item(services().db, comment_id) if comment_id else None
+            desk.desk_item(services().db, comment_id, f.scope) if comment_id else None
         except NotFound:
             comment_id = None
         if comment_id:
@@ -196,9 +208,10 @@ def queue() -> Any:
         items, next_cursor = [], None
     else:
         items, next_cursor = desk.queue_page(db, f, order, PAGE_SIZE, cursor)
-    cards = build_cards(db, items, language(), services().settings.secret_key)
+    cards = build_cards(db, items, language(), services().settings.secret_key, f.scope)
     filters = {
         "site": request.args.get("site", ""),
+        "section": f.section or "",
         "article": f.article or "",
         "reason": f.reason or "",
         "order": order,
@@ -220,7 +233,8 @@ def queue() -> Any:
         cards=cards,
         tabs=desk.TABS,
         orders=desk.ORDERS,
-        sites=accounts.list_sites(db),
+        sites=scoped_sites(db),
+        sections=desk.sections_of(db, f.site_ids, f.scope),
         reason_codes=i18n.REASON_CODES,
         reject_options=reject_options(),
         next_link=queue_link(tab=f.tab, **filters, cursor=next_cursor) if next_cursor else None,
@@ -228,6 +242,12 @@ def queue() -> Any:
         tab_link=lambda tab: queue_link(tab=tab, **filters),
         js_data=_js_messages(),
     )
+
+
+def scoped_sites(db: Any) -> list[Any]:
+    """The sites a filter offers: those in the moderator's scope."""
+    scope = user_scope()
+    return [site for site in accounts.list_sites(db) if scope.admits_site(site.id)]
 
 
 STALLED = timedelta(minutes=5)  # the worker decides in milliseconds: this long is an outage
@@ -273,10 +293,10 @@ def _js_messages() -> dict[str, Any]:
 @login_required
 def comment_page(comment_id: int) -> Any:
     """Show one comment with every decision and audit entry about it."""
-    db = services().db
-    item = desk.desk_item(db, comment_id)
-    comment, decisions, entries = comment_history(db, comment_id)
-    card = build_cards(db, [item], language(), services().settings.secret_key)[0]
+    db, scope = services().db, user_scope()
+    item = desk.desk_item(db, comment_id, scope)
+    comment, decisions, entries = comment_history(db, comment_id, scope)
+    card = build_cards(db, [item], language(), services().settings.secret_key, scope)[0]
     return render_template(
         "comment.html",
         card=card,
@@ -296,7 +316,8 @@ def author_page() -> Any:
     if comment_id is None:  # names no comment, as an id in the path would
         raise NotFound("comment not found")
     kind = request.args.get("by", "")
-    item = desk.desk_item(db, comment_id)
+    scope = user_scope()
+    item = desk.desk_item(db, comment_id, scope)
     key = desk.author_key(item.comment)
     if kind not in desk.AUTHOR_KINDS:
         kind = key[0] if key else "ip"
@@ -304,7 +325,9 @@ def author_page() -> Any:
     if not value:
         raise DuyetError("this comment has no such author detail")
     cursor = (request.args.get("cursor") or "")[:400] or None
-    entries, next_cursor = desk.author_comments(db, item.comment.site_id, kind, value, 50, cursor)
+    entries, next_cursor = desk.author_comments(
+        db, item.comment.site_id, kind, value, 50, cursor, scope
+    )
     bans = desk.bans_for(
         db,
         item.comment.site_id,

@@ -163,6 +163,33 @@ def test_the_tab_counts_stay_those_of_the_filtered_page(page, client, site, app,
     assert page.locator('[data-count="held"]').inner_text() == "0"  # not the other site's 2
 
 
+def test_a_section_scoped_moderator_sees_and_clears_only_their_sections_queue(
+    page, client, site, app, work, moderator
+):
+    _suspect(app, site)
+    sports = _held(client, site, work, TEXTS[:2], article_id="bd-1", article_section="the-thao")
+    news = _held(client, site, work, TEXTS[2:], article_id="ts-1", article_section="thoi-su")
+    db = app.extensions["duyet"].db
+    accounts.set_scope(db, "bientap", [site.slug], ["the-thao"], "test")
+    _sign_in(page)
+    assert page.locator("#scope").inner_text() == (
+        f"Phạm vi của bạn: trang {site.slug}; chuyên mục the-thao"
+    )
+    shown = page.locator("article.card").evaluate_all("cards => cards.map(c => c.id)")
+    assert shown == [f"c-{i}" for i in sports]
+    assert page.locator("#f-section option").all_inner_texts() == ["Mọi chuyên mục", "the-thao"]
+    assert page.locator('[data-count="held"]').inner_text() == "2"
+    for comment_id in sports:
+        page.locator(f"#c-{comment_id}").get_by_role("button", name="Duyệt").click()
+        page.locator(f"#c-{comment_id}").wait_for(state="hidden")
+    _until(page, "document.querySelector('[data-count=\"held\"]').textContent === '0'")
+    assert page.locator('[data-count="held"]').inner_text() == "0"  # not the news desk's 2
+    assert [_status(client, site, i) for i in news] == ["held", "held"]
+    answer = page.goto(f"/mod/comments/{news[0]}")  # another section's: as if missing
+    assert answer is not None and answer.status == 404
+    assert page.get_by_role("alert").inner_text() == "Không tìm thấy."
+
+
 def test_bulk_marks_three_comments_as_spam(page, client, site, app, work, moderator):
     _suspect(app, site)
     ids = _held(client, site, work, TEXTS[:4])

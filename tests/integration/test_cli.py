@@ -14,8 +14,9 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, make_url, text
+from sqlalchemy import inspect, make_url, select, text
 
+from service.models import AuditEntry
 from service.settings import MIN_SECRET_KEY_LENGTH, TEST_SECRET_KEY, Settings
 from service.store import Database, accounts, migrate
 from service.store.comments import NewComment, submit_comment
@@ -267,7 +268,41 @@ def test_moderators_are_listed_without_their_passwords(settings, capsys):
     _run(capsys, "moderator", "create", "minh")
     listed = _run(capsys, "moderator", "list")["moderators"]
     assert [(m["username"], m["role"]) for m in listed] == [("lan", "admin"), ("minh", "moderator")]
-    assert set(listed[0]) == {"id", "username", "role", "created"}
+    assert set(listed[0]) == {"id", "username", "role", "created", "scope"}
+
+
+def test_a_moderators_scope_is_set_checked_listed_audited_and_cleared(settings, capsys):
+    _run(capsys, "site", "create", "baotinh")
+    _run(capsys, "site", "create", "baokhac")
+    _run(capsys, "moderator", "create", "minh")
+    argv = ["moderator", "scope", "minh", "--site", "baotinh", "--section", " the-thao "]
+    scoped = _run(capsys, *argv, "--section", "bong-da")
+    assert scoped["scope"] == {"sites": ["baotinh"], "sections": ["bong-da", "the-thao"]}
+    assert main(["moderator", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "minh\tmoderator" in listed and "sites: baotinh; sections: bong-da, the-thao" in listed
+    assert _run(capsys, "moderator", "list")["moderators"][0]["scope"] == scoped["scope"]
+    assert main(["moderator", "scope", "minh", "--site", "khong-co", "--site", "baotinh"]) == 1
+    assert "no site with slug 'khong-co'" in capsys.readouterr().err
+    for refused in (["--all", "--site", "baotinh"], [], ["--section", "   "]):
+        assert main(["moderator", "scope", "minh", *refused]) in (1, 2)
+        assert capsys.readouterr().err.startswith("error: ")
+    assert main(["moderator", "scope", "ai-do", "--all"]) == 1
+    assert "not found" in capsys.readouterr().err
+    sections_only = _run(capsys, "moderator", "scope", "minh", "--section", "thoi-su")
+    assert sections_only["scope"] == {"sites": [], "sections": ["thoi-su"]}
+    assert _run(capsys, "moderator", "scope", "minh", "--all")["scope"] is None
+    assert main(["moderator", "list"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("\tall")
+    db = Database(settings.database_url)
+    with db.transaction() as s:
+        rows = s.scalars(select(AuditEntry).where(AuditEntry.action == "moderator_scope")).all()
+        changes = [(row.actor, row.detail["before"], row.detail["after"]) for row in rows]
+    assert changes == [
+        ("cli", None, scoped["scope"]),
+        ("cli", scoped["scope"], sections_only["scope"]),
+        ("cli", sections_only["scope"], None),
+    ]
 
 
 def test_no_table_refers_to_a_moderator_by_key_so_removal_keeps_the_audit_trail(settings):

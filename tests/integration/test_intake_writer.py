@@ -22,7 +22,7 @@ from sqlalchemy import func, select, text
 from service import intake_writer
 from service.errors import DuyetError
 from service.intake import Submission
-from service.models import Comment
+from service.models import Article, Comment
 from service.queue import moderation_job_id
 from service.settings import Settings
 from service.store.comments import NewComment
@@ -91,6 +91,15 @@ def test_an_idempotent_replay_answers_the_first_comment(app: Flask, site: SiteFi
     again = _post(app, site, "Gửi một lần thôi.", idempotency_key="lan-42")
     assert first.status_code == again.status_code == 202
     assert again.json == first.json
+
+
+def test_the_process_stores_a_new_articles_section(app: Flask, site: SiteFixture):
+    first = _post(app, site, "Trận đấu hay.", article_section=" the-thao ")
+    later = _post(app, site, "Ý kiến sau.", article_section="thoi-su")
+    assert first.status_code == later.status_code == 202
+    assert _writer_pid(app)  # stored by the process, not in this one
+    with app.extensions["duyet"].db.transaction() as s:
+        assert s.scalars(select(Article.section)).all() == ["the-thao"]  # set once, trimmed
 
 
 def test_a_key_reused_for_other_comments_at_once_stores_one_and_refuses_the_rest(
