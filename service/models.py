@@ -209,6 +209,10 @@ class Comment(Base):
     # The engine's higher score (spam or abuse) from its decision, kept here for the desk's
     # riskiest-first order: 0 until the engine has decided.
     risk: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+    # One more with each edit the site sends; a worker's decision stands only for the
+    # revision it read (service/store/decisions.py), so an edited text is never published
+    # on the strength of a check of the text before it.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 # The desk's riskiest-first order, walked from the top: no sort of a whole tab.

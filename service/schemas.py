@@ -125,6 +125,14 @@ class CommentIn(Schema):
     )
 
 
+class CommentEditIn(Schema):
+    body = Text(
+        required=True,
+        validate=_length(1, 20_000),
+        metadata={"description": "The comment's new text, as its author edited it"},
+    )
+
+
 class CommentOut(Schema):
     """A comment's public face: never the author's email or IP."""
 

@@ -19,6 +19,7 @@ from service.models import Comment, Status
 from service.schemas import (
     ArticleIn,
     ArticleOut,
+    CommentEditIn,
     CommentIn,
     CommentStatusOut,
     ReportIn,
@@ -115,6 +116,24 @@ class CommentById(MethodView):
         db = services().db
         comment, article = store.get_comment(db, g.site_id, comment_id)
         return comment_status(db, comment, article.external_id)
+
+    @require_site
+    @blp.doc(security=SITE_AUTH)
+    @blp.arguments(CommentEditIn)
+    @blp.response(202, CommentStatusOut)
+    @blp.alt_response(200, schema=CommentStatusOut, description="The same text: nothing changed")
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, data: dict[str, Any], comment_id: int) -> Any:
+        """Replace a comment's text at its author's request: it is checked again, and out
+        of the published thread until then (an edit cannot slip past moderation)."""
+        svc = services()
+        edited = store.edit_comment(svc.db, g.site_id, comment_id, data["body"])
+        if edited.needs_check:  # a pending one has its job; the sweep covers a lost enqueue
+            svc.queue.moderate([comment_id], g.get("request_id"))
+        if edited.webhook_event is not None:
+            svc.queue.webhook(edited.webhook_event)
+        view = comment_status(svc.db, edited.comment, edited.article_external_id)
+        return view, 202 if edited.changed else 200
 
     @require_site
     @blp.doc(security=SITE_AUTH)

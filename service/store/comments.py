@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from service.errors import Conflict, DuyetError, NotFound
 from service.models import Article, Comment, Report, Site, Status, table_of, utcnow
 from service.site_config import site_config
+from service.store import outbox
 from service.store.db import Database
 from service.store.records import audit, erase_comment, touch_thread, transition
 
@@ -501,6 +502,49 @@ def delete_comment(db: Database, site_id: int, comment_id: int, actor: str) -> C
         touch_thread(s, comment.article_id)
         s.refresh(comment)
         return comment
+
+
+@dataclass(frozen=True)
+class Edited:
+    """An edit as stored: the comment now, whether its text changed, whether it must be
+    queued for a check (it was decided; a pending one has its job), the webhook event."""
+
+    comment: Comment
+    article_external_id: str
+    changed: bool
+    needs_check: bool
+    webhook_event: int | None
+
+
+def edit_comment(db: Database, site_id: int, comment_id: int, body: str) -> Edited:
+    """Replace a comment's text at its author's request; it goes back to pending, to be
+    checked again, and leaves the published thread until then.
+
+    The text before is kept in the audit entry, for the moderator who finds a comment
+    approved as one thing and edited into another (and erased with the comment).
+    """
+    text = unicodedata.normalize("NFC", body)
+    with db.transaction() as s:
+        comment, article = _owned(s, site_id, comment_id)
+        if comment.status == Status.DELETED.value:
+            raise Conflict("comment was deleted at its author's request")
+        if article.closed:
+            raise ArticleClosed("comments on this article are closed")
+        if comment.body == text:  # sent again: nothing to check again
+            return Edited(comment, article.external_id, False, False, None)
+        was = comment.status
+        audit(s, comment, "site", "edit", Status.PENDING, {"previous_body": comment.body})
+        comment.body = text
+        comment.status = Status.PENDING.value
+        comment.revision = Comment.revision + 1  # in SQL: two edits at once count two
+        comment.updated_at = utcnow()
+        event = None
+        if was == Status.APPROVED.value:
+            touch_thread(s, comment.article_id)  # it leaves the published thread
+            event = outbox.add_event(s, comment, outbox.UNPUBLISHED)
+        s.flush()
+        s.refresh(comment)
+        return Edited(comment, article.external_id, True, was != Status.PENDING.value, event)
 
 
 def report_comment(

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Float,
+    Integer,
     String,
     bindparam,
     cast,
@@ -453,7 +454,17 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
         for status, group in by_status.items():
             ids = [d.comment.id for d in group]
             risks = json.dumps({str(d.comment.id): risk_of(d.scores) for d in group})
-            params = {"ids": ids, "new_status": status.value, "now": now, "risks": risks}
+            # Only edited comments are named: the rest were read at revision 0.
+            read = json.dumps(
+                {str(d.comment.id): d.comment.revision for d in group if d.comment.revision}
+            )
+            params = {
+                "ids": ids,
+                "new_status": status.value,
+                "now": now,
+                "risks": risks,
+                "revisions": read,
+            }
             moved = set(conn.execute(_DECIDE[conn.dialect.name], params).scalars())
             done += [(d, status) for d in group if d.comment.id in moved]
         _add_decision_rows(conn, done, now)
@@ -479,29 +490,35 @@ _COMMENTS, _ARTICLES = table_of(Comment), table_of(Article)
 _INSERT_DECISIONS, _INSERT_AUDIT = insert(table_of(Decision)), insert(table_of(AuditEntry))
 
 
-def _risk_of_each(dialect: str) -> ColumnElement[float]:
-    """Each comment's risk, read from the batch's JSON object {"<comment id>": risk}.
+def _each_comments(dialect: str, name: str, sql_type: Any, default: float) -> ColumnElement[Any]:
+    """Each comment's value, read from the batch's JSON object {"<comment id>": value} in
+    the parameter `name`; `default` for a comment it does not name.
 
     One parameter for any batch, so the statement stays built once. A second UPDATE for the
     risk cost PostgreSQL a new version of every row and of all its index entries.
     """
-    risks = bindparam("risks", type_=String)
+    values = bindparam(name, type_=String)
     if dialect == "postgresql":
-        found = func.jsonb_extract_path_text(cast(risks, JSONB), cast(_COMMENTS.c.id, String))
-        return func.coalesce(cast(found, Float), 0.0)
-    return func.coalesce(func.json_extract(risks, func.printf('$."%d"', _COMMENTS.c.id)), 0.0)
+        found = func.jsonb_extract_path_text(cast(values, JSONB), cast(_COMMENTS.c.id, String))
+        return func.coalesce(cast(found, sql_type), default)
+    return func.coalesce(func.json_extract(values, func.printf('$."%d"', _COMMENTS.c.id)), default)
 
 
 def _decide(dialect: str) -> Any:
     """Move the still-pending comments of one verdict, noting each one's risk (the desk's
-    riskiest-first order); RETURNING says which moved."""
+    riskiest-first order); RETURNING says which moved. A comment edited since the worker
+    read it keeps pending: its own job checks the new text (or the sweep queues one)."""
     return (
         update(_COMMENTS)
-        .where(_COMMENTS.c.id.in_(_IDS), _COMMENTS.c.status == Status.PENDING.value)
+        .where(
+            _COMMENTS.c.id.in_(_IDS),
+            _COMMENTS.c.status == Status.PENDING.value,
+            _COMMENTS.c.revision == _each_comments(dialect, "revisions", Integer, 0),
+        )
         .values(
             status=bindparam("new_status"),
             updated_at=bindparam("now"),
-            risk=_risk_of_each(dialect),
+            risk=_each_comments(dialect, "risks", Float, 0.0),
         )
         .returning(_COMMENTS.c.id)
     )

@@ -125,6 +125,11 @@ def erase_comment(s: Session, comment_id: int) -> None:
     )
     for decision in s.scalars(select(Decision).where(Decision.comment_id == comment_id)):
         decision.reasons = [_erased_reason(r) for r in decision.reasons or []]
+    edits = select(AuditEntry).where(
+        AuditEntry.comment_id == comment_id, AuditEntry.action == "edit"
+    )
+    for entry in s.scalars(edits):  # the text before each edit (service/store/comments.py)
+        entry.detail = {**(entry.detail or {}), "previous_body": ""}
 
 
 def _erased_reason(reason: Any) -> dict[str, Any]:
