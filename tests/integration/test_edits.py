@@ -18,6 +18,7 @@ from service.store.decisions import (
     record_system_decisions,
 )
 from tests.integration.conftest import Listener, SiteFixture, make_site, submit
+from tests.integration.test_desk import login
 from tests.integration.test_webhook_safety import _env, _hook_to
 
 CLEAN = "Cảm ơn báo đã đưa tin kịp thời về tình hình mưa lũ ở huyện mình."
@@ -151,3 +152,19 @@ def test_the_site_hears_an_edit_that_took_a_comment_out_and_one_that_kept_it_in(
     assert got == {("comment.published", kept), ("comment.unpublished", taken_out)}
     published = next(b for b in listener.bodies if b["comment"]["id"] == kept)
     assert published["comment"]["body"].endswith("nước đã rút.")
+
+
+def test_a_held_edited_comments_card_says_so_and_its_page_shows_the_text_before(
+    app: Flask, client, site, work, moderator
+):
+    accepted = submit(client, site, CLEAN)
+    work()
+    links = " ".join(f"http://{n}.example.vn/x" for n in "abcd")  # four links: held
+    assert _patch(client, site, accepted["id"], f"Xem thêm: {links}").status_code == 202
+    work()
+    assert _status(client, site, accepted["id"]) == "held"
+    assert login(client).status_code == 302
+    queue = client.get("/mod/queue?tab=held").get_data(as_text=True)
+    assert f'<a class="edited" href="/mod/comments/{accepted["id"]}">Đã sửa 1 lần</a>' in queue
+    page = client.get(f"/mod/comments/{accepted['id']}").get_data(as_text=True)
+    assert "Nội dung trước khi sửa" in page and CLEAN in page
