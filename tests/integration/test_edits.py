@@ -8,8 +8,11 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
+from redis import Redis
+from rq import Queue
 
 from service.models import AuditEntry
+from service.queue import moderation_job_id
 from service.store import accounts
 from service.store.comments import delete_comment, edit_comment
 from service.store.decisions import (
@@ -20,6 +23,7 @@ from service.store.decisions import (
 from tests.integration.conftest import Listener, SiteFixture, make_site, submit
 from tests.integration.test_desk import login
 from tests.integration.test_webhook_safety import _env, _hook_to
+from workers.sweep import sweep_once
 
 CLEAN = "Cảm ơn báo đã đưa tin kịp thời về tình hình mưa lũ ở huyện mình."
 BETTING = "Nhà cái uy tín số 1, cá cược bóng đá nạp 100k tặng 200k, gọi ngay 0912 345 678"
@@ -168,3 +172,22 @@ def test_a_held_edited_comments_card_says_so_and_its_page_shows_the_text_before(
     assert f'<a class="edited" href="/mod/comments/{accepted["id"]}">Đã sửa 1 lần</a>' in queue
     page = client.get(f"/mod/comments/{accepted['id']}").get_data(as_text=True)
     assert "Nội dung trước khi sửa" in page and CLEAN in page
+
+
+def test_a_comment_whose_decision_an_edit_refused_is_checked_again_by_the_sweep(
+    app: Flask, client, site, work, redis: Redis, settings
+):
+    db = app.extensions["duyet"].db
+    accepted = submit(client, site, CLEAN)
+    queue = Queue(settings.queue_name, connection=redis)
+    assert redis.lpop(queue.key) is not None  # a worker takes the job...
+    redis.delete(f"rq:job:{moderation_job_id(accepted['id'])}")  # ...and ends it (result_ttl 0)
+    (read,) = load_many_for_moderation(db, [accepted["id"]])
+    edit_comment(db, site.id, accepted["id"], BETTING)  # an edit while it was checked
+    approve = SystemDecision(read.comment, "approve", {"spam": 0.01, "abuse": 0.01}, [], "t-1")
+    assert record_system_decisions(db, [approve]) == []
+    work()
+    assert _status(client, site, accepted["id"]) == "pending"  # no job: nothing ran
+    assert sweep_once(db, redis, settings) == 1
+    work()
+    assert _status(client, site, accepted["id"]) in ("spam", "rejected")
