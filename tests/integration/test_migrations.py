@@ -26,6 +26,28 @@ def test_migrated_schema_matches_the_models(database_url):
     assert differences == []
 
 
+def _sqlite_indexes(url: str) -> dict[str, str]:
+    db = Database(url)
+    with db.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        )
+        found = {name: " ".join(sql.replace('"', "").split()) for name, sql in rows}
+    db.dispose()
+    return found
+
+
+def test_sqlites_migrated_indexes_are_the_models_to_the_sort_order(tmp_path: Path):
+    """compare_metadata does not see an index's DESC; SQLite's batch mode, copying a table,
+    dropped it once (0015's first draft), and the riskiest-first queue sorted every page."""
+    migrated, declared = f"sqlite:///{tmp_path / 'migrated.db'}", f"sqlite:///{tmp_path / 'm.db'}"
+    migrate.upgrade(migrated)
+    db = Database(declared)
+    Base.metadata.create_all(db.engine)
+    db.dispose()
+    assert _sqlite_indexes(migrated) == _sqlite_indexes(declared)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database with no schema yet: a new SQLite file, or a PostgreSQL schema of its own."""

@@ -21,10 +21,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("comments") as batch_op:
-        batch_op.add_column(
-            sa.Column("revision", sa.Integer(), server_default=sa.text("0"), nullable=False)
-        )
+    # A plain ADD COLUMN, not batch mode: on SQLite batch mode copies the table, and the
+    # copy's indexes lost their DESC (the riskiest-first queue then sorted every page).
+    op.add_column(
+        "comments",
+        sa.Column("revision", sa.Integer(), server_default=sa.text("0"), nullable=False),
+    )
 
 
 def downgrade() -> None:
