@@ -90,13 +90,14 @@ def verify_login(username: str, password: str) -> models.Moderator | None:
     password, even a right one. Without Redis nobody can be throttled: answer 503.
     """
     redis = services().redis
-    keys = _failure_keys(username, request.remote_addr or "-")
+    ip = request.remote_addr or "-"
+    keys = _failure_keys(username, ip)
     try:
-        if _throttled(redis, *keys):
+        if _throttled(redis, *keys[:2]):
             return None
         account = accounts.verify_moderator(services().db, username, password)
         if account is None:
-            _count_failure(redis, *keys)
+            _count_failure(redis, ip, *keys)
         else:
             redis.delete(keys[1])  # the right password clears this address's failures on it
     except RedisError as exc:
@@ -104,10 +105,19 @@ def verify_login(username: str, password: str) -> models.Moderator | None:
     return account
 
 
-def _failure_keys(username: str, ip: str) -> tuple[str, str]:
-    """The per-IP and the per-(account, IP) counters; the username hashed, being anything."""
-    account = hashlib.sha256(username.encode()).hexdigest()[:24]
-    return f"duyet:login-failures:ip:{ip}", f"duyet:login-failures:account:{account}:{ip}"
+def _account_hash(username: str) -> str:
+    return hashlib.sha256(username.encode()).hexdigest()[:24]
+
+
+def _failure_keys(username: str, ip: str) -> tuple[str, str, str]:
+    """The per-IP and the per-(account, IP) counters, and the set of addresses the account
+    failed from (what an admin's unlock clears); the username hashed, being anything."""
+    account = _account_hash(username)
+    return (
+        f"duyet:login-failures:ip:{ip}",
+        f"duyet:login-failures:account:{account}:{ip}",
+        f"duyet:login-failures:addresses:{account}",
+    )
 
 
 def _throttled(redis: Redis, ip_key: str, account_key: str) -> bool:
@@ -116,16 +126,48 @@ def _throttled(redis: Redis, ip_key: str, account_key: str) -> bool:
 
 
 # Each counter's window opens at its first failure; atomic, so a counter never outlives it.
+# The set of addresses lives as long as the newest of its counters.
 _COUNT_FAILURE = """
-for _, key in ipairs(KEYS) do
-  redis.call('INCR', key)
-  if redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, ARGV[1]) end
+for i = 1, 2 do
+  redis.call('INCR', KEYS[i])
+  if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[1]) end
 end
+redis.call('SADD', KEYS[3], ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[1])
 """
 
 
-def _count_failure(redis: Redis, *keys: str) -> None:
-    redis.eval(_COUNT_FAILURE, len(keys), *keys, FAILURE_WINDOW_SECONDS)
+def _count_failure(redis: Redis, ip: str, *keys: str) -> None:
+    redis.eval(_COUNT_FAILURE, len(keys), *keys, FAILURE_WINDOW_SECONDS, ip)
+
+
+def _addresses(redis: Redis, username: str) -> list[str]:
+    members = redis.smembers(_failure_keys(username, "")[2])
+    return sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members)
+
+
+def locked_out(redis: Redis, username: str) -> list[str]:
+    """The addresses this account may not sign in from now (too many failures there)."""
+    addresses = _addresses(redis, username)
+    if not addresses:
+        return []
+    counts = redis.mget([_failure_keys(username, ip)[1] for ip in addresses])
+    return [
+        ip
+        for ip, count in zip(addresses, counts, strict=True)
+        if int(count or 0) >= FAILURES_PER_ACCOUNT_AND_IP
+    ]
+
+
+def unlock(redis: Redis, username: str) -> list[str]:
+    """Forget the account's failures from every address; the addresses it was locked out of.
+
+    The per-address limit across usernames stays: it is about the address, not the account.
+    """
+    locked = locked_out(redis, username)
+    counters = [_failure_keys(username, ip)[1] for ip in _addresses(redis, username)]
+    redis.delete(_failure_keys(username, "")[2], *counters)
+    return locked
 
 
 def _cached_moderator(username: str, password: str) -> Moderator | None:

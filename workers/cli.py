@@ -168,7 +168,9 @@ def _new_password(args: argparse.Namespace) -> str:
 
 def cmd_moderator_create(args: argparse.Namespace) -> int:
     password = _new_password(args)
-    moderator = accounts.create_moderator(database(), args.username, password, args.role)
+    moderator = accounts.create_moderator(
+        database(), args.username, password, args.role, actor=cli_scopes.ACTOR
+    )
     data = {"id": moderator.id, "username": moderator.username, "password": password}
     text = f"moderator {moderator.username} ({args.role}), password (shown once): {password}"
     return emit(args, data, text)
@@ -176,7 +178,7 @@ def cmd_moderator_create(args: argparse.Namespace) -> int:
 
 def cmd_moderator_password(args: argparse.Namespace) -> int:
     password = _new_password(args)
-    accounts.set_password(database(), args.username, password)
+    accounts.set_password(database(), args.username, password, actor=cli_scopes.ACTOR)
     text = (
         f"moderator {args.username}, new password (shown once): {password}"
         "; their desk sessions have ended"
@@ -185,7 +187,7 @@ def cmd_moderator_password(args: argparse.Namespace) -> int:
 
 
 def cmd_moderator_remove(args: argparse.Namespace) -> int:
-    accounts.remove_moderator(database(), args.username)
+    accounts.remove_moderator(database(), args.username, actor=cli_scopes.ACTOR)
     text = f"removed moderator {args.username}; their desk sessions have ended"
     return emit(args, {"removed": args.username}, text)
 

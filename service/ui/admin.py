@@ -17,7 +17,7 @@ from service.store import accounts, desk, webhook_secrets
 from service.store.accounts import NewKey, find_site
 from service.store.overview import held_for_words
 from service.store.site_models import model_status
-from service.ui.blueprint import admin_required, bp, current_user, t, when
+from service.ui.blueprint import admin_required, bp, current_actor, t, when
 
 THRESHOLDS = ("spam_hold", "spam_reject", "abuse_hold", "abuse_reject")
 RETRAIN_OUTCOMES = ("requested", "nothing", "failed")  # what a retrain request's redirect says
@@ -112,7 +112,7 @@ def _save_secret(site: Site, secret: str | None) -> str | None:
         return "removed"
     if secret == site.webhook_secret:
         return "unchanged"
-    webhook_secrets.rotate(db, site.id, _actor(), secret=secret)
+    webhook_secrets.rotate(db, site.id, current_actor(), secret=secret)
     return "rotated"
 
 
@@ -192,7 +192,7 @@ def save_settings(slug: str) -> Any:
     detail = {"config": loaded, "webhook_url": hook.get("webhook_url")}
     if secret_change := _save_secret(site, secret):
         detail["webhook_secret"] = secret_change
-    desk.record_site_change(db, site.id, _actor(), "site_settings", detail)
+    desk.record_site_change(db, site.id, current_actor(), "site_settings", detail)
     saved = "rotated" if secret_change == "rotated" else "1"
     return redirect(url_for("desk.site_settings", slug=site.slug, saved=saved))
 
@@ -209,10 +209,6 @@ def _named(entered: Any, found: Any) -> Any:
     ] or found
 
 
-def _actor() -> str:
-    return f"moderator:{current_user().username}"
-
-
 @bp.post("/settings/<slug>/keys")
 @admin_required
 def create_key(slug: str) -> Any:
@@ -222,7 +218,7 @@ def create_key(slug: str) -> Any:
     label = " ".join(request.form.get("label", "").split())[:200]
     created: NewKey = accounts.create_api_key(db, site.id, label)
     desk.record_site_change(
-        db, site.id, _actor(), "key_create", {"key_id": created.id, "prefix": created.prefix}
+        db, site.id, current_actor(), "key_create", {"key_id": created.id, "prefix": created.prefix}
     )
     return _page(site, new_key=created, errors={}, form=None, notice=None)
 
@@ -235,7 +231,7 @@ def revoke_key(slug: str, key_id: int) -> Any:
     site = find_site(db, slug)
     accounts.revoke_api_key(db, site.id, key_id)
     clear_caches()  # this process forgets the key at once; others within the auth cache time
-    desk.record_site_change(db, site.id, _actor(), "key_revoke", {"key_id": key_id})
+    desk.record_site_change(db, site.id, current_actor(), "key_revoke", {"key_id": key_id})
     return redirect(url_for("desk.site_settings", slug=site.slug, revoked=1))
 
 
@@ -250,7 +246,7 @@ def retrain_model(slug: str) -> Any:
         return redirect(url_for("desk.site_settings", slug=site.slug, retrain="nothing"))
     if not svc.queue.request_retrain(site.id):
         return redirect(url_for("desk.site_settings", slug=site.slug, retrain="failed"))
-    desk.record_site_change(svc.db, site.id, _actor(), "model_retrain", {})
+    desk.record_site_change(svc.db, site.id, current_actor(), "model_retrain", {})
     return redirect(url_for("desk.site_settings", slug=site.slug, retrain="requested"))
 
 
@@ -261,7 +257,7 @@ def rotate_webhook_secret(slug: str) -> Any:
     signing events for the default grace."""
     db = services().db
     site = find_site(db, slug)
-    rotation = webhook_secrets.rotate(db, site.id, _actor())
+    rotation = webhook_secrets.rotate(db, site.id, current_actor())
     site = accounts.get_site(db, site.id)
     return _page(site, new_secret=rotation.secret, errors={}, form=None, notice=None)
 
@@ -272,5 +268,5 @@ def end_webhook_grace(slug: str) -> Any:
     """Stop signing with the replaced secret now (it leaked, or the receiver has switched)."""
     db = services().db
     site = find_site(db, slug)
-    ended = webhook_secrets.end_grace(db, site.id, _actor())
+    ended = webhook_secrets.end_grace(db, site.id, current_actor())
     return redirect(url_for("desk.site_settings", slug=site.slug, grace_ended=int(ended)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
@@ -147,10 +147,15 @@ def scope_line() -> str | None:
     user = g.get("desk_user")
     if user is None or user.scope.everything:
         return None
-    scope = user.scope
-    sites = ", ".join(scope.site_slugs) if scope.site_ids is not None else t("scope.all_sites")
-    sections = ", ".join(scope.sections or ()) or t("scope.all_sections")
-    return t("scope.yours", sites=sites, sections=sections)
+    return t("scope.yours", **scope_parts(user.scope.site_slugs, user.scope.sections or ()))
+
+
+def scope_parts(sites: Sequence[str], sections: Sequence[str]) -> dict[str, str]:
+    """A scope's sites and sections in words (none listed: all of them)."""
+    return {
+        "sites": ", ".join(sites) or t("scope.all_sites"),
+        "sections": ", ".join(sections) or t("scope.all_sections"),
+    }
 
 
 # --- CSRF ---------------------------------------------------------------------------------------
@@ -197,6 +202,11 @@ def current_user() -> DeskUser:
     if user is None:
         raise Unauthorized("sign in first")
     return user  # type: ignore[no-any-return]
+
+
+def current_actor() -> str:
+    """The signed-in moderator as the audit log names them."""
+    return f"moderator:{current_user().username}"
 
 
 def user_scope() -> Scope:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from service.notices import REASON_WORDS
+from service.ui import i18n_accounts
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -302,6 +303,11 @@ VI: dict[str, str] = {
     "audit.webhook_failed": "báo cho trang thất bại (webhook)",
     "audit.edit": "tác giả sửa bình luận, kiểm tra lại",
     "audit.moderator_scope": "đổi phạm vi của biên tập viên",
+    "audit.moderator_create": "tạo tài khoản biên tập viên",
+    "audit.moderator_password": "đặt mật khẩu mới cho biên tập viên",
+    "audit.moderator_remove": "xóa tài khoản biên tập viên",
+    "audit.moderator_role": "đổi vai trò của biên tập viên",
+    "audit.moderator_unlock": "mở khóa đăng nhập cho biên tập viên",
     "audit.alert_sent": "đã gửi email báo bình luận chờ lâu",
     "audit.alert_failed": "gửi email báo bình luận chờ lâu thất bại",
     "audit.site_settings": "sửa cài đặt trang",
@@ -738,6 +744,11 @@ EN: dict[str, str] = {
     "audit.webhook_failed": "site not told: webhook failed",
     "audit.edit": "edited by its author, checked again",
     "audit.moderator_scope": "changed a moderator's scope",
+    "audit.moderator_create": "created a moderator account",
+    "audit.moderator_password": "gave a moderator a new password",
+    "audit.moderator_remove": "removed a moderator account",
+    "audit.moderator_role": "changed a moderator's role",
+    "audit.moderator_unlock": "let a locked-out moderator sign in again",
     "audit.alert_sent": "emailed moderators: comments waiting long",
     "audit.alert_failed": "email to moderators failed",
     "audit.site_settings": "changed the site's settings",
@@ -895,6 +906,8 @@ EN: dict[str, str] = {
     "reason.trusted_author": "Trusted author",
 }
 
+VI.update(i18n_accounts.VI)
+EN.update(i18n_accounts.EN)
 CATALOGS = {"vi": VI, "en": EN}
 REJECT_REASONS = tuple(REASON_WORDS)  # the reader is told the reason, in these words
 REASON_CODES = tuple(key.removeprefix("reason.") for key in VI if key.startswith("reason."))

@@ -435,6 +435,42 @@ def test_the_author_page_wraps_long_names_and_titles(
     assert overflow <= 0, f"the author page scrolls sideways by {overflow}px at {width}px"
 
 
+def test_an_admin_creates_a_section_moderator_on_a_page_that_passes_axe(
+    browser, live, client, site, app, work
+):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm install --no-save axe-core)")
+    accounts.create_moderator(app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin")
+    _suspect(app, site)
+    _held(client, site, work, TEXTS[:1], article_id="bai-bong-da", article_section="Thể thao")
+    context = _axe_context(browser, live)
+    page = context.new_page()
+    _sign_in(page, "quantri", ADMIN_PASSWORD)
+    page.get_by_role("link", name="Biên tập viên").click()
+    page.get_by_label("Tên đăng nhập").fill("thethao")
+    page.get_by_role("button", name="Tạo tài khoản").click()
+    password = page.locator("#new-password").inner_text()
+    assert len(password) >= 12
+    assert _axe(page) == []  # with the password shown once
+    page.get_by_role("link", name="thethao").click()
+    page.get_by_label(site.slug, exact=False).check()
+    page.get_by_label("Chuyên mục (mỗi dòng").fill("Thể thao")
+    assert "Thể thao" in page.locator("#sections-hint").inner_text()  # suggested
+    page.get_by_role("button", name="Lưu phạm vi").click()
+    page.get_by_text("Đã lưu phạm vi").wait_for()
+    assert page.locator("#scope-words").inner_text() == f"trang {site.slug}; chuyên mục Thể thao"
+    assert _axe(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "moderator-account.png"), full_page=True)
+    assert _axe(page, "/mod/moderators") == []
+    context.close()
+    db = app.extensions["duyet"].db
+    assert accounts.verify_moderator(db, "thethao", password).scope == {  # type: ignore[union-attr]
+        "sites": [site.slug],
+        "sections": ["Thể thao"],
+    }
+
+
 def test_the_desk_pages_pass_axe_with_no_serious_violations(
     browser, live, client, site, app, work, moderator
 ):

@@ -212,6 +212,14 @@ NO_COMMENT = {
     "desk.retrain_model",
     "desk.rotate_webhook_secret",
     "desk.end_webhook_grace",
+    "desk.moderators",
+    "desk.create_moderator",
+    "desk.moderator_account",
+    "desk.save_moderator_scope",
+    "desk.set_moderator_role",
+    "desk.reset_moderator_password",
+    "desk.unlock_moderator",
+    "desk.remove_moderator",
     "moderation.Queue",
 }
 ID_ARGUMENTS = {"comment_id", "ban_id"}
