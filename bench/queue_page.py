@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.perf import postgres_database  # noqa: E402
 from service.models import Article, Comment, Decision  # noqa: E402
 from service.settings import Settings  # noqa: E402
-from service.store import Database, accounts, migrate  # noqa: E402
+from service.store import Database, accounts, migrate, moderator_accounts  # noqa: E402
 from workers.embedded_redis import EmbeddedRedis  # noqa: E402
 from workers.wsgi import create as create_wsgi_app  # noqa: E402
 
@@ -156,7 +156,8 @@ def run(url: str, redis_url: str, count: int, runs: int) -> int:
 def fill(db: Database, count: int) -> None:
     """A large site with `count` held comments, a small one with 100, a moderator for both."""
     site = accounts.create_site(db, "baotinh", "Báo tỉnh")
-    accounts.create_moderator(db, "bench", PASSWORD, "admin")  # the settings page is admins'
+    # The settings page is admins'.
+    moderator_accounts.create_moderator(db, "bench", PASSWORD, "admin")
     began = time.perf_counter()
     seed(db, site.id, count)
     print(f"seeded {count:,} held comments in {time.perf_counter() - began:.1f} s")

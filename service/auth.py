@@ -18,7 +18,7 @@ from service import models
 from service.context import services
 from service.errors import Forbidden, Unauthorized, Unavailable
 from service.limits import bearer_token
-from service.store import Database, accounts
+from service.store import Database, accounts, moderator_accounts
 
 F = TypeVar("F", bound=Callable[..., Any])
 # A verified credential is remembered briefly so a busy client does not pay for a password
@@ -95,7 +95,7 @@ def verify_login(username: str, password: str) -> models.Moderator | None:
     try:
         if _throttled(redis, *keys[:2]):
             return None
-        account = accounts.verify_moderator(services().db, username, password)
+        account = moderator_accounts.verify_moderator(services().db, username, password)
         if account is None:
             _count_failure(redis, ip, *keys)
         else:
@@ -205,7 +205,7 @@ def require_moderator(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         g.moderator = current_moderator()
-        found = accounts.moderator_with_scope(services().db, g.moderator.id)
+        found = moderator_accounts.moderator_with_scope(services().db, g.moderator.id)
         if found is None:
             raise Unauthorized("wrong username or password, or the account is locked")
         g.scope = found[1]

@@ -23,7 +23,7 @@ from service.errors import DuyetError, NotFound
 from service.ids import parse_id
 from service.settings import Settings
 from service.site_config import SiteConfigSchema
-from service.store import Database, accounts
+from service.store import Database, accounts, moderator_accounts
 from workers import cli_db, cli_scopes, cli_secrets
 from workers.cli_common import database, emit, refuse, when, with_json
 from workers.cli_secrets import check_secret_length, save_secret
@@ -168,7 +168,7 @@ def _new_password(args: argparse.Namespace) -> str:
 
 def cmd_moderator_create(args: argparse.Namespace) -> int:
     password = _new_password(args)
-    moderator = accounts.create_moderator(
+    moderator = moderator_accounts.create_moderator(
         database(), args.username, password, args.role, actor=cli_scopes.ACTOR
     )
     data = {"id": moderator.id, "username": moderator.username, "password": password}
@@ -178,7 +178,7 @@ def cmd_moderator_create(args: argparse.Namespace) -> int:
 
 def cmd_moderator_password(args: argparse.Namespace) -> int:
     password = _new_password(args)
-    accounts.set_password(database(), args.username, password, actor=cli_scopes.ACTOR)
+    moderator_accounts.set_password(database(), args.username, password, actor=cli_scopes.ACTOR)
     text = (
         f"moderator {args.username}, new password (shown once): {password}"
         "; their desk sessions have ended"
@@ -187,7 +187,7 @@ def cmd_moderator_password(args: argparse.Namespace) -> int:
 
 
 def cmd_moderator_remove(args: argparse.Namespace) -> int:
-    accounts.remove_moderator(database(), args.username, actor=cli_scopes.ACTOR)
+    moderator_accounts.remove_moderator(database(), args.username, actor=cli_scopes.ACTOR)
     text = f"removed moderator {args.username}; their desk sessions have ended"
     return emit(args, {"removed": args.username}, text)
 
@@ -201,7 +201,7 @@ def cmd_moderator_list(args: argparse.Namespace) -> int:
             "created": when(m.created_at),
             "scope": m.scope,
         }
-        for m in accounts.list_moderators(database())
+        for m in moderator_accounts.list_moderators(database())
     ]
     lines = [
         f"{m['id']}\t{m['username']}\t{m['role']}\t{m['created']}\t"

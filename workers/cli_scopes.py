@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from service.scopes import stored_lists
-from service.store import accounts
+from service.store import moderator_accounts
 from workers.cli_common import database, emit, refuse, with_json
 
 ACTOR = "cli"  # who the audit log names for a change made on the command line
@@ -24,7 +24,7 @@ def cmd_moderator_scope(args: argparse.Namespace) -> int:
     sites, sections = args.site or [], args.section or []
     if args.all == bool(sites or sections):
         return refuse("give --all, or one or more --site SLUG / --section NAME")
-    account = accounts.set_scope(database(), args.username, sites, sections, ACTOR)
+    account = moderator_accounts.set_scope(database(), args.username, sites, sections, ACTOR)
     text = f"moderator {account.username} now moderates {scope_words(account.scope)}"
     if account.role == "admin":
         text += " (an admin: sees everything whatever the scope)"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from service.errors import NotFound
 from service.settings import Settings
-from service.store import Database, accounts, migrate
+from service.store import Database, accounts, migrate, moderator_accounts
 from workers.embedded_redis import EmbeddedRedis
 
 DEV_DIR = Path(".duyet")
@@ -34,7 +34,7 @@ def _seed_demo(database_url: str) -> None:
     site = accounts.create_site(db, DEMO_SITE, "Báo Demo")
     key = accounts.create_api_key(db, site.id, "dev")
     password = secrets.token_urlsafe(12)
-    accounts.create_moderator(db, "admin", password, role="admin")
+    moderator_accounts.create_moderator(db, "admin", password, role="admin")
     print("\n=== duyet demo (shown once) ===")
     print(f"  site:      {DEMO_SITE}")
     print(f"  API key:   {key.secret}")

@@ -4,21 +4,25 @@ and erasing a comment at its author's request."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from service.errors import NotFound
 from service.models import (
     Article,
     AuditEntry,
+    Base,
     Comment,
     Decision,
     Status,
     TrainingExample,
     utcnow,
 )
-from service.store.db import THREAD_VERSIONS
+from service.store.db import THREAD_VERSIONS, Database
+
+Row = TypeVar("Row", bound=Base)
 
 
 def transition(
@@ -94,6 +98,15 @@ def is_published(status: str) -> bool:
 # numbers, handles); "word" is the site's or the built-in list's entry, not the author's.
 _KEPT_OF_REASON = ("code", "verdict")
 _KEPT_OF_DETAIL = ("word",)
+
+
+def load_row(db: Database, model: type[Row], row_id: int) -> Row:
+    """Load a row by id, or raise NotFound naming its kind."""
+    with db.transaction() as s:
+        row = s.get(model, row_id)
+        if row is None:
+            raise NotFound(f"{model.__name__.lower()} not found")
+        return row
 
 
 def erase_comment(s: Session, comment_id: int) -> None:

@@ -30,7 +30,7 @@ from service.api.paths import add_converters
 from service.context import services
 from service.errors import DuyetError, Forbidden, Unauthorized, envelope
 from service.scopes import EVERYTHING, Scope
-from service.store import accounts
+from service.store import moderator_accounts
 from service.ui import i18n
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -188,7 +188,7 @@ def _load_user() -> DeskUser | None:
     moderator_id = session.get("mid")
     if not isinstance(moderator_id, int):
         return None
-    found = accounts.moderator_with_scope(services().db, moderator_id)
+    found = moderator_accounts.moderator_with_scope(services().db, moderator_id)
     account, scope = found if found is not None else (None, EVERYTHING)
     signed_in = account is not None and account.username == session.get("user")
     if account is None or not signed_in or account.session_epoch != session.get("epoch"):

@@ -14,7 +14,7 @@ from service.context import services
 from service.errors import Conflict, DuyetError, Forbidden, Unavailable
 from service.models import Moderator
 from service.scopes import section_name, stored_lists, valid_section
-from service.store import accounts, desk
+from service.store import accounts, desk, moderator_accounts
 from service.ui.blueprint import admin_required, bp, current_actor, current_user, scope_parts, t
 
 DONE = ("scope", "role", "unlocked")  # what a redirect after an action says
@@ -46,10 +46,10 @@ def _list_page(**extra: Any) -> str:
     return render_template(
         "moderators.html",
         account=None,
-        accounts=accounts.list_moderators(db),
-        roles=accounts.ROLES,
-        min_password=accounts.MIN_PASSWORD_LENGTH,
-        changes=accounts.account_audit(db),
+        accounts=moderator_accounts.list_moderators(db),
+        roles=moderator_accounts.ROLES,
+        min_password=moderator_accounts.MIN_PASSWORD_LENGTH,
+        changes=moderator_accounts.account_audit(db),
         scope_words=scope_words,
         lockouts=lockouts,
         **{"errors": {}, "form": None, "notice": None, **extra},
@@ -76,7 +76,7 @@ def create_moderator() -> Any:
     if not errors:
         password = typed or secrets.token_urlsafe(12)
         try:
-            made = accounts.create_moderator(
+            made = moderator_accounts.create_moderator(
                 services().db, username, password, role or "", actor=current_actor()
             )
         except Conflict:
@@ -90,14 +90,14 @@ def create_moderator() -> Any:
 def _account_errors(username: str, role: str, typed: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     try:
-        accounts.valid_username(username)
+        moderator_accounts.valid_username(username)
     except DuyetError:
         errors["username"] = [t("accounts.username_invalid")]
-    if role not in accounts.ROLES:
+    if role not in moderator_accounts.ROLES:
         errors["role"] = [t("accounts.role_invalid")]
-    if typed and not accounts.MIN_PASSWORD_LENGTH <= len(typed) <= accounts.MAX_PASSWORD_LENGTH:
-        lengths = {"least": accounts.MIN_PASSWORD_LENGTH, "most": accounts.MAX_PASSWORD_LENGTH}
-        errors["password"] = [t("accounts.password_length", **lengths)]
+    least, most = moderator_accounts.MIN_PASSWORD_LENGTH, moderator_accounts.MAX_PASSWORD_LENGTH
+    if typed and not least <= len(typed) <= most:
+        errors["password"] = [t("accounts.password_length", least=least, most=most)]
     return errors
 
 
@@ -112,7 +112,7 @@ def _account_page(account: Moderator, **extra: Any) -> str:
         scope_sites=sites,
         scope_sections=sections,
         known_sections=desk.sections_of(db, of_sites or None),
-        roles=accounts.ROLES,
+        roles=moderator_accounts.ROLES,
         itself=account.id == current_user().id,
         locked=lockouts(account.username),
         scope_words=scope_words,
@@ -121,7 +121,7 @@ def _account_page(account: Moderator, **extra: Any) -> str:
 
 
 def _account(moderator_id: int) -> Moderator:
-    return accounts.get_moderator(services().db, moderator_id)
+    return moderator_accounts.get_moderator(services().db, moderator_id)
 
 
 @bp.get("/moderators/<id:moderator_id>")
@@ -152,7 +152,7 @@ def save_moderator_scope(moderator_id: int) -> Any:
         errors["sections"] = [t("accounts.bad_section", name=bad[0])]
     if errors:
         return _account_page(account, errors=errors, form=request.form), 422
-    accounts.set_scope(services().db, account.username, sites, sections, current_actor())
+    moderator_accounts.set_scope(services().db, account.username, sites, sections, current_actor())
     return _done(account, "scope")
 
 
@@ -162,11 +162,11 @@ def set_moderator_role(moderator_id: int) -> Any:
     """Make the account a moderator or an admin; not one's own, nor the last admin's."""
     account = _account(moderator_id)
     role = request.form.get("role", "")
-    if role not in accounts.ROLES:
+    if role not in moderator_accounts.ROLES:
         errors = {"role": [t("accounts.role_invalid")]}
         return _account_page(account, errors=errors, form=request.form), 422
     try:
-        accounts.set_role(services().db, account.username, role, current_actor())
+        moderator_accounts.set_role(services().db, account.username, role, current_actor())
     except (Forbidden, Conflict) as exc:
         return _refused(account, exc)
     return _done(account, "role")
@@ -183,7 +183,7 @@ def reset_moderator_password(moderator_id: int) -> Any:
     """Give the account a random new password, shown this once; its sessions end."""
     account = _account(moderator_id)
     password = secrets.token_urlsafe(12)
-    accounts.set_password(services().db, account.username, password, current_actor())
+    moderator_accounts.set_password(services().db, account.username, password, current_actor())
     return _account_page(account, new_password=(account.username, password))
 
 
@@ -196,7 +196,7 @@ def unlock_moderator(moderator_id: int) -> Any:
         addresses = auth.unlock(services().redis, account.username)
     except RedisError as exc:
         raise Unavailable("the lock-outs cannot be lifted now; try again") from exc
-    accounts.record_unlock(services().db, account.username, addresses, current_actor())
+    moderator_accounts.record_unlock(services().db, account.username, addresses, current_actor())
     return _done(account, "unlocked")
 
 
@@ -209,7 +209,7 @@ def remove_moderator(moderator_id: int) -> Any:
         errors = {"confirm": [t("accounts.confirm_missing")]}
         return _account_page(account, errors=errors), 422
     try:
-        accounts.remove_moderator(services().db, account.username, current_actor())
+        moderator_accounts.remove_moderator(services().db, account.username, current_actor())
     except (Forbidden, Conflict) as exc:
         return _refused(account, exc)
     return redirect(url_for("desk.moderators", done="removed", name=account.username))

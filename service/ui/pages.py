@@ -16,7 +16,7 @@ from service.errors import DuyetError, NotFound
 from service.ids import parse_id
 from service.models import utcnow
 from service.scopes import section_name, valid_section
-from service.store import accounts, desk
+from service.store import accounts, desk, moderator_accounts
 from service.store.accounts import find_site
 from service.store.reading import comment_history
 from service.ui import i18n, render
@@ -74,7 +74,7 @@ def logout() -> Any:
     """
     user = g.get("desk_user")
     if user is not None:
-        accounts.end_sessions(services().db, user.id)
+        moderator_accounts.end_sessions(services().db, user.id)
     keep = {k: session[k] for k in ("lang", "tz") if k in session}
     session.clear()
     session.update(keep)

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.store import accounts, desk
+from service.store import accounts, desk, moderator_accounts
 from service.store.site_models import add_example, model_status
 from tests.e2e.conftest import ARTIFACTS, AXE
 from tests.integration.conftest import MOD_PASSWORD, SiteFixture, make_site, submit
@@ -102,7 +102,7 @@ def test_undo_by_keyboard_puts_the_comment_back(page, client, site, app, work, m
 def test_undo_says_so_when_nothing_was_undone(page, client, site, app, work, moderator):
     _suspect(app, site)
     (comment_id,) = _held(client, site, work, TEXTS[1:2])
-    accounts.create_moderator(app.extensions["duyet"].db, "bientap2", ADMIN_PASSWORD)
+    moderator_accounts.create_moderator(app.extensions["duyet"].db, "bientap2", ADMIN_PASSWORD)
     _sign_in(page)
     page.keyboard.press("j")
     page.keyboard.press("a")
@@ -170,7 +170,7 @@ def test_a_section_scoped_moderator_sees_and_clears_only_their_sections_queue(
     sports = _held(client, site, work, TEXTS[:2], article_id="bd-1", article_section="the-thao")
     news = _held(client, site, work, TEXTS[2:], article_id="ts-1", article_section="thoi-su")
     db = app.extensions["duyet"].db
-    accounts.set_scope(db, "bientap", [site.slug], ["the-thao"], "test")
+    moderator_accounts.set_scope(db, "bientap", [site.slug], ["the-thao"], "test")
     _sign_in(page)
     assert page.locator("#scope").inner_text() == (
         f"Phạm vi của bạn: trang {site.slug}; chuyên mục the-thao"
@@ -311,7 +311,9 @@ def test_banning_a_banned_author_again_says_it_extends_the_ban(
 
 
 def test_a_new_banned_word_applies_to_the_next_comment(page, client, site, app, work):
-    accounts.create_moderator(app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin")
+    moderator_accounts.create_moderator(
+        app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin"
+    )
     before = submit(client, site, "Nhà cái này trả thưởng nhanh thật đấy.")
     work()
     assert _status(client, site, before["id"]) != "rejected"
@@ -330,7 +332,9 @@ def test_an_admin_sees_what_the_profanity_list_held_and_lets_a_word_through(
 ):
     if not AXE.exists():
         pytest.skip("axe-core is not installed (npm install --no-save axe-core)")
-    accounts.create_moderator(app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin")
+    moderator_accounts.create_moderator(
+        app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin"
+    )
     _held(client, site, work, ["Trận này hay vl, đá quá đỉnh", "Thủ môn bắt hay vl luôn"])
     context = _axe_context(browser, live)
     page = context.new_page()
@@ -357,7 +361,7 @@ def test_an_admin_has_the_site_model_retrained_from_the_settings_page(
     page, client, site, app, work, redis, settings
 ):
     db = app.extensions["duyet"].db
-    accounts.create_moderator(db, "quantri", ADMIN_PASSWORD, "admin")
+    moderator_accounts.create_moderator(db, "quantri", ADMIN_PASSWORD, "admin")
     add_example(db, site.id, "Tour Đà Lạt trọn gói 2 ngày giá 990k, ib em nhé", "spam", "desk")
     add_example(db, site.id, "Cảm ơn báo đã đưa tin về cây cầu mới", "ham", "desk")
     _sign_in(page, "quantri", ADMIN_PASSWORD)
@@ -440,7 +444,9 @@ def test_an_admin_creates_a_section_moderator_on_a_page_that_passes_axe(
 ):
     if not AXE.exists():
         pytest.skip("axe-core is not installed (npm install --no-save axe-core)")
-    accounts.create_moderator(app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin")
+    moderator_accounts.create_moderator(
+        app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, "admin"
+    )
     _suspect(app, site)
     _held(client, site, work, TEXTS[:1], article_id="bai-bong-da", article_section="Thể thao")
     context = _axe_context(browser, live)
@@ -465,7 +471,7 @@ def test_an_admin_creates_a_section_moderator_on_a_page_that_passes_axe(
     assert _axe(page, "/mod/moderators") == []
     context.close()
     db = app.extensions["duyet"].db
-    assert accounts.verify_moderator(db, "thethao", password).scope == {  # type: ignore[union-attr]
+    assert moderator_accounts.verify_moderator(db, "thethao", password).scope == {  # type: ignore[union-attr]
         "sites": [site.slug],
         "sections": ["Thể thao"],
     }
@@ -534,7 +540,7 @@ def test_every_action_is_reachable_by_keyboard_with_visible_focus(
 def test_a_stale_card_is_not_overturned_and_is_refreshed(page, client, site, app, work, moderator):
     _suspect(app, site)
     (comment_id,) = _held(client, site, work, TEXTS[:1])
-    accounts.create_moderator(app.extensions["duyet"].db, "bientap2", ADMIN_PASSWORD)
+    moderator_accounts.create_moderator(app.extensions["duyet"].db, "bientap2", ADMIN_PASSWORD)
     _sign_in(page)
     card = page.locator(f"#c-{comment_id}")
     assert card.get_attribute("data-status") == "held"
@@ -563,7 +569,7 @@ def test_ban_and_reject_from_a_stale_card_bans_no_one_and_refreshes_it(
     _suspect(app, site)
     email = "quangcao@example.vn"
     (comment_id,) = _held(client, site, work, TEXTS[:1], author_email=email)
-    accounts.create_moderator(app.extensions["duyet"].db, "bientap2", ADMIN_PASSWORD)
+    moderator_accounts.create_moderator(app.extensions["duyet"].db, "bientap2", ADMIN_PASSWORD)
     _sign_in(page)
     card = page.locator(f"#c-{comment_id}")
     url = f"/v1/moderation/comments/{comment_id}/decision"  # another moderator, meanwhile

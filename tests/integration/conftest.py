@@ -20,7 +20,7 @@ from werkzeug.test import Client
 
 from service.auth import clear_caches
 from service.settings import Settings
-from service.store import accounts
+from service.store import accounts, moderator_accounts
 from workers.process import ModerationWorker
 from workers.wsgi import create
 
@@ -69,7 +69,7 @@ def site(app: Flask) -> SiteFixture:
 
 @pytest.fixture
 def moderator(app: Flask) -> tuple[str, str]:
-    accounts.create_moderator(app.extensions["duyet"].db, "bientap", MOD_PASSWORD)
+    moderator_accounts.create_moderator(app.extensions["duyet"].db, "bientap", MOD_PASSWORD)
     return ("bientap", MOD_PASSWORD)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from service.auth import FAILURES_PER_ACCOUNT_AND_IP
 from service.models import AuditEntry
-from service.store import accounts
+from service.store import accounts, moderator_accounts
 from tests.integration.conftest import MOD_PASSWORD, make_site
 from tests.integration.test_desk import admin, hold, login, token  # noqa: F401 (a fixture)
 from workers.cli import main
@@ -41,7 +41,9 @@ def post(client: FlaskClient, url: str, **form: object):  # type: ignore[no-unty
 
 
 def account_url(app: Flask, username: str, action: str = "") -> str:
-    account = next(m for m in accounts.list_moderators(_db(app)) if m.username == username)
+    account = next(
+        m for m in moderator_accounts.list_moderators(_db(app)) if m.username == username
+    )
     return f"{PAGE}/{account.id}" + (f"/{action}" if action else "")
 
 
@@ -75,7 +77,7 @@ def test_a_typed_password_is_taken_and_not_shown_back(app, desk):
     assert created.status_code == 200
     assert typed not in created.get_data(as_text=True)
     assert not SHOWN_ONCE.search(created.get_data(as_text=True))
-    assert accounts.verify_moderator(_db(app), "minh", typed).role == "admin"  # type: ignore[union-attr]
+    assert moderator_accounts.verify_moderator(_db(app), "minh", typed).role == "admin"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -98,7 +100,7 @@ def test_bad_account_forms_are_refused_with_the_values_kept(app, desk, form, fie
     assert error and words in error.group(1)
     if form["username"]:
         assert f'value="{form["username"]}"' in page  # what the admin typed stays
-    assert [m.username for m in accounts.list_moderators(_db(app))] == ["quantri"]
+    assert [m.username for m in moderator_accounts.list_moderators(_db(app))] == ["quantri"]
 
 
 def test_a_scope_change_applies_on_the_moderators_next_queue_request(
@@ -109,7 +111,7 @@ def test_a_scope_change_applies_on_the_moderators_next_queue_request(
     site = make_site(app, "baotinh")
     sport = hold(app, client, site, article_id="bai-bong-da", article_section="Thể thao")
     news = hold(app, client, site, article_id="bai-thoi-su", article_section="Thời sự")
-    accounts.create_moderator(_db(app), "bientap", MOD_PASSWORD)
+    moderator_accounts.create_moderator(_db(app), "bientap", MOD_PASSWORD)
     moderator = app.test_client()
     assert login(moderator, "bientap").status_code == 302
     queue = moderator.get("/mod/queue").get_data(as_text=True)
@@ -133,7 +135,7 @@ def test_a_scope_change_applies_on_the_moderators_next_queue_request(
 
 def test_a_bad_scope_is_refused_naming_what_is_wrong(app, desk):
     make_site(app, "baotinh")
-    accounts.create_moderator(_db(app), "bientap", MOD_PASSWORD)
+    moderator_accounts.create_moderator(_db(app), "bientap", MOD_PASSWORD)
     url = account_url(app, "bientap", "scope")
     unknown = post(desk, url, sites=["baotinh", "khong-co"], sections="Thể thao")
     assert unknown.status_code == 422
@@ -143,11 +145,11 @@ def test_a_bad_scope_is_refused_naming_what_is_wrong(app, desk):
     too_long = post(desk, url, sections="Thể thao\n" + "x" * 101)
     assert too_long.status_code == 422
     assert "1 đến 100 ký tự" in too_long.get_data(as_text=True)
-    assert accounts.list_moderators(_db(app))[-1].scope is None  # nothing was saved
+    assert moderator_accounts.list_moderators(_db(app))[-1].scope is None  # nothing was saved
 
 
 def test_a_reset_password_is_shown_once_and_ends_the_accounts_sessions(app, desk):
-    accounts.create_moderator(_db(app), "bientap", MOD_PASSWORD)
+    moderator_accounts.create_moderator(_db(app), "bientap", MOD_PASSWORD)
     moderator = app.test_client()
     assert login(moderator, "bientap").status_code == 302
     assert moderator.get("/mod/queue").status_code == 200
@@ -164,7 +166,7 @@ def test_a_reset_password_is_shown_once_and_ends_the_accounts_sessions(app, desk
 
 
 def test_a_locked_out_moderator_is_shown_and_unlocked(app, desk, redis: Redis):
-    accounts.create_moderator(_db(app), "bientap", MOD_PASSWORD)
+    moderator_accounts.create_moderator(_db(app), "bientap", MOD_PASSWORD)
     elsewhere = app.test_client()
     elsewhere.environ_base["REMOTE_ADDR"] = "203.0.113.9"
     for _ in range(FAILURES_PER_ACCOUNT_AND_IP):
@@ -183,7 +185,7 @@ def test_a_locked_out_moderator_is_shown_and_unlocked(app, desk, redis: Redis):
 
 
 def test_removing_needs_the_confirmation_and_ends_the_accounts_sessions(app, desk):
-    accounts.create_moderator(_db(app), "bientap", MOD_PASSWORD)
+    moderator_accounts.create_moderator(_db(app), "bientap", MOD_PASSWORD)
     moderator = app.test_client()
     assert login(moderator, "bientap").status_code == 302
     url = account_url(app, "bientap", "remove")
@@ -209,16 +211,18 @@ def test_an_admin_cannot_remove_or_demote_themselves_nor_the_last_admin_go(app, 
         refused = post(desk, f"{own}/{action}", **form)
         assert refused.status_code == 403
         assert "tài khoản của chính mình" in refused.get_data(as_text=True)
-    assert accounts.verify_moderator(_db(app), "quantri", "quản-trị-thử-456").role == "admin"  # type: ignore[union-attr]
+    assert (
+        moderator_accounts.verify_moderator(_db(app), "quantri", "quản-trị-thử-456").role == "admin"
+    )  # type: ignore[union-attr]
 
     # Another admin is asked to remove the last admin from the store and from the CLI.
     with pytest.raises(accounts.Conflict):
-        accounts.remove_moderator(_db(app), "quantri", actor="moderator:someone")
+        moderator_accounts.remove_moderator(_db(app), "quantri", actor="moderator:someone")
     assert main(["moderator", "remove", "quantri"]) == 1
-    accounts.create_moderator(_db(app), "phuong", MOD_PASSWORD, role="admin")
+    moderator_accounts.create_moderator(_db(app), "phuong", MOD_PASSWORD, role="admin")
     demoted = post(desk, account_url(app, "phuong", "role"), role="moderator")
     assert demoted.status_code == 302
-    assert accounts.verify_moderator(_db(app), "phuong", MOD_PASSWORD).role == "moderator"  # type: ignore[union-attr]
+    assert moderator_accounts.verify_moderator(_db(app), "phuong", MOD_PASSWORD).role == "moderator"  # type: ignore[union-attr]
     entry = ("moderator:quantri", "moderator_role", "phuong")
     assert entry in audited(app)
 
@@ -233,7 +237,7 @@ def test_moderators_get_403_on_every_route_of_the_page(app, client, moderator):
     for action in ("scope", "role", "password", "unlock", "remove"):
         answer = post(client, f"{own}/{action}", role="admin", confirm="bientap")
         assert answer.status_code == 403, action
-    assert [m.role for m in accounts.list_moderators(_db(app))] == ["moderator"]
+    assert [m.role for m in moderator_accounts.list_moderators(_db(app))] == ["moderator"]
     assert audited(app) == [("system", "moderator_create", "bientap")]
 
 
@@ -241,7 +245,7 @@ def test_a_post_without_the_csrf_token_changes_nothing(app, desk):
     answer = desk.post(PAGE, data={"username": "lan", "role": "admin"})
     assert answer.status_code == 403
     assert "Hãy tải lại trang" in answer.get_data(as_text=True)
-    assert [m.username for m in accounts.list_moderators(_db(app))] == ["quantri"]
+    assert [m.username for m in moderator_accounts.list_moderators(_db(app))] == ["quantri"]
 
 
 def test_an_unknown_account_is_a_404_page(desk):

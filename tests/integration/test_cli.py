@@ -18,7 +18,7 @@ from sqlalchemy import inspect, make_url, select, text
 
 from service.models import AuditEntry
 from service.settings import MIN_SECRET_KEY_LENGTH, TEST_SECRET_KEY, Settings
-from service.store import Database, accounts, migrate
+from service.store import Database, accounts, migrate, moderator_accounts
 from service.store.comments import NewComment, submit_comment
 from tests.integration.conftest import MOD_PASSWORD
 from tests.integration.test_desk import login
@@ -41,7 +41,7 @@ def test_site_key_and_moderator_commands_answer_in_json(settings, capsys):
     db = Database(settings.database_url)
     assert accounts.site_for_key(db, key["key"]) == site["id"]
     moderator = _run(capsys, "moderator", "create", "lan", "--role", "admin")
-    assert accounts.verify_moderator(db, "lan", moderator["password"]) is not None
+    assert moderator_accounts.verify_moderator(db, "lan", moderator["password"]) is not None
     assert [s["slug"] for s in _run(capsys, "site", "list")["sites"]] == ["baotinh"]
 
 
@@ -248,16 +248,16 @@ def test_a_new_password_or_a_removal_ends_the_moderators_desk_sessions(app, clie
     _run(capsys, "moderator", "create", "bientap", "--password", MOD_PASSWORD)
     assert login(client).status_code == 302 and client.get("/mod/queue").status_code == 200
     changed = _run(capsys, "moderator", "password", "bientap")  # random, shown once
-    assert len(changed["password"]) >= accounts.MIN_PASSWORD_LENGTH
+    assert len(changed["password"]) >= moderator_accounts.MIN_PASSWORD_LENGTH
     page = client.get("/mod/queue")
     assert page.status_code == 302 and page.headers["Location"].startswith("/mod/login")
-    assert accounts.verify_moderator(db, "bientap", MOD_PASSWORD) is None
+    assert moderator_accounts.verify_moderator(db, "bientap", MOD_PASSWORD) is None
     assert login(client, password=changed["password"]).status_code == 302
     assert client.get("/mod/queue").status_code == 200
 
     _run(capsys, "moderator", "remove", "bientap")
     assert client.get("/mod/queue").status_code == 302
-    assert accounts.verify_moderator(db, "bientap", changed["password"]) is None
+    assert moderator_accounts.verify_moderator(db, "bientap", changed["password"]) is None
     assert _run(capsys, "moderator", "list")["moderators"] == []
     assert main(["moderator", "remove", "bientap"]) == 1
     assert "not found" in capsys.readouterr().err

@@ -18,7 +18,7 @@ from service import create_app
 from service.errors import Conflict
 from service.models import Comment, utcnow
 from service.queue import RETRAIN_LOCK_KEY
-from service.store import Database, accounts, desk
+from service.store import Database, accounts, desk, moderator_accounts
 from service.store.decisions import (
     load_for_moderation,
     moderator_decide,
@@ -101,7 +101,7 @@ def status_of(client: FlaskClient, site: SiteFixture, comment_id: int) -> str:
 
 @pytest.fixture
 def admin(app: Flask) -> tuple[str, str]:
-    accounts.create_moderator(_db(app), "quantri", ADMIN_PASSWORD, role="admin")
+    moderator_accounts.create_moderator(_db(app), "quantri", ADMIN_PASSWORD, role="admin")
     return ("quantri", ADMIN_PASSWORD)
 
 
@@ -801,7 +801,7 @@ def test_a_card_says_its_author_is_banned_and_the_ban_form_offers_to_extend(sign
 @pytest.fixture
 def other(app: Flask, signed_in: FlaskClient) -> FlaskClient:
     """A second moderator, signed in on a browser of their own."""
-    accounts.create_moderator(_db(app), "bientap2", OTHER_PASSWORD)
+    moderator_accounts.create_moderator(_db(app), "bientap2", OTHER_PASSWORD)
     second = app.test_client()
     assert login(second, "bientap2", OTHER_PASSWORD).status_code == 302
     return second
@@ -1079,7 +1079,7 @@ def test_admin_sees_the_words_the_profanity_list_held_and_lets_one_through(
 def test_without_the_engine_the_settings_page_names_the_list_without_its_words(settings):
     """service.create_app alone has no engine: the page still works, without the list."""
     plain = create_app(settings)
-    accounts.create_moderator(_db(plain), "quantri", ADMIN_PASSWORD, role="admin")
+    moderator_accounts.create_moderator(_db(plain), "quantri", ADMIN_PASSWORD, role="admin")
     site = make_site(plain, "khac")
     client = plain.test_client()
     login(client, "quantri", ADMIN_PASSWORD)

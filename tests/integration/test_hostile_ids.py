@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.store import accounts
+from service.store import moderator_accounts
 from tests.integration.conftest import SiteFixture, flask_only, make_site, submit
 from tests.integration.test_desk import ADMIN_PASSWORD, act, hold, login, status_of
 
@@ -55,7 +55,9 @@ def published(client: FlaskClient, site: SiteFixture, work) -> list[dict]:
 
 @pytest.fixture
 def admin_desk(app: Flask, client: FlaskClient) -> FlaskClient:
-    accounts.create_moderator(app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, role="admin")
+    moderator_accounts.create_moderator(
+        app.extensions["duyet"].db, "quantri", ADMIN_PASSWORD, role="admin"
+    )
     assert login(client, "quantri", ADMIN_PASSWORD).status_code == 302
     return client
 

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from service import auth
 from service.auth import clear_caches
-from service.store import accounts
+from service.store import moderator_accounts
 from tests.integration.conftest import MOD_PASSWORD
 from tests.integration.test_desk import login
 from workers.wsgi import create
@@ -94,7 +94,7 @@ def test_behind_a_trusted_proxy_each_client_is_counted_apart(settings, trusted):
     passwords from anyone locked every moderator out of sign-in."""
     clear_caches()
     app = create(settings.with_overrides(trusted_proxies=trusted))
-    accounts.create_moderator(app.extensions["duyet"].db, "bientap", MOD_PASSWORD)
+    moderator_accounts.create_moderator(app.extensions["duyet"].db, "bientap", MOD_PASSWORD)
     attacker = _through_proxy(app, ATTACKER)
     for n in range(20):
         assert _queue(attacker, f"nguoi-{n}", WRONG) == 401

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service.models import AuditEntry, Comment, Moderator, utcnow
-from service.store import accounts
+from service.store import moderator_accounts
 from service.store.decisions import add_ban, moderator_decide
 from service.store.desk import bans_for
 from service.store.overview import period, waiting
@@ -61,14 +61,14 @@ class Newsroom:
         return hold(self.app, self.desk, site, body, article_id=article, **extra, **fields)
 
     def scope(self, sites: list[str], sections: list[str]) -> None:
-        accounts.set_scope(_db(self.app), "thethao", sites, sections, "test")
+        moderator_accounts.set_scope(_db(self.app), "thethao", sites, sections, "test")
 
 
 @pytest.fixture
 def room(app: Flask, client: FlaskClient) -> Newsroom:
     site, other = make_site(app, "baotinh"), make_site(app, "baokhac")
-    accounts.create_moderator(_db(app), "thethao", MOD_PASSWORD)
-    accounts.set_scope(_db(app), "thethao", ["baotinh"], [SECTION], "test")
+    moderator_accounts.create_moderator(_db(app), "thethao", MOD_PASSWORD)
+    moderator_accounts.set_scope(_db(app), "thethao", ["baotinh"], [SECTION], "test")
     assert login(client, "thethao").status_code == 302
     return Newsroom(app, client, site, other)
 
@@ -342,7 +342,7 @@ def test_the_overview_counts_only_what_is_in_scope(room: Newsroom):
     for where in OUT_OF_SCOPE:
         room.held(where)
     db = _db(room.app)
-    found = accounts.moderator_with_scope(db, _moderator_id(room))
+    found = moderator_accounts.moderator_with_scope(db, _moderator_id(room))
     assert found is not None
     scope = found[1]
     day_ago = utcnow() - timedelta(days=1)
@@ -359,7 +359,9 @@ def test_the_overview_counts_only_what_is_in_scope(room: Newsroom):
 
 
 def _moderator_id(room: Newsroom) -> int:
-    return next(m.id for m in accounts.list_moderators(_db(room.app)) if m.username == "thethao")
+    return next(
+        m.id for m in moderator_accounts.list_moderators(_db(room.app)) if m.username == "thethao"
+    )
 
 
 # --- the moderation API -----------------------------------------------------------------------
@@ -373,7 +375,7 @@ def test_the_api_queue_filters_by_section_and_keeps_to_the_scope(room: Newsroom,
     assert scoped["items"][0]["article"]["section"] == SECTION
     elsewhere = api.get("/v1/moderation/queue?site=baokhac", headers=basic("thethao")).json
     assert elsewhere["items"] == []
-    accounts.create_moderator(_db(app), "tatca", MOD_PASSWORD)
+    moderator_accounts.create_moderator(_db(app), "tatca", MOD_PASSWORD)
     every = api.get("/v1/moderation/queue", headers=basic("tatca")).json
     assert {item["id"] for item in every["items"]} == set(ids.values())
     sports = api.get("/v1/moderation/queue?section=the-thao", headers=basic("tatca")).json
@@ -414,8 +416,8 @@ def accounts_audit(app: Flask) -> list[dict[str, Any]]:
 
 
 def test_admins_see_everything_whatever_their_scope(room: Newsroom, app, client):
-    accounts.create_moderator(_db(app), "quantri", MOD_PASSWORD, role="admin")
-    accounts.set_scope(_db(app), "quantri", ["baokhac"], ["khong-co"], "test")
+    moderator_accounts.create_moderator(_db(app), "quantri", MOD_PASSWORD, role="admin")
+    moderator_accounts.set_scope(_db(app), "quantri", ["baokhac"], ["khong-co"], "test")
     inside = room.held("in")
     admin = app.test_client()
     assert login(admin, "quantri").status_code == 302

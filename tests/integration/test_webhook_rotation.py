@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from service.models import Site
 from service.signatures import offered_signatures, signature, signature_matches
-from service.store import Database, accounts, desk, webhook_secrets
+from service.store import Database, accounts, desk, moderator_accounts, webhook_secrets
 from tests.integration.conftest import Listener, SiteFixture
 from tests.integration.test_desk import ADMIN_PASSWORD, login, token
 from tests.integration.test_webhook_safety import _env, _hook_to, _published, _queue_event
@@ -134,7 +134,7 @@ def test_a_first_secret_a_zero_grace_and_the_same_secret_again_keep_no_old_one(a
 
 @pytest.fixture
 def admin_client(app: Flask, client):
-    accounts.create_moderator(_db(app), "quantri", ADMIN_PASSWORD, role="admin")
+    moderator_accounts.create_moderator(_db(app), "quantri", ADMIN_PASSWORD, role="admin")
     assert login(client, "quantri", ADMIN_PASSWORD).status_code == 302
     return client
 
