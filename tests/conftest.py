@@ -8,6 +8,7 @@ its own PostgreSQL database beside TEST_DATABASE_URL's, since every test empties
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -19,12 +20,30 @@ from redis import Redis
 from sqlalchemy import create_engine, make_url, text
 
 from service.settings import Settings
-from service.store import Database, migrate
+from service.store import Database, migrate, moderator_accounts
 from workers.embedded_redis import EmbeddedRedis
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 # "gw0", "gw1"... in a pytest-xdist worker, absent in a single-process run.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hash_each_password_once() -> Iterator[None]:
+    """Hash each test password, and check each (hash, password) pair, once per process.
+
+    scrypt costs 0.2 s a call on a slow host, and hundreds of tests create and sign in the
+    same few accounts: a minute of the suite. The results are werkzeug's own, computed the
+    first time; only the repeats are remembered (two accounts with one password share a
+    salt, which no test looks at). Processes the tests start hash as in production.
+    """
+    patch = pytest.MonkeyPatch()
+    for name in ("_password_hash", "_password_matches"):
+        patch.setattr(moderator_accounts, name, functools.cache(getattr(moderator_accounts, name)))
+    yield
+    patch.undo()
+
+
 TABLES = (
     "site_models, training_examples, audit_log, reports, decisions, bans, comments, articles, "
     "api_keys, moderators, sites"
