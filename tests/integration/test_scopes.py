@@ -232,6 +232,7 @@ NO_COMMENT = {
     "desk.prefs",
     "desk.queue",
     "desk.overview",
+    "desk.bans",
     "desk.settings_index",
     "desk.site_settings",
     "desk.save_settings",
