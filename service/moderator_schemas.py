@@ -6,23 +6,14 @@ from marshmallow import Schema, fields, validate
 
 from service.ids import MAX_ID
 from service.moderation import BAN_DAYS, BAN_KINDS
-from service.schemas import DecisionIn, Text
+from service.schemas import DecisionIn, Text, expected_status
 
 MAX_BULK = 100
-STATUSES = ["held", "pending", "approved", "spam", "rejected", "deleted"]
-
-
-def _expected_status() -> fields.String:
-    return fields.String(
-        load_default=None,
-        validate=validate.OneOf(STATUSES),
-        metadata={"description": "The status the moderator saw; another one now answers 409"},
-    )
 
 
 class BulkComment(Schema):
     id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
-    expected_status = _expected_status()
+    expected_status = expected_status()
 
 
 class BulkDecisionIn(DecisionIn):
@@ -70,7 +61,7 @@ class BanIn(Schema):
     reject = fields.Boolean(
         load_default=False, metadata={"description": "Reject the comment too, before the ban"}
     )
-    expected_status = _expected_status()
+    expected_status = expected_status()
 
 
 class BanOut(Schema):
