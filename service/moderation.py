@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from service.context import Services
 from service.scopes import EVERYTHING, Scope
-from service.store.decisions import Outcome, moderator_decide
+from service.store.decisions import Outcome
+from service.store.moderator_decisions import moderator_decide
 
 
 def decide_as_moderator(

@@ -44,7 +44,7 @@ from service.models import (
 from service.scopes import EVERYTHING, Scope, comment_conditions, comment_in_scope
 from service.store import outbox
 from service.store.db import Database
-from service.store.decisions import relabel
+from service.store.moderator_decisions import relabel
 from service.store.records import audit, touch_thread, transition
 
 TABS = ("held", "reported", "pending", "approved", "spam", "rejected")

@@ -17,7 +17,8 @@ from service.models import Comment, Status
 from service.moderation import decide_as_moderator
 from service.notices import moderator_note
 from service.store import desk
-from service.store.decisions import BAN_EXTENDED, BAN_NEW, BanOutcome, StaleStatus, add_ban
+from service.store.bans import BAN_EXTENDED, BAN_NEW, BanOutcome, add_ban
+from service.store.moderator_decisions import StaleStatus
 from service.ui import i18n
 from service.ui.blueprint import (
     bp,

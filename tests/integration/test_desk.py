@@ -19,14 +19,12 @@ from service.errors import Conflict
 from service.models import Comment, utcnow
 from service.queue import RETRAIN_LOCK_KEY
 from service.store import Database, accounts, desk, moderator_accounts
-from service.store.decisions import (
-    load_for_moderation,
-    moderator_decide,
-    record_system_decision,
-)
+from service.store.moderation_input import load_for_moderation
+from service.store.moderator_decisions import moderator_decide
 from service.store.reading import comment_history
 from service.store.records import audit
 from service.store.site_models import add_example, model_status, save_site_model, site_examples
+from service.store.system_decisions import record_system_decision
 from service.ui import i18n
 from service.ui.render import email_hash, segments
 from tests.integration.conftest import MOD_PASSWORD, SiteFixture, in_parallel, make_site, submit
