@@ -1,17 +1,21 @@
-"""Bans on an author's email, author id or IP on one site, as moderators make them: a detail
-banned already keeps its one ban, extended by a later expiry rather than doubled, and two
-moderators banning at once still make one. (The worker reads the bans in force through
+"""Bans on an author's email, author id or IP on one site, as moderators make and see them:
+adding one (a detail banned already keeps its one ban, extended by a later expiry rather
+than doubled, and two moderators banning at once still make one), the bans in force on an
+author or on a page of cards, and lifting one. (The worker reads the bans in force through
 standing.py.)"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from service.models import Ban, Site, utcnow
+from service.errors import NotFound
+from service.models import Ban, Comment, Site, utcnow
+from service.scopes import EVERYTHING, Scope
 from service.store.db import Database
 from service.store.records import audit
 
@@ -92,3 +96,73 @@ def _longest_active_ban(
         )
     ).all()
     return max(bans, key=lambda b: (b.expires_at is None, b.expires_at or now), default=None)
+
+
+def bans_for(db: Database, site_id: int, pairs: Iterable[tuple[str, str]]) -> list[Ban]:
+    """List the bans in force on a site for any of the (kind, value) pairs."""
+    pairs = [(k, v) for k, v in pairs if v]
+    if not pairs:
+        return []
+    now = utcnow()
+    with db.transaction() as s:
+        return list(
+            s.scalars(
+                select(Ban)
+                .where(
+                    Ban.site_id == site_id,
+                    or_(*[(Ban.kind == k) & (Ban.value == v) for k, v in pairs]),
+                    or_(Ban.expires_at.is_(None), Ban.expires_at > now),
+                )
+                .order_by(Ban.id)
+            )
+        )
+
+
+def bans_on(db: Database, comments: Iterable[Comment]) -> dict[int, dict[str, Ban]]:
+    """Find the bans in force on each comment's email, author id and IP on its site, in one
+    query for a page of cards: {comment id: {kind: the ban that lasts longest}}."""
+    wanted = {c.id: _details(c) for c in comments}
+    keys = {key for details in wanted.values() for key in details}
+    if not keys:
+        return {}
+    now = utcnow()
+    query = select(Ban).where(
+        Ban.site_id.in_({site for site, _, _ in keys}),
+        Ban.kind.in_({kind for _, kind, _ in keys}),
+        Ban.value.in_({value for _, _, value in keys}),
+        or_(Ban.expires_at.is_(None), Ban.expires_at > now),
+    )
+    longest: dict[tuple[int, str, str], Ban] = {}
+    with db.transaction() as s:
+        for ban in s.scalars(query):
+            key = (ban.site_id, ban.kind, ban.value)
+            if key in keys and _lasts_longer(ban, longest.get(key)):
+                longest[key] = ban
+    found = {
+        comment_id: {key[1]: longest[key] for key in details if key in longest}
+        for comment_id, details in wanted.items()
+    }
+    return {comment_id: bans for comment_id, bans in found.items() if bans}
+
+
+def _details(comment: Comment) -> list[tuple[int, str, str]]:
+    pairs = (("email", comment.author_email), ("author", comment.author_id), ("ip", comment.ip))
+    return [(comment.site_id, kind, value) for kind, value in pairs if value]
+
+
+def _lasts_longer(ban: Ban, than: Ban | None) -> bool:
+    if than is None or than.expires_at is None:
+        return than is None
+    return ban.expires_at is None or ban.expires_at > than.expires_at
+
+
+def lift_ban(db: Database, ban_id: int, actor: str, scope: Scope = EVERYTHING) -> Ban:
+    """End a ban now; it stays in the record with its new expiry. A ban on a site out of
+    the moderator's scope is not found."""
+    with db.transaction() as s:
+        ban = s.get(Ban, ban_id)
+        if ban is None or not scope.admits_site(ban.site_id):
+            raise NotFound("ban not found")
+        ban.expires_at = utcnow()
+        audit(s, None, actor, "unban", None, {"kind": ban.kind, "ban_id": ban.id}, ban.site_id)
+        return ban

@@ -1,15 +1,19 @@
-"""A moderator's approve, reject or spam: audited, kept as the comment's one training label
-(what the site's classifier learns from), and idempotent: a repeated click, a retried request
-or a bulk action over decided comments adds nothing, and a decision made on a stale page is
-refused (StaleStatus) rather than overturning another moderator's."""
+"""A moderator's approve, reject or spam, and its undo: each audited, and kept as the comment's
+one training label (what the site's classifier learns from). Deciding is idempotent (a
+repeated click, a retried request or a bulk action over decided comments adds nothing) and
+refuses a stale page (StaleStatus) rather than overturn another moderator; undo puts a
+comment back only from the moderator's own latest, recent action (UndoRefused)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, NotFound
-from service.models import Comment, Decision, Report, Status, TrainingExample
+from service.models import AuditEntry, Comment, Decision, Report, Status, TrainingExample
 from service.scopes import EVERYTHING, Scope, comment_in_scope
 from service.store import outbox
 from service.store.db import Database
@@ -18,6 +22,7 @@ from service.store.records import audit, touch_thread, transition
 
 # A moderator may overrule any decided state; pending belongs to the worker, deleted is final.
 MODERATABLE = (Status.HELD, Status.APPROVED, Status.SPAM, Status.REJECTED)
+MODERATOR_ACTIONS = ("approve", "reject", "spam")
 TRAINING_LABEL = {"approve": "ham", "spam": "spam", "reject": "abuse"}
 
 
@@ -138,3 +143,93 @@ def _training_example(comment: Comment, action: str, actor: str) -> TrainingExam
         label=TRAINING_LABEL[action],
         source=actor,
     )
+
+
+class UndoRefused(Conflict):
+    """Undo cannot put this comment back; `why` names the reason for the desk's words."""
+
+    def __init__(self, why: str, message: str) -> None:
+        super().__init__(message)
+        self.why = why  # not_latest, too_late or changed
+
+
+@dataclass(frozen=True)
+class Undone:
+    comment: Comment
+    restored: Status
+    published_changed: bool
+    webhook_event: int | None = None  # to queue after the commit (service/store/outbox.py)
+
+
+def undo_decision(
+    db: Database, comment_id: int, moderator: str, window: timedelta, scope: Scope = EVERYTHING
+) -> Undone:
+    """Put a comment back where it was before this moderator's latest action, if recent."""
+    actor = f"moderator:{moderator}"
+    with db.transaction() as s:
+        comment = s.get(Comment, comment_id)
+        last = s.scalar(
+            select(AuditEntry)
+            .where(AuditEntry.comment_id == comment_id)
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+        if comment is None or last is None or not comment_in_scope(s, comment, scope):
+            raise NotFound("comment not found")
+        if last.actor != actor or last.action not in MODERATOR_ACTIONS or not last.from_status:
+            raise UndoRefused(
+                "not_latest", "your last action on this comment is not the latest one"
+            )
+        if last.created_at < datetime.now(UTC) - window:
+            raise UndoRefused("too_late", "too late to undo")
+        restored = Status(last.from_status)
+        if not transition(s, comment_id, (Status(comment.status),), restored):
+            raise UndoRefused("changed", "the comment changed meanwhile")
+        audit(s, comment, actor, "undo", restored, {"undid": last.action, "audit_id": last.id})
+        _drop_decision(s, comment_id, last)
+        _restore_label(s, comment, last)
+        changed = (comment.status == Status.APPROVED.value) != (restored == Status.APPROVED)
+        if changed:
+            touch_thread(s, comment.article_id)
+        event = outbox.add_event(s, comment, outbox.undo_event(changed, restored))
+        s.refresh(comment)
+        return Undone(comment, restored, changed, event)
+
+
+def _drop_decision(s: Session, comment_id: int, undone: AuditEntry) -> None:
+    """Take the undone action's decision away, so it no longer counts as the comment's latest
+    (its card, the reported tab, a repeated click); the audit log keeps the action and the
+    undo."""
+    decision_id = s.scalar(
+        select(Decision.id)
+        .where(
+            Decision.comment_id == comment_id,
+            Decision.decided_by == undone.actor,
+            Decision.verdict == undone.action,
+        )
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+    if decision_id is not None:
+        s.execute(delete(Decision).where(Decision.id == decision_id))
+
+
+def _restore_label(s: Session, comment: Comment, undone: AuditEntry) -> None:
+    """Give the comment the training label of the moderator's action still standing before
+    the undone one (a comment counts with its latest label), or none if there is none."""
+    entries = s.scalars(
+        select(AuditEntry).where(AuditEntry.comment_id == comment.id, AuditEntry.id < undone.id)
+    ).all()
+    taken_back = {e.detail.get("audit_id") for e in entries if e.action == "undo" and e.detail}
+    standing = [
+        e
+        for e in entries
+        if e.action in MODERATOR_ACTIONS
+        and e.actor.startswith("moderator:")
+        and e.id not in taken_back
+    ]
+    if standing:
+        latest = max(standing, key=lambda e: e.id)
+        relabel(s, comment, latest.action, latest.actor)
+    else:
+        s.execute(delete(TrainingExample).where(TrainingExample.comment_id == comment.id))
