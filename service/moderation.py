@@ -10,7 +10,9 @@ from service.errors import DuyetError, NotFound
 from service.models import Comment, Status
 from service.notices import moderator_note
 from service.scopes import EVERYTHING, Scope, comment_in_scope
-from service.store.decisions import BanOutcome, Outcome, StaleStatus, add_ban, moderator_decide
+from service.store.bans import BanOutcome, add_ban
+from service.store.decisions import Outcome
+from service.store.moderator_decisions import StaleStatus, moderator_decide
 
 BAN_KINDS = ("email", "author", "ip")
 BAN_DAYS = (1, 7, 30, 0)  # 0: for good

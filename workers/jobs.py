@@ -19,15 +19,12 @@ from rq.exceptions import StopRequested
 from rq.timeouts import JobTimeoutException
 
 from service.metrics import observe_decision
-from service.store.decisions import (
-    ModerationInput,
-    Outcome,
-    SystemDecision,
-    load_many_for_moderation,
-)
-from service.store.decisions import record_system_decisions as record_many
+from service.store.decisions import Outcome
 from service.store.delivery import load_target
+from service.store.moderation_input import ModerationInput, load_many_for_moderation
 from service.store.outbox import add_event_now
+from service.store.system_decisions import SystemDecision
+from service.store.system_decisions import record_system_decisions as record_many
 from workers import attempts, batch, behaviour, opinions, runtime, webhooks
 from workers.attempts import MAX_ATTEMPTS
 from workers.engine import ScoringModel, classifier_text, evaluate

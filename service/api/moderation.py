@@ -28,8 +28,7 @@ from service.moderator_schemas import (
 from service.notices import moderator_note
 from service.schemas import DecisionIn, HistoryOut, QueueArgs, QueueItemOut, QueueOut
 from service.store.accounts import find_site
-from service.store.ban_list import bans_in_force
-from service.store.desk import lift_ban
+from service.store.bans import bans_in_force, lift_ban
 from service.store.reading import QueueItem, comment_history, moderation_queue
 
 blp = Blueprint(

@@ -16,8 +16,9 @@ from service.ids import is_id
 from service.models import Status
 from service.moderation import BAN_DAYS, BAN_KINDS, BanRequest, ban_author, decide_as_moderator
 from service.notices import moderator_note
-from service.store import desk
-from service.store.decisions import BAN_EXTENDED, BAN_NEW, BanOutcome, StaleStatus
+from service.store import desk_cards, desk_queue
+from service.store.bans import BAN_EXTENDED, BAN_NEW, BanOutcome, bans_for, lift_ban
+from service.store.moderator_decisions import StaleStatus, Undone, UndoRefused, undo_decision
 from service.ui import i18n
 from service.ui.blueprint import (
     bp,
@@ -118,8 +119,8 @@ def _counts() -> dict[str, int]:
     try:
         f, _, _ = queue_filter(given)
     except DuyetError:  # a site gone since the page was drawn: count them all
-        f = desk.QueueFilter(scope=user_scope())
-    return desk.tab_counts(services().db, f)
+        f = desk_queue.QueueFilter(scope=user_scope())
+    return desk_queue.tab_counts(services().db, f)
 
 
 @bp.post("/api/comments/<id:comment_id>/decision")
@@ -138,7 +139,7 @@ def decide(comment_id: int) -> Any:
 def card(comment_id: int) -> Any:
     """Render one comment's card as it stands now, for the desk to replace a stale one."""
     svc, scope = services(), user_scope()
-    item = desk.desk_item(svc.db, comment_id, scope)
+    item = desk_cards.desk_item(svc.db, comment_id, scope)
     built = build_cards(svc.db, [item], language(), svc.settings.secret_key, scope)
     return render_template(
         "_card.html", card=built[0], cards=built, reject_options=reject_options()
@@ -171,10 +172,10 @@ def undo() -> Any:
     restored, failed = [], []
     for comment_id in _ids(data):
         try:
-            undone = desk.undo_decision(
+            undone = undo_decision(
                 svc.db, comment_id, current_user().username, UNDO_WINDOW, user_scope()
             )
-        except desk.UndoRefused as exc:  # said in the moderator's language
+        except UndoRefused as exc:  # said in the moderator's language
             failed.append({"id": comment_id, "code": exc.code, "message": t(f"undo.{exc.why}")})
             continue
         except DuyetError as exc:
@@ -186,11 +187,11 @@ def undo() -> Any:
     return jsonify({"restored": restored, "failed": failed, "counts": _counts()})
 
 
-def _ban_stays(undone: desk.Undone) -> dict[str, str]:
+def _ban_stays(undone: Undone) -> dict[str, str]:
     """Say so when the comment's author is still banned: undo puts back a comment, not a ban."""
     c = undone.comment
     details = [("email", c.author_email or ""), ("author", c.author_id or ""), ("ip", c.ip or "")]
-    if not desk.bans_for(services().db, c.site_id, details):
+    if not bans_for(services().db, c.site_id, details):
         return {}
     return {
         "ban_stays": t("undo.ban_stays", id=c.id, page=t("card.open_author")),
@@ -248,5 +249,5 @@ def _ban_words(comment_id: int, banned: BanOutcome) -> str:
 def lift(ban_id: int) -> Any:
     """End a ban now."""
     actor = f"moderator:{current_user().username}"
-    ended = desk.lift_ban(services().db, ban_id, actor, user_scope())
+    ended = lift_ban(services().db, ban_id, actor, user_scope())
     return jsonify({"ban_id": ended.id, "lifted": True})

@@ -13,7 +13,7 @@ from service.ids import parse_id
 from service.models import Ban
 from service.moderation import BAN_KINDS
 from service.store import accounts
-from service.store.ban_list import bans_in_force
+from service.store.bans import bans_in_force
 from service.ui import render
 from service.ui.blueprint import bp, login_required, user_scope
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.store import desk
-from service.store.decisions import add_ban
+from service.store.bans import add_ban, bans_for
 from tests.e2e.conftest import AXE
 from tests.e2e.test_desk_browser import _axe, _axe_context, _sign_in, _until
 
@@ -24,8 +23,8 @@ def test_a_ban_is_lifted_from_the_bans_page(browser, live, site, app, moderator)
     _until(page, f"!document.querySelector('tr[data-ban=\"{lifted}\"]')")
     assert page.locator(f'tr[data-ban="{lifted}"]').count() == 0
     assert page.locator(f'tr[data-ban="{kept}"]').count() == 1
-    assert desk.bans_for(db, site.id, [("author", "u-77")]) == []
-    assert [b.id for b in desk.bans_for(db, site.id, [("ip", "203.0.113.5")])] == [kept]
+    assert bans_for(db, site.id, [("author", "u-77")]) == []
+    assert [b.id for b in bans_for(db, site.id, [("ip", "203.0.113.5")])] == [kept]
     if not AXE.exists():  # the lift is tested above either way; CI installs axe-core
         context.close()
         pytest.skip("axe-core is not installed (npm install --no-save axe-core)")

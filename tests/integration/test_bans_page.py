@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.store import moderator_accounts
-from service.store.decisions import add_ban
+from service.store.bans import add_ban
 from service.ui.render import email_hash
 from tests.integration.conftest import MOD_PASSWORD, make_site
 from tests.integration.test_desk import act, login

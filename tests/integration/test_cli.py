@@ -19,7 +19,7 @@ from sqlalchemy import inspect, make_url, select, text
 from service.models import AuditEntry
 from service.settings import MIN_SECRET_KEY_LENGTH, TEST_SECRET_KEY, Settings
 from service.store import Database, accounts, migrate, moderator_accounts
-from service.store.comments import NewComment, submit_comment
+from service.store.new_comments import NewComment, submit_comment
 from tests.integration.conftest import MOD_PASSWORD
 from tests.integration.test_desk import login
 from tests.integration.test_migrations import empty_database_url  # noqa: F401 (a fixture)

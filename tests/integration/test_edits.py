@@ -15,11 +15,8 @@ from service.models import AuditEntry
 from service.queue import moderation_job_id
 from service.store import accounts
 from service.store.comments import delete_comment, edit_comment
-from service.store.decisions import (
-    SystemDecision,
-    load_many_for_moderation,
-    record_system_decisions,
-)
+from service.store.moderation_input import load_many_for_moderation
+from service.store.system_decisions import SystemDecision, record_system_decisions
 from tests.integration.conftest import Listener, SiteFixture, make_site, submit
 from tests.integration.test_desk import login
 from tests.integration.test_webhook_safety import _env, _hook_to

@@ -14,8 +14,10 @@ from service.intake import Intake, Submission
 from service.models import Comment
 from service.queue import moderation_job_id
 from service.settings import Settings
-from service.store import comments as store_comments
-from service.store.comments import ArticleClosed, InvalidParent, NewComment, submit_many
+from service.store import group_commit
+from service.store.articles import ArticleClosed
+from service.store.group_commit import submit_many
+from service.store.new_comments import InvalidParent, NewComment
 from tests.integration.conftest import SiteFixture, in_parallel, make_site, submit
 
 
@@ -136,7 +138,7 @@ def test_a_key_stored_meanwhile_by_another_process_is_answered_as_a_replay(
     (first,) = submit_many(db, [(site.id, _new("Lần đầu."), "k-race")])
     # As if another API process committed the key between this batch's lookup and insert:
     # the batch's INSERT meets the unique constraint and the batch is stored one by one.
-    monkeypatch.setattr(store_comments, "_replays", lambda conn, intakes: {})
+    monkeypatch.setattr(group_commit, "_replays", lambda conn, intakes: {})
     fresh, replay = submit_many(
         db, [(site.id, _new("Một ý kiến khác."), None), (site.id, _new("Lần đầu."), "k-race")]
     )

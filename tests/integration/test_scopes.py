@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from service.models import AuditEntry, Comment, Moderator, utcnow
 from service.store import moderator_accounts
-from service.store.decisions import add_ban, moderator_decide
-from service.store.desk import bans_for
+from service.store.bans import add_ban, bans_for
+from service.store.moderator_decisions import moderator_decide
 from service.store.overview import period, waiting
 from tests.integration.conftest import MOD_PASSWORD, SiteFixture, make_site, submit
 from tests.integration.test_desk import act, decide, hold, login, token
