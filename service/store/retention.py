@@ -61,12 +61,16 @@ def ip_forgotten_after(db: Database, comments: Iterable[Comment]) -> dict[int, i
 
 def forget_batch(db: Database, site_id: int, cutoff: datetime, limit: int) -> int:
     """Clear the IP and user agent of at most `limit` of a site's comments posted before the
-    cutoff, in a transaction of its own; return how many. The rows are found through
-    ix_comments_site_network, whose condition the query repeats so both databases take it."""
+    cutoff, oldest first, in a transaction of its own; return how many. The rows are found
+    through ix_comments_site_network, whose condition the query repeats so both databases
+    take it."""
     still_kept = (
         select(Comment.id)
         .where(Comment.site_id == site_id, Comment.created_at < cutoff)
         .where(or_(Comment.ip.is_not(None), Comment.user_agent.is_not(None)))  # NETWORK_KEPT
+        # The index's order: PostgreSQL then walks it rather than scanning the table from its
+        # start, where the rows cleared long ago lie, to fill the LIMIT. Oldest go first.
+        .order_by(Comment.created_at)
         .limit(limit)
         .scalar_subquery()
     )
