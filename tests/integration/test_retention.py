@@ -216,8 +216,9 @@ def test_the_desk_shows_an_old_comment_without_its_ip_and_says_why(
     assert "forgotten after 90 days" in english and "cannot be banned by IP" in english
 
 
-def test_a_ban_by_a_forgotten_ip_says_it_is_gone(
+def test_a_ban_by_a_forgotten_ip_says_it_is_gone_on_the_desk_and_the_api(
     app: Flask,
+    moderator: tuple[str, str],
     signed_in: FlaskClient,  # noqa: F811 (the fixture imported above)
     site: SiteFixture,
     redis: Redis,
@@ -234,7 +235,15 @@ def test_a_ban_by_a_forgotten_ip_says_it_is_gone(
     assert answer.status_code == 409 and answer.json["code"] == "conflict"
     assert "đã được xóa sau 90 ngày" in answer.json["message"]
     api = signed_in.application.test_client()
+    by_api = api.post(
+        f"/v1/moderation/comments/{comment_id}/ban",
+        json={"kind": "ip", "days": 7, "reject": True},
+        auth=moderator,
+    )
+    assert by_api.status_code == 409 and by_api.json["errors"] == {"kind": ["Forgotten."]}
+    assert "forgotten after 90 days" in by_api.json["message"]
     assert api.get(f"/v1/comments/{comment_id}", headers=site.headers).json["status"] == "held"
+    assert api.get("/v1/moderation/bans", auth=moderator).json["bans"] == []
 
 
 def test_the_moderation_api_and_akismet_take_an_old_comment_as_it_is(
