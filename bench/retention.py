@@ -33,7 +33,8 @@ from bench.queue_page import migrated_store  # noqa: E402
 from service.models import NETWORK_KEPT  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from service.store import Database  # noqa: E402
-from service.store.comments import NewComment, submit_many  # noqa: E402
+from service.store.group_commit import submit_many  # noqa: E402
+from service.store.new_comments import NewComment  # noqa: E402
 from workers.retention import (  # noqa: E402
     BATCH_ROWS,
     BATCHES_PER_RUN,
