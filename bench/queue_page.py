@@ -117,11 +117,19 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server instead of SQLite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, database(args.postgres, Path(tmp)) as url:
+    with migrated_store(args.postgres) as (url, redis_url):
+        return run(url, redis_url, args.comments, args.runs)
+
+
+@contextmanager
+def migrated_store(postgres: str | None) -> Iterator[tuple[str, str]]:
+    """A migrated database (SQLite, or one of this run's own on the PostgreSQL server) and a
+    Redis of its own: their URLs, for one run."""
+    with tempfile.TemporaryDirectory() as tmp, database(postgres, Path(tmp)) as url:
         migrate.upgrade(url)
         redis = EmbeddedRedis(Path(tmp) / "redis", appendonly=False).start()
         try:
-            return run(url, redis.url, args.comments, args.runs)
+            yield url, redis.url
         finally:
             redis.stop()
 

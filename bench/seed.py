@@ -65,8 +65,8 @@ SELECT :site, :first_article + (i % :articles), 'Độc giả ' || i,
     'reader' || (i % :authors) || '@example.vn', '10.9.' || (i % 250) || '.' || (i % 199),
     'Mozilla/5.0', 'Bình luận cũ số ' || i || ' về chuyện thời sự địa phương, ý kiến cá nhân.',
     CASE i % 10 WHEN 0 THEN 'held' WHEN 1 THEN 'spam' ELSE 'approved' END, 0,
-    strftime('%Y-%m-%d %H:%M:%S', 'now', '-' || (i % 5000000) || ' seconds') || '.000000',
-    strftime('%Y-%m-%d %H:%M:%S', 'now', '-' || (i % 5000000) || ' seconds') || '.000000'
+    strftime('%Y-%m-%d %H:%M:%S', 'now', '-' || (:older + i % 5000000) || ' seconds') || '.000000',
+    strftime('%Y-%m-%d %H:%M:%S', 'now', '-' || (:older + i % 5000000) || ' seconds') || '.000000'
 FROM n
 """
 _POSTGRES_FILL = """
@@ -76,13 +76,17 @@ SELECT :site, :first_article + (i % :articles), 'Độc giả ' || i,
     'reader' || (i % :authors) || '@example.vn', '10.9.' || (i % 250) || '.' || (i % 199),
     'Mozilla/5.0', 'Bình luận cũ số ' || i || ' về chuyện thời sự địa phương, ý kiến cá nhân.',
     CASE i % 10 WHEN 0 THEN 'held' WHEN 1 THEN 'spam' ELSE 'approved' END, 0,
-    now() - make_interval(secs => i % 5000000), now() - make_interval(secs => i % 5000000)
+    now() - make_interval(secs => :older + i % 5000000),
+    now() - make_interval(secs => :older + i % 5000000)
 FROM generate_series(1, :count) AS i
 """
 
 
-def filler(db: Database, site_id: int, count: int, chunk: int = 250_000) -> None:
-    """Add `count` decided comments spread over the articles, in a few big statements."""
+def filler(
+    db: Database, site_id: int, count: int, chunk: int = 250_000, older: timedelta = timedelta(0)
+) -> None:
+    """Add `count` decided comments spread over the articles, in a few big statements,
+    posted over the 58 days before now (or before now - older)."""
     sql = text(_SQLITE_FILL if db.is_sqlite else _POSTGRES_FILL)
     with db.transaction() as s:
         first = s.scalar(select(func.min(Article.id)).where(Article.site_id == site_id))
@@ -90,6 +94,7 @@ def filler(db: Database, site_id: int, count: int, chunk: int = 250_000) -> None
     while done < count:
         n = min(chunk, count - done)
         params = {"count": n, "site": site_id, "first_article": first}
+        params |= {"older": int(older.total_seconds())}
         with db.transaction() as s:
             s.execute(sql, {**params, "articles": ARTICLES, "authors": AUTHORS})
         done += n

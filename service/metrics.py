@@ -96,6 +96,11 @@ MODERATOR_ALERTS = Counter(
     "Emails to moderators about held comments waiting too long (workers/alerts.py)",
     ["outcome"],  # sent or failed
 )
+READER_NETWORK_FORGOTTEN = Counter(
+    "duyet_reader_network_forgotten",
+    "Comments whose reader IP and user agent the sweep cleared, past their site's days"
+    " (workers/retention.py)",
+)
 ENGINE_INFO = Gauge(
     "duyet_engine_info",
     "The engine (rules and model) version that made the latest decisions; value 1",

@@ -137,6 +137,10 @@ class Article(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
+# A comment that still holds its reader's network details (ix_comments_site_network).
+NETWORK_KEPT = "ip IS NOT NULL OR user_agent IS NOT NULL"
+
+
 class Comment(Base):
     __tablename__ = "comments"
     __table_args__ = (
@@ -167,6 +171,16 @@ class Comment(Base):
             postgresql_where=text("author_id IS NOT NULL"),
         ),
         Index("ix_comments_site_ip", "site_id", "ip"),
+        # The sweep that forgets readers' IPs and user agents (workers/retention.py) finds a
+        # site's old rows that still hold one here; partial, so a cleared row leaves it and
+        # the index holds only the site's last N days.
+        Index(
+            "ix_comments_site_network",
+            "site_id",
+            "created_at",
+            sqlite_where=text(NETWORK_KEPT),
+            postgresql_where=text(NETWORK_KEPT),
+        ),
         # Partial: only the few reported comments, so the "reported" tab never scans the table.
         Index(
             "ix_comments_reported",

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from service.context import Services
-from service.errors import DuyetError, NotFound
+from service.errors import Conflict, DuyetError, NotFound
 from service.models import Comment, Status
 from service.notices import moderator_note
 from service.scopes import EVERYTHING, Scope, comment_in_scope
+from service.store import retention
 from service.store.bans import BanOutcome, add_ban
 from service.store.decisions import Outcome
 from service.store.moderator_decisions import StaleStatus, moderator_decide
@@ -68,7 +69,7 @@ def ban_author(
     comment = _comment_in_scope(svc, comment_id, scope)
     value = {"email": comment.author_email, "author": comment.author_id, "ip": comment.ip}
     if not value.get(asked.kind):
-        raise DuyetError("this comment has no such author detail", {"kind": ["Unavailable."]})
+        raise _no_detail(svc, comment, asked.kind)
     rejected = _reject_first(svc, comment, asked, moderator, scope) if asked.reject else None
     expires = timedelta(days=asked.days) if asked.days else None
     actor = f"moderator:{moderator}"
@@ -76,6 +77,26 @@ def ban_author(
         svc.db, comment.site_id, asked.kind, str(value[asked.kind]), actor, asked.note, expires
     )
     return Banned(outcome, rejected)
+
+
+class AddressForgotten(Conflict):
+    """A ban by a comment's IP address that its site has forgotten (after its
+    forget_reader_network_after_days): a change the moderator's card may not show yet."""
+
+    def __init__(self, days: int) -> None:
+        super().__init__(
+            f"this comment's IP address was forgotten after {days} days, as its site keeps"
+            " readers' addresses no longer (forget_reader_network_after_days)",
+            {"kind": ["Forgotten."]},
+        )
+        self.days = days
+
+
+def _no_detail(svc: Services, comment: Comment, kind: str) -> DuyetError:
+    days = retention.ip_forgotten_after(svc.db, [comment]).get(comment.id)
+    if kind == "ip" and days:
+        return AddressForgotten(days)
+    return DuyetError("this comment has no such author detail", {"kind": ["Unavailable."]})
 
 
 def _comment_in_scope(svc: Services, comment_id: int, scope: Scope) -> Comment:

@@ -21,8 +21,13 @@ DEFAULTS: dict[str, Any] = {
     # Who is emailed when held comments wait longer than alert_after_minutes (workers/alerts.py).
     "alert_emails": [],
     "alert_after_minutes": 30,
+    # Days a comment keeps its reader's IP address and user agent; the workers' sweep then
+    # clears both (workers/retention.py). They serve flood checks, bans and spotting one
+    # person behind many names for a while, not for ever (Decree 13/2023/ND-CP, the GDPR).
+    "forget_reader_network_after_days": 90,
 }
 MAX_ALERT_MINUTES = 24 * 60
+MAX_NETWORK_DAYS = 3650
 
 _probability = validate.Range(min=0.0, max=1.0)
 
@@ -61,6 +66,9 @@ class SiteConfigSchema(Schema):
         fields.Email(validate=validate.Length(3, 320)), validate=validate.Length(max=20)
     )
     alert_after_minutes = fields.Integer(validate=validate.Range(min=5, max=MAX_ALERT_MINUTES))
+    forget_reader_network_after_days = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_NETWORK_DAYS)
+    )
     # The shared secret Coral signs its external-moderation requests with; a list while rolling.
     coral_signing_secret = fields.String(validate=validate.Length(min=16, max=200))
     coral_signing_secrets = fields.List(

@@ -214,6 +214,7 @@ def cmd_moderator_list(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from redis import Redis
 
+    from workers.retention import sweep_retention
     from workers.site_training import retrain_due_sites
     from workers.sweep import sweep_once, sweep_webhooks
 
@@ -224,11 +225,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     # What a `duyet worker`'s sweep thread also does, for deployments on plain RQ workers.
     events = sweep_webhooks(db, redis, settings)
     retrained = retrain_due_sites(db, redis, settings)
+    forgotten = sweep_retention(db, redis, settings)
     text = (
         f"re-queued {count} stranded comments and {events} webhook events due;"
-        f" retrained the models of sites {retrained}"
+        f" retrained the models of sites {retrained};"
+        f" forgot the reader IP and user agent of {forgotten} old comments"
     )
-    data = {"requeued": count, "webhook_events": events, "retrained_sites": retrained}
+    data = {
+        "requeued": count,
+        "webhook_events": events,
+        "retrained_sites": retrained,
+        "reader_network_forgotten": forgotten,
+    }
     return emit(args, data, text)
 
 
@@ -273,7 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="take one role's jobs: moderation (comments) or webhooks (deliveries); default both",
     )
     worker.set_defaults(func=cmd_worker, needs_schema=True)
-    with_json(sub.add_parser("sweep", help="re-queue stranded comments; retrain due site models"))
+    with_json(
+        sub.add_parser(
+            "sweep",
+            help="re-queue stranded comments; retrain due site models; forget old reader IPs",
+        )
+    )
     sub.choices["sweep"].set_defaults(func=cmd_sweep, needs_schema=True)
     _add_management(sub)
     _add_engine_commands(sub)

@@ -16,6 +16,7 @@ from service.settings import Settings
 from service.store import Database, outbox
 from service.store.moderation_input import stranded_comment_ids
 from workers.alerts import sweep_alerts
+from workers.retention import sweep_retention
 from workers.site_training import retrain_due_sites
 
 log = logging.getLogger("duyet.sweep")
@@ -77,6 +78,7 @@ def run_forever(
             sweep_once(db, redis, settings)
             sweep_webhooks(db, redis, settings)
             sweep_alerts(db, redis, settings)
+            sweep_retention(db, redis, settings)
         except Exception:  # a sweep must never take its worker down
             log.exception("sweep failed")
         if not retrain:

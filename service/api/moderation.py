@@ -178,7 +178,8 @@ class BanView(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data: dict[str, Any], comment_id: int) -> Any:
         """Ban a comment's author on its site by email, author id or IP, for 1, 7 or 30 days
-        or for good; with `reject`, reject the comment first. Audited."""
+        or for good; with `reject`, reject the comment first. Audited. By an IP the site has
+        forgotten (its forget_reader_network_after_days): 409, nothing banned or rejected."""
         banned = ban_author(
             services(), comment_id, BanRequest(**data), g.moderator.username, g.scope
         )

@@ -143,14 +143,13 @@ def record_site_change(
         audit(s, None, actor, action, None, detail, site_id=site_id)
 
 
-def site_audit(db: Database, site_id: int, limit: int = 20) -> list[AuditEntry]:
-    """Return a site's latest audit entries that are not about one comment."""
+def site_audit(
+    db: Database, site_id: int, limit: int = 20, leave_out: tuple[str, ...] = ()
+) -> list[AuditEntry]:
+    """Return a site's latest audit entries that are not about one comment, but for the
+    actions left out (the sweep's hourly runs would push admins' changes off the list)."""
+    query = select(AuditEntry).where(AuditEntry.site_id == site_id, AuditEntry.comment_id.is_(None))
+    if leave_out:
+        query = query.where(AuditEntry.action.not_in(leave_out))
     with db.transaction() as s:
-        return list(
-            s.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.site_id == site_id, AuditEntry.comment_id.is_(None))
-                .order_by(AuditEntry.id.desc())
-                .limit(limit)
-            )
-        )
+        return list(s.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))

@@ -14,7 +14,14 @@ from service.context import services
 from service.errors import Conflict, DuyetError
 from service.ids import is_id
 from service.models import Status
-from service.moderation import BAN_DAYS, BAN_KINDS, BanRequest, ban_author, decide_as_moderator
+from service.moderation import (
+    BAN_DAYS,
+    BAN_KINDS,
+    AddressForgotten,
+    BanRequest,
+    ban_author,
+    decide_as_moderator,
+)
 from service.notices import moderator_note
 from service.store import desk_cards, desk_queue
 from service.store.bans import BAN_EXTENDED, BAN_NEW, BanOutcome, bans_for, lift_ban
@@ -220,6 +227,8 @@ def ban(comment_id: int) -> Any:
         banned = ban_author(services(), comment_id, asked, current_user().username, user_scope())
     except StaleStatus as exc:
         raise _stale(exc.current) from exc
+    except AddressForgotten as exc:  # said in the moderator's language
+        raise Conflict(t("ban.ip_forgotten", days=exc.days), exc.errors) from exc
     answer: dict[str, Any] = {
         "id": comment_id,
         "ban_id": banned.outcome.ban.id,

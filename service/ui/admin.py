@@ -13,7 +13,7 @@ from service.checker import optional_checker
 from service.context import services
 from service.models import Site, utcnow
 from service.site_config import SiteConfigSchema, site_config
-from service.store import accounts, webhook_secrets
+from service.store import accounts, retention, webhook_secrets
 from service.store.accounts import NewKey, find_site
 from service.store.overview import held_for_words
 from service.store.site_models import model_status
@@ -60,6 +60,7 @@ def _form_config(form: Any) -> dict[str, Any]:
         "premoderate_default": form.get("premoderate_default") == "on",
         "thresholds": {name: form.get(name, "") for name in THRESHOLDS},
         **_form_alerts(form),
+        **_form_retention(form),
     }
 
 
@@ -72,6 +73,12 @@ def _form_alerts(form: Any) -> dict[str, Any]:
         "alert_emails": [email.lower() for email in _words(form.get("alert_emails", ""))],
         "alert_after_minutes": form.get("alert_after_minutes"),
     }
+
+
+def _form_retention(form: Any) -> dict[str, Any]:
+    """How long readers' network details are kept; an older page's form keeps the site's."""
+    name = "forget_reader_network_after_days"
+    return {name: form.get(name)} if name in form else {}
 
 
 def _webhook(form: Any) -> tuple[dict[str, Any], str | None, dict[str, list[str]]]:
@@ -133,7 +140,8 @@ def _page(site: Site, **extra: Any) -> str:
         config=config,
         profanity_list=_profanity_list(config),
         keys=accounts.list_api_keys(db, site.id),
-        changes=accounts.site_audit(db, site.id),
+        changes=accounts.site_audit(db, site.id, leave_out=(retention.FORGOTTEN,)),
+        forgotten=retention.last_forgotten(db, site.id),
         thresholds=THRESHOLDS,
         model=model_status(db, site.id),
         held_words=held_for_words(db, site.id, WORD_REASONS, utcnow() - HELD_WORDS_SPAN),

@@ -8,7 +8,7 @@ from typing import Any
 
 from service.models import Ban, Comment
 from service.scopes import EVERYTHING, Scope
-from service.store import desk_authors, desk_cards
+from service.store import desk_authors, desk_cards, retention
 from service.store.bans import bans_on
 from service.store.db import Database
 from service.ui import render
@@ -31,6 +31,8 @@ class Card:
     banned: dict[str, Ban] = field(default_factory=dict)  # kind: the ban in force on it
     report_reasons: list[tuple[str, int]] = field(default_factory=list)  # (words, count)
     report_notes: list[tuple[str, str, Any]] = field(default_factory=list)  # words, note, when
+    # The site's days, when the comment's IP address was forgotten after them (retention).
+    ip_forgotten_after: int | None = None
 
     @property
     def comment(self) -> Comment:
@@ -91,6 +93,7 @@ def build_cards(
     and bans in a few queries."""
     authors = desk_authors.author_summaries(db, [i.comment for i in items], scope)
     bans = bans_on(db, [i.comment for i in items])
+    forgotten = retention.ip_forgotten_after(db, [i.comment for i in items])
     cards = []
     for item in items:
         comment = item.comment
@@ -121,6 +124,7 @@ def build_cards(
                 banned=bans.get(comment.id, {}),
                 report_reasons=report_reasons,
                 report_notes=report_notes,
+                ip_forgotten_after=forgotten.get(comment.id),
             )
         )
     return cards

@@ -23,6 +23,7 @@ from service.store import (
     desk_queue,
     desk_search,
     moderator_accounts,
+    retention,
 )
 from service.store.accounts import find_site
 from service.store.bans import bans_for
@@ -330,11 +331,15 @@ def author_page() -> Any:
     if kind not in desk_authors.AUTHOR_KINDS:
         kind = key[0] if key else "ip"
     value = getattr(item.comment, {"author": "author_id", "email": "author_email"}.get(kind, "ip"))
-    if not value:
+    # An address forgotten after the site's days gets a page that says so, not an error.
+    forgotten = retention.ip_forgotten_after(db, [item.comment]).get(comment_id)
+    if not value and not (kind == "ip" and forgotten):
         raise DuyetError("this comment has no such author detail")
     cursor = (request.args.get("cursor") or "")[:400] or None
-    entries, next_cursor = desk_authors.author_comments(
-        db, item.comment.site_id, kind, value, 50, cursor, scope
+    entries, next_cursor = (
+        desk_authors.author_comments(db, item.comment.site_id, kind, value, 50, cursor, scope)
+        if value
+        else ([], None)
     )
     bans = bans_for(
         db,
@@ -359,4 +364,5 @@ def author_page() -> Any:
         next_link=next_link,
         snippet=render.snippet,
         user_is_admin=current_user().is_admin,
+        ip_forgotten_after=forgotten,
     )

@@ -4,11 +4,13 @@ a webhook receiver listening on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -16,11 +18,12 @@ from flask import Flask, request, request_started
 from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue
+from sqlalchemy import event
 from werkzeug.test import Client
 
 from service.auth import clear_caches
 from service.settings import Settings
-from service.store import accounts, moderator_accounts
+from service.store import Database, accounts, moderator_accounts
 from workers.process import ModerationWorker
 from workers.wsgi import create
 
@@ -92,6 +95,29 @@ def submit(client: FlaskClient, site: SiteFixture, body: str, **fields: object) 
     response = client.post("/v1/comments", json=payload, headers=site.headers)
     assert response.status_code == 202, response.json
     return response.json
+
+
+def sqlite_plan(
+    template: Path, folder: Path, run: Callable[[Database], object], marker: str
+) -> str:
+    """Run `run` on a copy of the migrated SQLite template and return SQLite's plan of the
+    first statement it sent that contains `marker`, as sent: parameters bound."""
+    path = folder / "plan.db"
+    shutil.copy(template, path)
+    db = Database(f"sqlite:///{path}")
+    sent: list[tuple[str, Any]] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    run(db)
+    statement, parameters = next((q, p) for q, p in sent if marker in q)
+    with db.transaction() as s:
+        rows = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        plan = " ".join(row[-1] for row in rows)
+    db.dispose()
+    return plan
 
 
 def in_parallel(task: Callable[[int], T], count: int) -> list[T]:

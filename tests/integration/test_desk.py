@@ -35,7 +35,14 @@ from service.store.site_models import add_example, model_status, save_site_model
 from service.store.system_decisions import record_system_decision
 from service.ui import i18n
 from service.ui.render import email_hash, segments
-from tests.integration.conftest import MOD_PASSWORD, SiteFixture, in_parallel, make_site, submit
+from tests.integration.conftest import (
+    MOD_PASSWORD,
+    SiteFixture,
+    in_parallel,
+    make_site,
+    sqlite_plan,
+    submit,
+)
 from workers.site_training import RETRAIN_CHECK_KEY, retrain_due_sites
 
 ADMIN_PASSWORD = "quản-trị-thử-456"
@@ -419,21 +426,13 @@ def test_text_search_reads_a_bounded_window_of_the_tab_and_goes_further_by_curso
 def test_text_search_is_a_bounded_walk_of_the_tabs_index(sqlite_template, tmp_path):
     """The plan reads the tab's (site, status, created_at) index newest first, at most the
     window, and never the comments table in full."""
-    path = tmp_path / "duyet.db"
-    shutil.copy(sqlite_template, path)
-    db = Database(f"sqlite:///{path}")
-    sent: list[tuple[str, tuple[object, ...]]] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    desk_search.search_text(db, desk_queue.QueueFilter("held", site_ids=(2,)), "giá xăng")
-    statement, parameters = next((q, p) for q, p in sent if "LIMIT" in q)
-    with db.transaction() as s:
-        rows = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-        plan = " ".join(row[-1] for row in rows)
-    db.dispose()
+    filtered = desk_queue.QueueFilter("held", site_ids=(2,))
+    plan = sqlite_plan(
+        sqlite_template,
+        tmp_path,
+        lambda db: desk_search.search_text(db, filtered, "giá xăng"),
+        "LIMIT",
+    )
     assert "ix_comments_site_status" in plan and "SCAN comments" not in plan, plan
     assert "TEMP B-TREE" not in plan, plan
 
