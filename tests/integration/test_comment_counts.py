@@ -11,14 +11,18 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_smorest import Blueprint
 from sqlalchemy import event, text
 
 from service import create_app
+from service.api import threads
 from service.auth import clear_caches
+from service.schemas import CountsArgs
 from service.store.counts import _COUNTS
 from service.store.decisions import record_system_decision
 from tests.integration.conftest import SiteFixture, make_site, submit
 from tests.integration.test_desk import act, login
+from tests.integration.test_thread_read import _outcome
 from workers.embedded_redis import EmbeddedRedis
 
 COUNTS = "/v1/articles/comment-counts"
@@ -210,6 +214,30 @@ def test_bad_ids_get_the_error_envelope(client: FlaskClient, site: SiteFixture, 
     assert answer.status_code == 422
     assert answer.json["code"] == "validation_failed"
     assert list(answer.json["errors"]) == ["article_id"]
+
+
+ID_QUERIES = [
+    "",
+    "article_id=bai-1",
+    "article_id=bai-1&article_id=bai-1&article_id=2024%2F11%2Fmua-lu",
+    "article_id=b%C3%A0i-m%E1%BB%99t",  # not ASCII: the schema's road
+    "article_id=",
+    "article_id=a%00b",
+    "article_id=" + "a" * 200,
+    "article_id=" + "a" * 201,
+    "utm_source=x&article_id=bai-1",
+    "&".join(f"article_id=bai-{n}" for n in range(100)) + "&article_id=bai-0",
+    "&".join(f"article_id=bai-{n}" for n in range(101)),
+]
+
+
+@pytest.mark.parametrize("query", ID_QUERIES)
+def test_the_ids_are_read_as_the_schema_reads_them(app: Flask, query: str):
+    def by_schema() -> object:
+        parsed = Blueprint.ARGUMENTS_PARSER.parse(CountsArgs(), location="query")
+        return list(dict.fromkeys(parsed["article_id"]))
+
+    assert _outcome(app, query, threads.counted_ids) == _outcome(app, query, by_schema)
 
 
 def test_a_hundred_ids_repeated_are_a_hundred(client: FlaskClient, site: SiteFixture):
