@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
 
 from service.models import Article, Comment, Status, table_of
 from service.store.db import Database
@@ -19,9 +19,12 @@ from service.store.reading import VISIBLE
 
 _ARTICLES = table_of(Article)
 _SHOWN, _ROOTS = table_of(Comment).alias("shown"), table_of(Comment).alias("roots")
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 # One statement for every article asked: the count and the thread version are then read in
-# one snapshot, so a count is never filed under a version it does not belong to. The join
-# walks ix_comments_thread (article_id, status, ...); roots are found by primary key.
+# one snapshot, so a count is never filed under a version it does not belong to. Comments
+# are found through ix_comments_thread (article_id, status, ...), roots by primary key. The
+# comments' own `article_id IN (...)` lets PostgreSQL see how few rows that is: with the
+# join's condition alone it read the whole table (35 -> 14 ms over 105,000 comments).
 _COUNTS = (
     select(
         _ARTICLES.c.id,
@@ -33,13 +36,14 @@ _COUNTS = (
     .select_from(
         _ARTICLES.outerjoin(
             _SHOWN,
-            and_(_SHOWN.c.article_id == _ARTICLES.c.id, _SHOWN.c.status == Status.APPROVED.value),
+            and_(
+                _SHOWN.c.article_id == _ARTICLES.c.id,
+                _SHOWN.c.article_id.in_(_IDS),
+                _SHOWN.c.status == Status.APPROVED.value,
+            ),
         ).outerjoin(_ROOTS, _ROOTS.c.id == _SHOWN.c.root_id)
     )
-    .where(
-        _ARTICLES.c.site_id == bindparam("site_id"),
-        _ARTICLES.c.id.in_(bindparam("ids", expanding=True)),
-    )
+    .where(_ARTICLES.c.site_id == bindparam("site_id"), _ARTICLES.c.id.in_(_IDS))
     .group_by(_ARTICLES.c.id, _ARTICLES.c.thread_version)
 )
 
