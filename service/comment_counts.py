@@ -5,8 +5,9 @@ A count is a function of the thread's state, which the article's thread version 
 stale: a change that could alter it bumps the version, and the next ask looks under a new
 key. The TTL only lets Redis forget the counts of articles nobody asks about. A repeated
 ask costs two round trips, the versions' MGET and the counts' MGET, whatever the number
-of articles; the counts Redis lacks are read in one grouped query (service/store/counts.py).
-With Redis away every count comes from that query: slower, never wrong.
+of articles (and one query for the versions whose 5 s copies lapsed); the counts Redis
+lacks are read in one grouped query (service/store/counts.py). With Redis away every
+count comes from that query: slower, never wrong.
 """
 
 from __future__ import annotations
