@@ -22,10 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from service.store import Database, accounts, migrate  # noqa: E402
-from service.store.comments import NewComment, submit_comment  # noqa: E402
-from service.store.decisions import (  # noqa: E402
+from service.store.moderation_input import load_many_for_moderation  # noqa: E402
+from service.store.new_comments import NewComment, submit_comment  # noqa: E402
+from service.store.system_decisions import (  # noqa: E402
     SystemDecision,
-    load_many_for_moderation,
     record_system_decisions,
 )
 

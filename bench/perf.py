@@ -31,7 +31,7 @@ from service.models import Comment, Decision, Status
 from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database, migrate
-from service.store.comments import NewComment, submit_comment
+from service.store.new_comments import NewComment, submit_comment
 from workers.embedded_redis import EmbeddedRedis, free_port
 
 REF_QUEUE = "bench-reference"

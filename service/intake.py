@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING
 from service.limit_counts import Deferred, count_deferred, too_many
 from service.queue import JobQueue
 from service.store import Database
-from service.store.comments import NewComment, Submitted, submit_many
+from service.store.group_commit import submit_many
+from service.store.new_comments import NewComment, Submitted
 
 if TYPE_CHECKING:
     from service.intake_writer import WriterProcess

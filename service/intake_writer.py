@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from service.errors import DuyetError, Unavailable
-from service.store.comments import StoredComment
+from service.store.new_comments import StoredComment
 
 if TYPE_CHECKING:
     from service.intake import Intake, Submission

@@ -210,7 +210,7 @@ class Comment(Base):
     # riskiest-first order: 0 until the engine has decided.
     risk: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
     # One more with each edit the site sends; a worker's decision stands only for the
-    # revision it read (service/store/decisions.py), so an edited text is never published
+    # revision it read (service/store/system_decisions.py), so an edited text is never published
     # on the strength of a check of the text before it.
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 

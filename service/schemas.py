@@ -279,6 +279,24 @@ class ReportOut(Schema):
     report_count = fields.Integer()
 
 
+EXPECTABLE_STATUSES = ["held", "pending", "approved", "spam", "rejected", "deleted"]
+
+
+def expected_status() -> fields.String:
+    """The optional status a moderator's action was taken on: a guard against overruling."""
+    return fields.String(
+        load_default=None,
+        validate=validate.OneOf(EXPECTABLE_STATUSES),
+        metadata={
+            "description": (
+                "The status the moderator last saw. If the comment is in another one now"
+                " (another moderator decided it meanwhile), nothing changes and the answer is"
+                " 409 conflict. Without it the action applies whatever the status."
+            )
+        },
+    )
+
+
 class DecisionIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(["approve", "reject", "spam"]))
     note = Text(load_default="", validate=_length(0, 2000))
@@ -292,17 +310,7 @@ class DecisionIn(Schema):
             )
         },
     )
-    expected_status = fields.String(
-        load_default=None,
-        validate=validate.OneOf(["held", "pending", "approved", "spam", "rejected", "deleted"]),
-        metadata={
-            "description": (
-                "The status the moderator last saw. If the comment is in another one now"
-                " (another moderator decided it meanwhile), nothing changes and the answer is"
-                " 409 conflict. Without it the decision applies whatever the status."
-            )
-        },
-    )
+    expected_status = expected_status()
 
 
 class ReasonOut(Schema):

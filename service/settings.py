@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
@@ -102,6 +103,9 @@ class Settings:
     # smtps:// (TLS from the start), with user:password@ when the server wants them.
     smtp_url: str = ""
     mail_from: str = ""
+    # A PEM file of the authorities to trust for the mail server's certificate (a newsroom's
+    # own CA); empty trusts the system's. Checked at start, with the URL.
+    smtp_ca_file: str = ""
     # The desk's address as moderators reach it (https://binhluan.example.vn), for links in
     # those emails; without it the emails name the queue but cannot link to it.
     public_url: str = ""
@@ -127,6 +131,12 @@ class Settings:
             )
         if "@" not in self.mail_from:
             raise ValueError("DUYET_MAIL_FROM must be an address when DUYET_SMTP_URL is set")
+        if self.smtp_ca_file:
+            try:
+                ssl.create_default_context(cafile=self.smtp_ca_file)
+            except (OSError, ssl.SSLError) as exc:
+                message = f"DUYET_SMTP_CA_FILE cannot be read as PEM certificates: {exc}"
+                raise ValueError(message) from exc
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from redis import Redis
 
-from service.store.decisions import ModerationInput, SystemDecision
+from service.store.moderation_input import ModerationInput
+from service.store.system_decisions import SystemDecision
 from workers.engine import ENGINE_VERSION
 from workers.engine.rules.base import reason
 from workers.engine.types import Verdict

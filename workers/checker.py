@@ -17,8 +17,8 @@ from service.context import Services
 from service.errors import NotFound
 from service.site_config import site_config
 from service.store import accounts
-from service.store.comments import get_article
-from service.store.decisions import author_standing
+from service.store.articles import get_article
+from service.store.moderation_input import author_standing
 from service.store.site_models import add_example
 from workers import behaviour, runtime
 from workers.engine import evaluate

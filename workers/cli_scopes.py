@@ -1,4 +1,4 @@
-"""`duyet moderator scope`: which sites and sections a moderator sees and acts on."""
+"""`duyet moderator scope` and `role`: what a moderator sees and may do."""
 
 from __future__ import annotations
 
@@ -31,8 +31,23 @@ def cmd_moderator_scope(args: argparse.Namespace) -> int:
     return emit(args, {"username": account.username, "scope": account.scope}, text)
 
 
+def cmd_moderator_role(args: argparse.Namespace) -> int:
+    account = moderator_accounts.set_role(database(), args.username, args.role, ACTOR)
+    article = "an" if account.role == "admin" else "a"
+    text = f"moderator {account.username} is now {article} {account.role}"
+    return emit(args, {"username": account.username, "role": account.role}, text)
+
+
 def register(mod_sub: Any) -> None:
-    """Add `moderator scope` to the moderator commands."""
+    """Add `moderator scope` and `moderator role` to the moderator commands."""
+    role = with_json(
+        mod_sub.add_parser(
+            "role", help="make an account an admin or a moderator (the last admin stays one)"
+        )
+    )
+    role.add_argument("username")
+    role.add_argument("role", choices=moderator_accounts.ROLES)
+    role.set_defaults(func=cmd_moderator_role)
     scope = with_json(
         mod_sub.add_parser(
             "scope",

@@ -19,15 +19,12 @@ from rq.exceptions import StopRequested
 from rq.timeouts import JobTimeoutException
 
 from service.metrics import observe_decision
-from service.store.decisions import (
-    ModerationInput,
-    Outcome,
-    SystemDecision,
-    load_many_for_moderation,
-)
-from service.store.decisions import record_system_decisions as record_many
+from service.store.decisions import Outcome
 from service.store.delivery import load_target
+from service.store.moderation_input import ModerationInput, load_many_for_moderation
 from service.store.outbox import add_event_now
+from service.store.system_decisions import SystemDecision
+from service.store.system_decisions import record_system_decisions as record_many
 from workers import attempts, batch, behaviour, opinions, runtime, webhooks
 from workers.attempts import MAX_ATTEMPTS
 from workers.engine import ScoringModel, classifier_text, evaluate
@@ -46,6 +43,9 @@ SCORE_TOGETHER_FROM = 48  # texts in a batch; measured crossover of probabilitie
 FAILED = "failed"  # statuses decide_many answers for comments it left pending
 REQUEUED = "requeued"
 TIMED_OUT = "timed_out"  # the job's time is spent: it must not go on draining
+# An author editing their comment again and again while it is checked costs a job this
+# many more checks at most; the sweep takes it from there.
+RECHECKS_AFTER_AN_EDIT = 2
 # Set by the worker around a job: true once it is asked to stop (SIGTERM). The batch then
 # stops after the comment being checked, and queues the rest again.
 STOP_REQUESTED: ContextVar[Callable[[], bool] | None] = ContextVar("stop_requested", default=None)
@@ -118,12 +118,16 @@ def _stop_requested() -> bool:
 
 
 def decide_many(
-    comment_ids: list[int], request_ids: dict[int, str | None] | None = None
+    comment_ids: list[int],
+    request_ids: dict[int, str | None] | None = None,
+    rechecks: int = RECHECKS_AFTER_AN_EDIT,
 ) -> dict[int, str]:
     """Decide the pending ones of many comments: one load, one Redis trip, one transaction.
 
     A comment whose own check fails does not fail the others: they are decided, and it is
     left pending for the sweep, or held for a human once it has failed MAX_ATTEMPTS times.
+    A comment its author edited while it was checked is checked again at once, its new
+    text read afresh (up to `rechecks` times; then the sweep does it).
     Returns each comment's new status, FAILED, or REQUEUED for those a timeout or a stop
     request kept from being checked (they are queued again).
     """
@@ -148,7 +152,27 @@ def decide_many(
         statuses[outcome.comment.id] = outcome.status.value
     if run.timed_out is not None:  # even if now held: the job's time is spent
         statuses[run.timed_out] = TIMED_OUT
+    elif rechecks > 0:
+        statuses |= _recheck_edited(decided, outcomes, request_ids, rechecks - 1)
     return statuses
+
+
+def _recheck_edited(
+    decided: list[tuple[ModerationInput, SystemDecision]],
+    outcomes: list[_Recorded],
+    request_ids: dict[int, str | None] | None,
+    rechecks: int,
+) -> dict[int, str]:
+    """Decide again the comments whose decision the store refused and that are still pending.
+
+    The store refuses a decision when the comment left pending (another run or a moderator
+    decided it: the reload finds nothing) or when an edit moved it to a new revision. The
+    edit queued no job of its own, since this one held the comment, so without this the new
+    text would wait for the sweep.
+    """
+    recorded = {outcome.comment.id for outcome, _, _ in outcomes}
+    refused = [item.comment.id for item, _ in decided if item.comment.id not in recorded]
+    return decide_many(refused, request_ids, rechecks) if refused else {}
 
 
 @dataclass

@@ -14,7 +14,7 @@ from service.metrics import WEBHOOK_GIVEN_UP
 from service.queue import JobQueue
 from service.settings import Settings
 from service.store import Database, outbox
-from service.store.decisions import stranded_comment_ids
+from service.store.moderation_input import stranded_comment_ids
 from workers.alerts import sweep_alerts
 from workers.site_training import retrain_due_sites
 

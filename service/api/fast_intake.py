@@ -32,7 +32,7 @@ from service.headers import common_headers
 from service.headers import request_id as new_request_id
 from service.limits import INTAKE_PATH, Caller, bearer_token, check
 from service.metrics import count_accepted
-from service.store.comments import NewComment
+from service.store.new_comments import NewComment
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -1,4 +1,5 @@
-"""The moderators' API: the queue, decisions, history (HTTP Basic, never a site key)."""
+"""The moderators' API: the queue, decisions one by one or in bulk, bans, history (HTTP
+Basic, never a site key). Every action is the desk's own (service/moderation.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,23 @@ from flask_smorest import Blueprint
 from service.api.paths import add_converters
 from service.auth import require_moderator
 from service.context import services
+from service.errors import DuyetError
+from service.ids import is_id
 from service.models import Comment
-from service.moderation import decide_as_moderator
+from service.moderation import BanRequest, ban_author, decide_as_moderator
+from service.moderator_schemas import (
+    BanDoneOut,
+    BanIn,
+    BanOut,
+    BansArgs,
+    BansOut,
+    BulkDecisionIn,
+    BulkDecisionOut,
+)
 from service.notices import moderator_note
 from service.schemas import DecisionIn, HistoryOut, QueueArgs, QueueItemOut, QueueOut
 from service.store.accounts import find_site
+from service.store.bans import bans_in_force, lift_ban
 from service.store.reading import QueueItem, comment_history, moderation_queue
 
 blp = Blueprint(
@@ -119,3 +132,96 @@ class History(MethodView):
         """Show a comment with every decision and audit entry about it."""
         comment, decisions, entries = comment_history(services().db, comment_id, g.scope)
         return {"comment": _private_fields(comment), "decisions": decisions, "audit": entries}
+
+
+@blp.route("/decisions")
+class BulkDecisions(MethodView):
+    @require_moderator
+    @blp.doc(security=MODERATOR_AUTH)
+    @blp.arguments(BulkDecisionIn)
+    @blp.response(200, BulkDecisionOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Apply one action to many comments; each is decided, or refused, on its own (a
+        comment out of scope is refused as not found)."""
+        done, failed = [], []
+        for comment_id, expected in _each_once(data["comments"]).items():
+            try:
+                status = _decide(comment_id, data["action"], _note(data), expected)
+            except DuyetError as exc:
+                failed.append({"id": comment_id, "code": exc.code, "message": exc.message})
+            else:
+                done.append({"id": comment_id, "status": status})
+        return {"done": done, "failed": failed}
+
+
+def _decide(comment_id: int, action: str, note: str, expected: str | None) -> str:
+    outcome = decide_as_moderator(
+        services(), comment_id, action, g.moderator.username, note, expected, g.scope
+    )
+    return str(outcome.comment.status)
+
+
+def _each_once(comments: list[dict[str, Any]]) -> dict[int, str | None]:
+    """Each comment id with its expected status, the first time it is given."""
+    each: dict[int, str | None] = {}
+    for item in comments:
+        each.setdefault(item["id"], item["expected_status"])
+    return each
+
+
+@blp.route("/comments/<id:comment_id>/ban")
+class BanView(MethodView):
+    @require_moderator
+    @blp.doc(security=MODERATOR_AUTH)
+    @blp.arguments(BanIn)
+    @blp.response(200, BanDoneOut)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data: dict[str, Any], comment_id: int) -> Any:
+        """Ban a comment's author on its site by email, author id or IP, for 1, 7 or 30 days
+        or for good; with `reject`, reject the comment first. Audited."""
+        banned = ban_author(
+            services(), comment_id, BanRequest(**data), g.moderator.username, g.scope
+        )
+        return {
+            "comment_id": comment_id,
+            "done": banned.outcome.done,
+            "status": banned.rejected,
+            "ban": banned.outcome.ban,
+        }
+
+
+@blp.route("/bans")
+class Bans(MethodView):
+    @require_moderator
+    @blp.doc(security=MODERATOR_AUTH)
+    @blp.arguments(BansArgs, location="query")
+    @blp.response(200, BansOut)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List the bans in force on the moderator's sites, newest first."""
+        bans, before = bans_in_force(
+            services().db,
+            g.scope.sites_within(_site_filter(args["site"])),
+            args["kind"],
+            args["limit"],
+            _ban_cursor(args["cursor"]),
+        )
+        return {"bans": bans, "next_cursor": str(before) if before is not None else None}
+
+
+def _ban_cursor(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    cursor = int(raw) if raw.isascii() and raw.isdecimal() else None
+    if not is_id(cursor):
+        raise DuyetError("cursor is not one this API gave", {"cursor": ["Unknown cursor."]})
+    return cursor
+
+
+@blp.route("/bans/<id:ban_id>")
+class BanLift(MethodView):
+    @require_moderator
+    @blp.doc(security=MODERATOR_AUTH)
+    @blp.response(200, BanOut)
+    def delete(self, ban_id: int) -> Any:
+        """End a ban now; it stays on record with its new end. Audited."""
+        return lift_ban(services().db, ban_id, f"moderator:{g.moderator.username}", g.scope)

@@ -30,9 +30,10 @@ from service.schemas import (
     ThreadArgs,
     ThreadOut,
 )
+from service.store import articles
 from service.store import comments as store
-from service.store.comments import StoredComment
 from service.store.db import Database
+from service.store.new_comments import NewComment, StoredComment
 from service.store.reading import ThreadNode, comment_notice, published_thread
 
 blp = Blueprint("site", __name__, url_prefix="/v1", description="The news site's backend")
@@ -101,7 +102,7 @@ class Comments(MethodView):
     @blp.response(202, CommentStatusOut)
     def post(self) -> Any:
         """Accept a comment for moderation; it is stored before this answer."""
-        new = store.NewComment(**json_arguments(COMMENT_IN))
+        new = NewComment(**json_arguments(COMMENT_IN))
         svc = services()
         comment, _ = svc.intake.submit(
             g.site_id, new, _idempotency_key(), g.get("request_id"), deferred_limits()
@@ -172,7 +173,7 @@ class Articles(MethodView):
     def put(self, data: dict[str, Any], article_id: str) -> Any:
         """Create or update an article: title, URL, section, open or closed, pre-moderation."""
         article_id = checked_article_id(article_id)
-        return store.put_article(services().db, g.site_id, article_id, **data)
+        return articles.put_article(services().db, g.site_id, article_id, **data)
 
 
 def _node_view(node: ThreadNode, article_external_id: str) -> dict[str, Any]:
@@ -224,7 +225,7 @@ class Thread(MethodView):
 def render_thread(article_id: str, args: dict[str, Any]) -> str:
     """Render one page of an article's thread as JSON (g.site_id names the site)."""
     svc = services()
-    article = store.get_article(svc.db, g.site_id, article_id)
+    article = articles.get_article(svc.db, g.site_id, article_id)
     newest_first, limit, cursor = args["order"] == "newest", args["limit"], args["cursor"]
     page = published_thread(svc.db, article, newest_first, limit, cursor)
     body = {

@@ -1,4 +1,5 @@
-"""Sites and their API keys (moderator accounts: service/store/moderators.py)."""
+"""Sites, their API keys, and the audit log of an admin's changes to them (moderator accounts:
+service/store/moderator_accounts.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from sqlalchemy import select
 
 from service.errors import Conflict, DuyetError, NotFound
 from service.ids import parse_id
-from service.models import ApiKey, Site, utcnow
+from service.models import ApiKey, AuditEntry, Site, utcnow
 from service.store.db import Database
-from service.store.records import load_row
+from service.store.records import audit, load_row
 
 KEY_PREFIX = "dy_"
 # A slug goes into URLs (/v1/integrations/coral/<site>) and scripts: 1 to 64 characters.
@@ -132,3 +133,24 @@ def list_api_keys(db: Database, site_id: int) -> list[ApiKey]:
     """List a site's keys (prefixes only)."""
     with db.transaction() as s:
         return list(s.scalars(select(ApiKey).where(ApiKey.site_id == site_id)))
+
+
+def record_site_change(
+    db: Database, site_id: int, actor: str, action: str, detail: dict[str, Any]
+) -> None:
+    """Write an admin's change to a site (settings, keys) into the audit log."""
+    with db.transaction() as s:
+        audit(s, None, actor, action, None, detail, site_id=site_id)
+
+
+def site_audit(db: Database, site_id: int, limit: int = 20) -> list[AuditEntry]:
+    """Return a site's latest audit entries that are not about one comment."""
+    with db.transaction() as s:
+        return list(
+            s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.site_id == site_id, AuditEntry.comment_id.is_(None))
+                .order_by(AuditEntry.id.desc())
+                .limit(limit)
+            )
+        )

@@ -22,7 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from service.models import Comment, Decision, Status
 from service.scopes import EVERYTHING, Scope, comment_conditions
 from service.store.db import Database
-from service.store.desk import SYSTEM
+from service.store.desk_cards import SYSTEM
 
 ENGINE_VERDICTS = ("approve", "hold", "spam", "reject")
 KEPT_OUT_VERDICTS = ("spam", "reject")

@@ -1,8 +1,9 @@
 """Each site's own classifier: its moderators' labels to train on, and the models made of them.
 
-A moderator's approve, spam or reject leaves a training example (service/store/decisions.py);
-a retrain (workers/site_models.py) reads them here and stores the model it made. The worker
-asks for the newest model's id now and then, and loads the blob only when it changed.
+A moderator's approve, spam or reject leaves a training example
+(service/store/moderator_decisions.py); a retrain (workers/site_models.py) reads them here
+and stores the model it made. The worker asks for the newest model's id now and then, and
+loads the blob only when it changed.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_desk(app: Flask) -> None:
     """Register the desk's blueprint and its session cookie settings on the app."""
-    from service.ui import actions, admin, moderators, overview, pages  # noqa: F401 (routes)
+    from service.ui import actions, admin, bans, moderators, overview, pages  # noqa: F401 (routes)
     from service.ui.blueprint import bp, configure_sessions
 
     configure_sessions(app)

@@ -13,11 +13,12 @@ from flask import jsonify, render_template, request, url_for
 from service.context import services
 from service.errors import Conflict, DuyetError
 from service.ids import is_id
-from service.models import Comment, Status
-from service.moderation import decide_as_moderator
+from service.models import Status
+from service.moderation import BAN_DAYS, BAN_KINDS, BanRequest, ban_author, decide_as_moderator
 from service.notices import moderator_note
-from service.store import desk
-from service.store.decisions import BAN_EXTENDED, BAN_NEW, BanOutcome, StaleStatus, add_ban
+from service.store import desk_cards, desk_queue
+from service.store.bans import BAN_EXTENDED, BAN_NEW, BanOutcome, bans_for, lift_ban
+from service.store.moderator_decisions import StaleStatus, Undone, UndoRefused, undo_decision
 from service.ui import i18n
 from service.ui.blueprint import (
     bp,
@@ -33,7 +34,6 @@ from service.ui.pages import queue_filter, reject_options
 
 ACTIONS = ("approve", "reject", "spam")
 STATUSES = tuple(status.value for status in Status)
-BAN_DAYS = (1, 7, 30, 0)  # 0: for good
 MAX_BULK = 200
 # The page offers undo for 10 seconds; the server allows a little more for a slow network.
 UNDO_WINDOW = timedelta(seconds=15)
@@ -119,8 +119,8 @@ def _counts() -> dict[str, int]:
     try:
         f, _, _ = queue_filter(given)
     except DuyetError:  # a site gone since the page was drawn: count them all
-        f = desk.QueueFilter(scope=user_scope())
-    return desk.tab_counts(services().db, f)
+        f = desk_queue.QueueFilter(scope=user_scope())
+    return desk_queue.tab_counts(services().db, f)
 
 
 @bp.post("/api/comments/<id:comment_id>/decision")
@@ -139,7 +139,7 @@ def decide(comment_id: int) -> Any:
 def card(comment_id: int) -> Any:
     """Render one comment's card as it stands now, for the desk to replace a stale one."""
     svc, scope = services(), user_scope()
-    item = desk.desk_item(svc.db, comment_id, scope)
+    item = desk_cards.desk_item(svc.db, comment_id, scope)
     built = build_cards(svc.db, [item], language(), svc.settings.secret_key, scope)
     return render_template(
         "_card.html", card=built[0], cards=built, reject_options=reject_options()
@@ -172,10 +172,10 @@ def undo() -> Any:
     restored, failed = [], []
     for comment_id in _ids(data):
         try:
-            undone = desk.undo_decision(
+            undone = undo_decision(
                 svc.db, comment_id, current_user().username, UNDO_WINDOW, user_scope()
             )
-        except desk.UndoRefused as exc:  # said in the moderator's language
+        except UndoRefused as exc:  # said in the moderator's language
             failed.append({"id": comment_id, "code": exc.code, "message": t(f"undo.{exc.why}")})
             continue
         except DuyetError as exc:
@@ -187,11 +187,11 @@ def undo() -> Any:
     return jsonify({"restored": restored, "failed": failed, "counts": _counts()})
 
 
-def _ban_stays(undone: desk.Undone) -> dict[str, str]:
+def _ban_stays(undone: Undone) -> dict[str, str]:
     """Say so when the comment's author is still banned: undo puts back a comment, not a ban."""
     c = undone.comment
     details = [("email", c.author_email or ""), ("author", c.author_id or ""), ("ip", c.ip or "")]
-    if not desk.bans_for(services().db, c.site_id, details):
+    if not bans_for(services().db, c.site_id, details):
         return {}
     return {
         "ban_stays": t("undo.ban_stays", id=c.id, page=t("card.open_author")),
@@ -204,47 +204,31 @@ def _ban_stays(undone: desk.Undone) -> dict[str, str]:
 def ban(comment_id: int) -> Any:
     """Ban the author of a comment by email, author id or IP, for some days or for good."""
     data = _body()
-    expected = _expected(data.get("expected_status"))
-    svc = services()
-    # Out of scope is not found; in scope, its site is too: a ban is only on a site in scope.
-    item = desk.desk_item(svc.db, comment_id, user_scope())
-    kind = data.get("kind")
-    values = {
-        "email": item.comment.author_email,
-        "author": item.comment.author_id,
-        "ip": item.comment.ip,
-    }
-    value = values.get(kind) if isinstance(kind, str) else None
-    if not value or not isinstance(kind, str):
-        raise DuyetError("this comment has no such author detail", {"kind": ["Unavailable."]})
-    days = data.get("days", 0)
+    kind, days = data.get("kind"), data.get("days", 0)
+    if kind not in BAN_KINDS:
+        raise DuyetError("kind must be email, author or ip", {"kind": ["Unknown."]})
     if days not in BAN_DAYS:
         raise DuyetError("days must be one of 1, 7, 30 or 0 (for good)", {"days": ["Unknown."]})
-    note = str(data.get("note") or "")[:500]
-    actor = f"moderator:{current_user().username}"
-    expires = timedelta(days=days) if days else None
-    rejected = _reject_for_ban(item.comment, expected) if data.get("reject") is True else None
-    banned = add_ban(svc.db, item.comment.site_id, kind, value, actor, note, expires)
+    asked = BanRequest(
+        kind=kind,
+        days=days,
+        note=str(data.get("note") or "")[:500],
+        reject=data.get("reject") is True,
+        expected_status=_expected(data.get("expected_status")),
+    )
+    try:
+        banned = ban_author(services(), comment_id, asked, current_user().username, user_scope())
+    except StaleStatus as exc:
+        raise _stale(exc.current) from exc
     answer: dict[str, Any] = {
         "id": comment_id,
-        "ban_id": banned.ban.id,
-        "ban": banned.done,
-        "until": i18n.iso_time(banned.ban.expires_at) or None,
-        "message": _ban_words(comment_id, banned),
-        "status": rejected,
+        "ban_id": banned.outcome.ban.id,
+        "ban": banned.outcome.done,
+        "until": i18n.iso_time(banned.outcome.ban.expires_at) or None,
+        "message": _ban_words(comment_id, banned.outcome),
+        "status": banned.rejected,
     }
     return jsonify({**answer, "counts": _counts()})
-
-
-def _reject_for_ban(comment: Comment, expected: str | None) -> str | None:
-    """Reject the comment before its author is banned, as a decision button would: from a
-    stale card (another moderator decided it meanwhile) this raises the conflict, so no ban
-    is recorded either, and the moderator looks at the comment again."""
-    if expected is not None and comment.status != expected:
-        raise _stale(comment.status)
-    if comment.status == Status.REJECTED.value:
-        return None
-    return str(_decide(comment.id, "reject", moderator_note("rules", ""), expected)["status"])
 
 
 def _ban_words(comment_id: int, banned: BanOutcome) -> str:
@@ -265,5 +249,5 @@ def _ban_words(comment_id: int, banned: BanOutcome) -> str:
 def lift(ban_id: int) -> Any:
     """End a ban now."""
     actor = f"moderator:{current_user().username}"
-    ended = desk.lift_ban(services().db, ban_id, actor, user_scope())
+    ended = lift_ban(services().db, ban_id, actor, user_scope())
     return jsonify({"ban_id": ended.id, "lifted": True})

@@ -13,7 +13,7 @@ from service.checker import optional_checker
 from service.context import services
 from service.models import Site, utcnow
 from service.site_config import SiteConfigSchema, site_config
-from service.store import accounts, desk, webhook_secrets
+from service.store import accounts, webhook_secrets
 from service.store.accounts import NewKey, find_site
 from service.store.overview import held_for_words
 from service.store.site_models import model_status
@@ -133,7 +133,7 @@ def _page(site: Site, **extra: Any) -> str:
         config=config,
         profanity_list=_profanity_list(config),
         keys=accounts.list_api_keys(db, site.id),
-        changes=desk.site_audit(db, site.id),
+        changes=accounts.site_audit(db, site.id),
         thresholds=THRESHOLDS,
         model=model_status(db, site.id),
         held_words=held_for_words(db, site.id, WORD_REASONS, utcnow() - HELD_WORDS_SPAN),
@@ -192,7 +192,7 @@ def save_settings(slug: str) -> Any:
     detail = {"config": loaded, "webhook_url": hook.get("webhook_url")}
     if secret_change := _save_secret(site, secret):
         detail["webhook_secret"] = secret_change
-    desk.record_site_change(db, site.id, current_actor(), "site_settings", detail)
+    accounts.record_site_change(db, site.id, current_actor(), "site_settings", detail)
     saved = "rotated" if secret_change == "rotated" else "1"
     return redirect(url_for("desk.site_settings", slug=site.slug, saved=saved))
 
@@ -217,7 +217,7 @@ def create_key(slug: str) -> Any:
     site = find_site(db, slug)
     label = " ".join(request.form.get("label", "").split())[:200]
     created: NewKey = accounts.create_api_key(db, site.id, label)
-    desk.record_site_change(
+    accounts.record_site_change(
         db, site.id, current_actor(), "key_create", {"key_id": created.id, "prefix": created.prefix}
     )
     return _page(site, new_key=created, errors={}, form=None, notice=None)
@@ -231,7 +231,7 @@ def revoke_key(slug: str, key_id: int) -> Any:
     site = find_site(db, slug)
     accounts.revoke_api_key(db, site.id, key_id)
     clear_caches()  # this process forgets the key at once; others within the auth cache time
-    desk.record_site_change(db, site.id, current_actor(), "key_revoke", {"key_id": key_id})
+    accounts.record_site_change(db, site.id, current_actor(), "key_revoke", {"key_id": key_id})
     return redirect(url_for("desk.site_settings", slug=site.slug, revoked=1))
 
 
@@ -246,7 +246,7 @@ def retrain_model(slug: str) -> Any:
         return redirect(url_for("desk.site_settings", slug=site.slug, retrain="nothing"))
     if not svc.queue.request_retrain(site.id):
         return redirect(url_for("desk.site_settings", slug=site.slug, retrain="failed"))
-    desk.record_site_change(svc.db, site.id, current_actor(), "model_retrain", {})
+    accounts.record_site_change(svc.db, site.id, current_actor(), "model_retrain", {})
     return redirect(url_for("desk.site_settings", slug=site.slug, retrain="requested"))
 
 

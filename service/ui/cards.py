@@ -8,7 +8,8 @@ from typing import Any
 
 from service.models import Ban, Comment
 from service.scopes import EVERYTHING, Scope
-from service.store import desk
+from service.store import desk_authors, desk_cards
+from service.store.bans import bans_on
 from service.store.db import Database
 from service.ui import render
 from service.ui.i18n import translate
@@ -18,13 +19,13 @@ REPORT_NOTE_LENGTH = 160
 
 @dataclass
 class Card:
-    item: desk.DeskItem
+    item: desk_cards.DeskItem
     segments: list[render.Segment]
     reasons: list[render.ReasonView]
     scores: list[tuple[str, int]]
     email_hash: str
     article_link: str | None
-    author: desk.AuthorSummary | None
+    author: desk_authors.AuthorSummary | None
     recent: list[Comment] = field(default_factory=list)
     ban_kinds: list[str] = field(default_factory=list)
     banned: dict[str, Ban] = field(default_factory=dict)  # kind: the ban in force on it
@@ -51,7 +52,7 @@ class Card:
         return next((k for k in self.ban_kinds if k in self.banned), self.ban_kinds[0])
 
 
-def _reasons_of(item: desk.DeskItem) -> list[dict[str, Any]]:
+def _reasons_of(item: desk_cards.DeskItem) -> list[dict[str, Any]]:
     reasons = item.system.reasons if item.system else []
     return [r for r in reasons if isinstance(r, dict)] if isinstance(reasons, list) else []
 
@@ -63,7 +64,7 @@ def report_reason(language: str, code: str) -> str:
 
 
 def _report_views(
-    item: desk.DeskItem, language: str
+    item: desk_cards.DeskItem, language: str
 ) -> tuple[list[tuple[str, int]], list[tuple[str, str, Any]]]:
     if item.reports is None:
         return [], []
@@ -81,20 +82,20 @@ def _report_views(
 
 def build_cards(
     db: Database,
-    items: list[desk.DeskItem],
+    items: list[desk_cards.DeskItem],
     language: str,
     secret: str,
     scope: Scope = EVERYTHING,
 ) -> list[Card]:
     """Build the cards of a page, with every author's history (in the moderator's scope)
     and bans in a few queries."""
-    authors = desk.author_summaries(db, [i.comment for i in items], scope)
-    bans = desk.bans_on(db, [i.comment for i in items])
+    authors = desk_authors.author_summaries(db, [i.comment for i in items], scope)
+    bans = bans_on(db, [i.comment for i in items])
     cards = []
     for item in items:
         comment = item.comment
         reasons = _reasons_of(item)
-        key = desk.author_key(comment)
+        key = desk_authors.author_key(comment)
         summary = authors.get((comment.site_id, *key)) if key else None
         recent = [c for c in summary.recent if c.id != comment.id][:3] if summary else []
         report_reasons, report_notes = _report_views(item, language)

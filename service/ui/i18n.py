@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from service.notices import REASON_WORDS
-from service.ui import i18n_accounts
+from service.ui import i18n_accounts, i18n_bans
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -908,6 +908,8 @@ EN: dict[str, str] = {
 
 VI.update(i18n_accounts.VI)
 EN.update(i18n_accounts.EN)
+VI.update(i18n_bans.VI)
+EN.update(i18n_bans.EN)
 CATALOGS = {"vi": VI, "en": EN}
 REJECT_REASONS = tuple(REASON_WORDS)  # the reader is told the reason, in these words
 REASON_CODES = tuple(key.removeprefix("reason.") for key in VI if key.startswith("reason."))

@@ -14,7 +14,7 @@ from service.context import services
 from service.errors import Conflict, DuyetError, Forbidden, Unavailable
 from service.models import Moderator
 from service.scopes import section_name, stored_lists, valid_section
-from service.store import accounts, desk, moderator_accounts
+from service.store import accounts, desk_queue, moderator_accounts
 from service.ui.blueprint import admin_required, bp, current_actor, current_user, scope_parts, t
 
 DONE = ("scope", "role", "unlocked")  # what a redirect after an action says
@@ -111,7 +111,7 @@ def _account_page(account: Moderator, **extra: Any) -> str:
         sites=accounts.list_sites(db),
         scope_sites=sites,
         scope_sections=sections,
-        known_sections=desk.sections_of(db, of_sites or None),
+        known_sections=desk_queue.sections_of(db, of_sites or None),
         roles=moderator_accounts.ROLES,
         itself=account.id == current_user().id,
         locked=lockouts(account.username),

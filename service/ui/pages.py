@@ -16,8 +16,16 @@ from service.errors import DuyetError, NotFound
 from service.ids import parse_id
 from service.models import utcnow
 from service.scopes import section_name, valid_section
-from service.store import accounts, desk, moderator_accounts
+from service.store import (
+    accounts,
+    desk_authors,
+    desk_cards,
+    desk_queue,
+    desk_search,
+    moderator_accounts,
+)
 from service.store.accounts import find_site
+from service.store.bans import bans_for
 from service.store.reading import comment_history
 from service.ui import i18n, render
 from service.ui.blueprint import (
@@ -93,20 +101,20 @@ def prefs() -> Any:
     return redirect(safe_next(request.form.get("next")))
 
 
-def queue_filter(args: Any) -> tuple[desk.QueueFilter, str, str | None]:
+def queue_filter(args: Any) -> tuple[desk_queue.QueueFilter, str, str | None]:
     """The queue's filter, order and cursor from a page's arguments (the actions' counts
     read the same), within the moderator's scope."""
     tab = args.get("tab", "held")
-    tab = tab if tab in desk.TABS else "held"
+    tab = tab if tab in desk_queue.TABS else "held"
     order = args.get("order", "oldest")
-    order = order if order in desk.ORDERS else "oldest"
+    order = order if order in desk_queue.ORDERS else "oldest"
     site_slug = (args.get("site") or "").strip()
     site_ids = (find_site(services().db, site_slug[:64]).id,) if site_slug else None
     article = (args.get("article") or "").strip()[:200] or None
     reason = (args.get("reason") or "").strip()
     cursor = (args.get("cursor") or "").strip()[:400] or None
     section = section_name(args.get("section") or "")
-    f = desk.QueueFilter(
+    f = desk_queue.QueueFilter(
         tab,
         site_ids,
         article,
@@ -142,11 +150,11 @@ def _search_kind(q: str, by: str) -> str:
     return "ip"
 
 
-def _find_author(f: desk.QueueFilter, kind: str, q: str) -> list[tuple[str, str]]:
+def _find_author(f: desk_queue.QueueFilter, kind: str, q: str) -> list[tuple[str, str]]:
     """Links to the author page, one per site where this email, author id or IP wrote."""
     sites = {site.id: site for site in accounts.list_sites(services().db)}
     site_ids = f.scope.sites_within(f.site_ids)
-    found = desk.author_matches(
+    found = desk_authors.author_matches(
         services().db, tuple(sites) if site_ids is None else site_ids, kind, q, f.scope
     )
     return [
@@ -156,22 +164,22 @@ def _find_author(f: desk.QueueFilter, kind: str, q: str) -> list[tuple[str, str]
 
 
 def _search(
-    f: desk.QueueFilter, q: str, by: str, cursor: str | None
-) -> tuple[Any, desk.SearchPage | None, dict[str, Any]]:
+    f: desk_queue.QueueFilter, q: str, by: str, cursor: str | None
+) -> tuple[Any, desk_search.SearchPage | None, dict[str, Any]]:
     """Run the queue's search box: a redirect, or a page of text results, or what was found."""
     kind = _search_kind(q, by)
     said: dict[str, Any] = {"q": q, "by": by, "kind": kind}
     if kind == "id":
         comment_id = parse_id(q.removeprefix("#"))
         try:
-            desk.desk_item(services().db, comment_id, f.scope) if comment_id else None
+            desk_cards.desk_item(services().db, comment_id, f.scope) if comment_id else None
         except NotFound:
             comment_id = None
         if comment_id:
             return redirect(url_for("desk.comment_page", comment_id=comment_id)), None, said
         said["missing"] = t("search.no_comment", id="#" + q.removeprefix("#"))
         return None, None, said
-    if kind in desk.AUTHOR_KINDS:
+    if kind in desk_authors.AUTHOR_KINDS:
         authors = _find_author(f, kind, q)
         if len(authors) == 1:
             return redirect(authors[0][1]), None, said
@@ -182,7 +190,7 @@ def _search(
     if len(q) < SEARCH_MIN:
         said["missing"] = t("search.too_short", n=SEARCH_MIN)
         return None, None, said
-    found = desk.search_text(services().db, f, q, PAGE_SIZE, cursor)
+    found = desk_search.search_text(services().db, f, q, PAGE_SIZE, cursor)
     if by == "auto":  # a word may also be a site's own author id: offer that page too
         said["authors"] = _find_author(f, "author", q)
     return None, found, said
@@ -207,7 +215,7 @@ def queue() -> Any:
     elif search is not None:
         items, next_cursor = [], None
     else:
-        items, next_cursor = desk.queue_page(db, f, order, PAGE_SIZE, cursor)
+        items, next_cursor = desk_queue.queue_page(db, f, order, PAGE_SIZE, cursor)
     cards = build_cards(db, items, language(), services().settings.secret_key, f.scope)
     filters = {
         "site": request.args.get("site", ""),
@@ -218,23 +226,23 @@ def queue() -> Any:
     }
     if q:
         filters.update(q=q, by=by)
-    waiting = desk.oldest_pending(db, f) if f.tab == "pending" else None
+    waiting = desk_queue.oldest_pending(db, f) if f.tab == "pending" else None
     return render_template(
         "queue.html",
         f=f,
         filters=filters,
         search=search,
         found=found,
-        search_window=desk.SEARCH_WINDOW,
-        read_only=f.tab in desk.READ_ONLY_TABS,
+        search_window=desk_search.SEARCH_WINDOW,
+        read_only=f.tab in desk_queue.READ_ONLY_TABS,
         waiting=_waiting(waiting),
         search_kinds=SEARCH_KINDS,
-        counts=desk.tab_counts(db, f),
+        counts=desk_queue.tab_counts(db, f),
         cards=cards,
-        tabs=desk.TABS,
-        orders=desk.ORDERS,
+        tabs=desk_queue.TABS,
+        orders=desk_queue.ORDERS,
         sites=scoped_sites(db),
-        sections=desk.sections_of(db, f.site_ids, f.scope),
+        sections=desk_queue.sections_of(db, f.site_ids, f.scope),
         reason_codes=i18n.REASON_CODES,
         reject_options=reject_options(),
         next_link=queue_link(tab=f.tab, **filters, cursor=next_cursor) if next_cursor else None,
@@ -294,7 +302,7 @@ def _js_messages() -> dict[str, Any]:
 def comment_page(comment_id: int) -> Any:
     """Show one comment with every decision and audit entry about it."""
     db, scope = services().db, user_scope()
-    item = desk.desk_item(db, comment_id, scope)
+    item = desk_cards.desk_item(db, comment_id, scope)
     comment, decisions, entries = comment_history(db, comment_id, scope)
     card = build_cards(db, [item], language(), services().settings.secret_key, scope)[0]
     return render_template(
@@ -317,18 +325,18 @@ def author_page() -> Any:
         raise NotFound("comment not found")
     kind = request.args.get("by", "")
     scope = user_scope()
-    item = desk.desk_item(db, comment_id, scope)
-    key = desk.author_key(item.comment)
-    if kind not in desk.AUTHOR_KINDS:
+    item = desk_cards.desk_item(db, comment_id, scope)
+    key = desk_authors.author_key(item.comment)
+    if kind not in desk_authors.AUTHOR_KINDS:
         kind = key[0] if key else "ip"
     value = getattr(item.comment, {"author": "author_id", "email": "author_email"}.get(kind, "ip"))
     if not value:
         raise DuyetError("this comment has no such author detail")
     cursor = (request.args.get("cursor") or "")[:400] or None
-    entries, next_cursor = desk.author_comments(
+    entries, next_cursor = desk_authors.author_comments(
         db, item.comment.site_id, kind, value, 50, cursor, scope
     )
-    bans = desk.bans_for(
+    bans = bans_for(
         db,
         item.comment.site_id,
         [

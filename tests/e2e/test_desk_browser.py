@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.store import accounts, desk, moderator_accounts
+from service.store import accounts, moderator_accounts
+from service.store.bans import bans_for
 from service.store.site_models import add_example, model_status
 from tests.e2e.conftest import ARTIFACTS, AXE
 from tests.integration.conftest import MOD_PASSWORD, SiteFixture, make_site, submit
@@ -585,5 +586,5 @@ def test_ban_and_reject_from_a_stale_card_bans_no_one_and_refreshes_it(
     )
     assert card.get_attribute("data-status") == "approved"
     assert _status(client, site, comment_id) == "approved"
-    assert desk.bans_for(app.extensions["duyet"].db, site.id, [("email", email)]) == []
+    assert bans_for(app.extensions["duyet"].db, site.id, [("email", email)]) == []
     assert card.locator(".banned").count() == 0

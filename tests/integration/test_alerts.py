@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import socket
+import ssl
 from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
+import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 from flask import Flask
@@ -175,6 +178,62 @@ def test_a_server_that_wants_a_login_gets_the_urls_user_and_password(
         controller.stop()
     assert logins == [(b"bot@baotinh", b"p@ss:w/rd")]
     assert "Mở bàn duyệt" in received.mail[0][2].get_content()  # no public URL: no link
+
+
+@pytest.fixture
+def mail_ca(tmp_path: Path) -> tuple[ssl.SSLContext, str]:
+    """A newsroom's own certificate authority: the mail server's TLS context, and the CA's
+    PEM file for DUYET_SMTP_CA_FILE."""
+    authority = trustme.CA()
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server)
+    pem = tmp_path / "newsroom-ca.pem"
+    authority.cert_pem.write_to_path(str(pem))
+    return server, str(pem)
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+@pytest.mark.parametrize("scheme", ["smtp+starttls", "smtps"])
+def test_tls_to_the_mail_server_verifies_its_certificate_by_the_configured_authority(
+    app: Flask, client, site, redis: Redis, settings, mail_ca, scheme: str
+):
+    server_tls, ca_file = mail_ca
+    logins: list[bytes] = []
+
+    def authenticate(server, session, envelope, mechanism, data) -> AuthResult:
+        logins.append(data.login)
+        return AuthResult(success=data == LoginPassword(b"bot", b"secret"))
+
+    tls: dict[str, object] = {"tls_context": server_tls, "require_starttls": True}
+    if scheme == "smtps":  # aiosmtpd counts only STARTTLS as TLS for AUTH; this is TLS too
+        tls = {"ssl_context": server_tls, "auth_require_tls": False}
+    received, port = Inbox(), _free_port()
+    controller = _serve(received, port, authenticator=authenticate, auth_required=True, **tls)
+    db = app.extensions["duyet"].db
+    try:
+        _ask_for_alerts(app, site)
+        _held_for(app, client, site, 90)
+        mail_settings = settings.with_overrides(
+            smtp_url=f"{scheme}://bot:secret@127.0.0.1:{port}", mail_from=SENDER
+        )
+        assert sweep_alerts(db, redis, mail_settings) == 0  # the system's CAs: not trusted
+        ((action, detail),) = _audit_actions(app, site)
+        assert action == "alert_failed" and "CERTIFICATE_VERIFY_FAILED" in detail["error"]
+        assert logins == []  # the password never went to a server it could not verify
+        trusted = mail_settings.with_overrides(smtp_ca_file=ca_file)
+        assert sweep_alerts(db, redis, trusted) == 1
+    finally:
+        controller.stop()
+    assert logins == [b"bot"] and len(received.mail) == 1
+
+
+def test_a_ca_file_that_is_not_pem_certificates_stops_the_process_at_start(tmp_path: Path):
+    not_pem = tmp_path / "ca.pem"
+    not_pem.write_text("không phải chứng chỉ")
+    mail = {"DUYET_SMTP_URL": "smtps://mail.example.vn", "DUYET_MAIL_FROM": SENDER}
+    for ca_file in (str(not_pem), str(tmp_path / "missing.pem")):
+        with pytest.raises(ValueError, match="DUYET_SMTP_CA_FILE"):
+            Settings.from_env({**mail, "DUYET_SMTP_CA_FILE": ca_file})
 
 
 def test_the_settings_page_saves_addresses_and_names_a_bad_one(

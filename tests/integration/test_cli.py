@@ -19,7 +19,7 @@ from sqlalchemy import inspect, make_url, select, text
 from service.models import AuditEntry
 from service.settings import MIN_SECRET_KEY_LENGTH, TEST_SECRET_KEY, Settings
 from service.store import Database, accounts, migrate, moderator_accounts
-from service.store.comments import NewComment, submit_comment
+from service.store.new_comments import NewComment, submit_comment
 from tests.integration.conftest import MOD_PASSWORD
 from tests.integration.test_desk import login
 from tests.integration.test_migrations import empty_database_url  # noqa: F401 (a fixture)
@@ -269,6 +269,28 @@ def test_moderators_are_listed_without_their_passwords(settings, capsys):
     listed = _run(capsys, "moderator", "list")["moderators"]
     assert [(m["username"], m["role"]) for m in listed] == [("lan", "admin"), ("minh", "moderator")]
     assert set(listed[0]) == {"id", "username", "role", "created", "scope"}
+
+
+def test_a_role_is_changed_audited_and_the_last_admin_kept(settings, capsys):
+    _run(capsys, "moderator", "create", "lan", "--role", "admin")
+    _run(capsys, "moderator", "create", "minh")
+    assert _run(capsys, "moderator", "role", "minh", "admin") == {
+        "username": "minh",
+        "role": "admin",
+    }
+    assert _run(capsys, "moderator", "role", "lan", "moderator")["role"] == "moderator"
+    assert main(["moderator", "role", "minh", "moderator"]) == 1  # the last admin
+    assert "last admin" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:  # not a role: argparse's usage error
+        main(["moderator", "role", "minh", "editor"])
+    assert refused.value.code == 2 and "invalid choice: 'editor'" in capsys.readouterr().err
+    listed = _run(capsys, "moderator", "list")["moderators"]
+    assert [(m["username"], m["role"]) for m in listed] == [("lan", "moderator"), ("minh", "admin")]
+    db = Database(settings.database_url)
+    with db.transaction() as s:
+        rows = s.scalars(select(AuditEntry).where(AuditEntry.action == "moderator_role")).all()
+        changes = [(row.actor, row.detail["moderator"], row.detail["after"]) for row in rows]
+    assert changes == [("cli", "minh", "admin"), ("cli", "lan", "moderator")]
 
 
 def test_a_moderators_scope_is_set_checked_listed_audited_and_cleared(settings, capsys):

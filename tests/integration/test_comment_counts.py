@@ -19,7 +19,7 @@ from service.api import threads
 from service.auth import clear_caches
 from service.schemas import CountsArgs
 from service.store.counts import _COUNTS
-from service.store.decisions import record_system_decision
+from service.store.system_decisions import record_system_decision
 from tests.integration.conftest import SiteFixture, make_site, submit
 from tests.integration.test_desk import act, login
 from tests.integration.test_thread_read import _outcome

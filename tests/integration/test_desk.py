@@ -18,15 +18,21 @@ from service import create_app
 from service.errors import Conflict
 from service.models import Comment, utcnow
 from service.queue import RETRAIN_LOCK_KEY
-from service.store import Database, accounts, desk, moderator_accounts
-from service.store.decisions import (
-    load_for_moderation,
-    moderator_decide,
-    record_system_decision,
+from service.store import (
+    Database,
+    accounts,
+    desk_paging,
+    desk_queue,
+    desk_search,
+    moderator_accounts,
 )
+from service.store.bans import bans_for
+from service.store.moderation_input import load_for_moderation
+from service.store.moderator_decisions import moderator_decide, undo_decision
 from service.store.reading import comment_history
 from service.store.records import audit
 from service.store.site_models import add_example, model_status, save_site_model, site_examples
+from service.store.system_decisions import record_system_decision
 from service.ui import i18n
 from service.ui.render import email_hash, segments
 from tests.integration.conftest import MOD_PASSWORD, SiteFixture, in_parallel, make_site, submit
@@ -238,20 +244,22 @@ def test_riskiest_first_reason_filter_and_cursor_paging(signed_in, site, app):
     high = hold(app, signed_in, site, spam=0.95, code="contact_phone")
     mid = hold(app, signed_in, site, spam=0.6)
     db = _db(app)
-    oldest, _ = desk.queue_page(db, desk.QueueFilter("held"), "oldest")
+    oldest, _ = desk_queue.queue_page(db, desk_queue.QueueFilter("held"), "oldest")
     assert [i.comment.id for i in oldest] == [low, high, mid]
     pages, cursor = [], None
     while True:
-        items, cursor = desk.queue_page(db, desk.QueueFilter("held"), "riskiest", 2, cursor)
+        items, cursor = desk_queue.queue_page(
+            db, desk_queue.QueueFilter("held"), "riskiest", 2, cursor
+        )
         pages.append([i.comment.id for i in items])
         if cursor is None:
             break
     assert pages == [[high, mid], [low]]
-    one_site = desk.QueueFilter("held", site_ids=(site.id,))  # its own index, partial on held
-    first, cursor = desk.queue_page(db, one_site, "riskiest", 2)
-    rest, _ = desk.queue_page(db, one_site, "riskiest", 2, cursor)
+    one_site = desk_queue.QueueFilter("held", site_ids=(site.id,))  # its own index, partial on held
+    first, cursor = desk_queue.queue_page(db, one_site, "riskiest", 2)
+    rest, _ = desk_queue.queue_page(db, one_site, "riskiest", 2, cursor)
     assert [[i.comment.id for i in page] for page in (first, rest)] == pages
-    phone, _ = desk.queue_page(db, desk.QueueFilter("held", reason="contact_phone"))
+    phone, _ = desk_queue.queue_page(db, desk_queue.QueueFilter("held", reason="contact_phone"))
     assert [i.comment.id for i in phone] == [high]
     page = signed_in.get("/mod/queue?order=riskiest&reason=contact_phone").get_data(as_text=True)
     assert f'id="c-{high}"' in page and f'id="c-{low}"' not in page
@@ -265,8 +273,8 @@ def test_a_sites_riskiest_held_page_seeks_its_own_index(sqlite_template, tmp_pat
     path = tmp_path / "duyet.db"
     shutil.copy(sqlite_template, path)
     db = Database(f"sqlite:///{path}")
-    one_site = desk.QueueFilter("held", site_ids=(2,))
-    later = desk.encode_desk_cursor([0.5, utcnow(), 10])
+    one_site = desk_queue.QueueFilter("held", site_ids=(2,))
+    later = desk_paging.encode_desk_cursor([0.5, utcnow(), 10])
 
     sent: list[tuple[str, tuple[object, ...]]] = []
 
@@ -277,7 +285,7 @@ def test_a_sites_riskiest_held_page_seeks_its_own_index(sqlite_template, tmp_pat
     plans = []
     for cursor in (None, later):
         with db.transaction() as s:
-            s.execute(desk.page_keys_query(one_site, "riskiest", cursor).limit(26)).all()
+            s.execute(desk_queue.page_keys_query(one_site, "riskiest", cursor).limit(26)).all()
             statement, parameters = sent[-1]
             rows = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
             plans.append(" ".join(row[-1] for row in rows))
@@ -291,13 +299,13 @@ def test_tabs_count_what_they_list_and_reported_comments_have_their_tab(signed_i
     decide(signed_in, ids[0], "approve")
     decide(signed_in, ids[1], "spam")
     signed_in.post(f"/v1/comments/{ids[0]}/reports", json={"reason": "abuse"}, headers=site.headers)
-    counts = desk.tab_counts(_db(app), desk.QueueFilter())
+    counts = desk_queue.tab_counts(_db(app), desk_queue.QueueFilter())
     expected = {"held": 1, "reported": 1, "pending": 0, "approved": 1, "spam": 1, "rejected": 0}
     assert counts == expected
     reported = signed_in.get("/mod/queue?tab=reported").get_data(as_text=True)
     assert f'id="c-{ids[0]}"' in reported and "1 lượt báo cáo" in reported
     decide(signed_in, ids[0], "approve")  # looked at again: leaves the reported tab
-    assert desk.tab_counts(_db(app), desk.QueueFilter())["reported"] == 0
+    assert desk_queue.tab_counts(_db(app), desk_queue.QueueFilter())["reported"] == 0
 
 
 def _report(client: FlaskClient, site: SiteFixture, comment_id: int, reason: str, note: str = ""):
@@ -349,7 +357,7 @@ def test_report_notes_are_escaped_and_truncated_and_loaded_in_one_query(signed_i
     db = _db(app)
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        items, _ = desk.queue_page(db, desk.QueueFilter("held"))
+        items, _ = desk_queue.queue_page(db, desk_queue.QueueFilter("held"))
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert [i.reports.reasons for i in items if i.reports] == [{"spam": 1}, {"other": 1}]
@@ -384,7 +392,7 @@ def test_the_search_box_jumps_to_a_comment_or_an_authors_page(signed_in, site, a
 def test_text_search_reads_a_bounded_window_of_the_tab_and_goes_further_by_cursor(
     signed_in, site, app, monkeypatch
 ):
-    monkeypatch.setattr(desk, "SEARCH_WINDOW", 4)
+    monkeypatch.setattr(desk_search, "SEARCH_WINDOW", 4)
     ids = [hold(app, signed_in, site, body=f"Bình luận số {n} về GIÁ XĂNG.") for n in range(6)]
     plain = hold(app, signed_in, site, body="Không liên quan.")
     tagged = hold(app, signed_in, site, body="<i>giá xăng</i> tăng")
@@ -420,7 +428,7 @@ def test_text_search_is_a_bounded_walk_of_the_tabs_index(sqlite_template, tmp_pa
         sent.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", note)
-    desk.search_text(db, desk.QueueFilter("held", site_ids=(2,)), "giá xăng")
+    desk_search.search_text(db, desk_queue.QueueFilter("held", site_ids=(2,)), "giá xăng")
     statement, parameters = next((q, p) for q, p in sent if "LIMIT" in q)
     with db.transaction() as s:
         rows = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
@@ -541,9 +549,9 @@ def test_an_undone_review_sends_a_reported_comment_back_to_the_reported_tab(sign
     report = {"reason": "abuse"}
     signed_in.post(f"/v1/comments/{comment_id}/reports", json=report, headers=site.headers)
     db = _db(app)
-    assert desk.tab_counts(db, desk.QueueFilter())["reported"] == 1
+    assert desk_queue.tab_counts(db, desk_queue.QueueFilter())["reported"] == 1
     decide(signed_in, comment_id, "approve")  # looked at again: off the reported tab
-    assert desk.tab_counts(db, desk.QueueFilter())["reported"] == 0
+    assert desk_queue.tab_counts(db, desk_queue.QueueFilter())["reported"] == 0
     answer = act(signed_in, "/mod/api/undo", {"ids": [comment_id]})
     assert answer.json["restored"] == [{"id": comment_id, "status": "approved"}]
     assert answer.json["counts"]["reported"] == 1  # the review is taken back
@@ -588,10 +596,10 @@ def test_undo_is_refused_when_late_or_for_someone_elses_action(signed_in, site, 
     comment_id = hold(app, signed_in, site)
     decide(signed_in, comment_id, "spam")
     db = _db(app)
-    with pytest.raises(desk.Conflict):
-        desk.undo_decision(db, comment_id, "someone-else", timedelta(seconds=15))
-    with pytest.raises(desk.Conflict):
-        desk.undo_decision(db, comment_id, "bientap", timedelta(seconds=0))
+    with pytest.raises(Conflict):
+        undo_decision(db, comment_id, "someone-else", timedelta(seconds=15))
+    with pytest.raises(Conflict):
+        undo_decision(db, comment_id, "bientap", timedelta(seconds=0))
     assert status_of(signed_in, site, comment_id) == "spam"
 
 
@@ -603,13 +611,13 @@ def test_ban_by_email_is_recorded_and_seen_by_the_worker_for_the_next_comment(si
         {"kind": "email", "days": 7, "note": "quảng cáo", "reject": True},
     )
     assert answer.status_code == 200 and answer.json["status"] == "rejected"
-    bans = desk.bans_for(_db(app), site.id, [("email", "spammer@example.vn")])
+    bans = bans_for(_db(app), site.id, [("email", "spammer@example.vn")])
     assert len(bans) == 1 and bans[0].expires_at is not None
     following = submit(signed_in, site, "Lại là tôi đây.", author_email="spammer@example.vn")
     loaded = load_for_moderation(_db(app), following["id"])
     assert loaded is not None and loaded.banned == ("email",)
     assert act(signed_in, f"/mod/api/bans/{bans[0].id}/lift", {}).status_code == 200
-    assert desk.bans_for(_db(app), site.id, [("email", "spammer@example.vn")]) == []
+    assert bans_for(_db(app), site.id, [("email", "spammer@example.vn")]) == []
 
 
 def test_undoing_ban_and_reject_says_the_ban_stays_in_both_languages(signed_in, site, app):
@@ -624,7 +632,7 @@ def test_undoing_ban_and_reject_says_the_ban_stays_in_both_languages(signed_in, 
         " Bỏ chặn ở trang «Tất cả bình luận của tác giả»."
     )
     assert restored["author_page"] == f"/mod/authors?comment={comment_id}"
-    assert desk.bans_for(_db(app), site.id, [("email", "spammer@example.vn")])  # it does stay
+    assert bans_for(_db(app), site.id, [("email", "spammer@example.vn")])  # it does stay
     signed_in.post("/mod/prefs", data={"csrf_token": token(signed_in), "lang": "en"})
     act(signed_in, f"/mod/api/comments/{comment_id}/ban", ban)
     english = act(signed_in, "/mod/api/undo", {"ids": [comment_id]}).json["restored"][0]
@@ -649,7 +657,7 @@ def _ban(client: FlaskClient, comment_id: int, kind: str = "email", days: int = 
 
 
 def _active_bans(app: Flask, site: SiteFixture, kind: str, value: str):
-    return desk.bans_for(_db(app), site.id, [(kind, value)])
+    return bans_for(_db(app), site.id, [(kind, value)])
 
 
 def test_banning_a_banned_detail_again_extends_its_one_ban_or_leaves_it(signed_in, site, app):
@@ -681,7 +689,8 @@ def test_banning_a_banned_detail_again_extends_its_one_ban_or_leaves_it(signed_i
     )
     (ban,) = _active_bans(app, site, "email", email)
     assert ban.expires_at is None and ban.id == first["ban_id"]
-    log = desk.site_audit(_db(app), site.id)  # newest first; a ban left as it was changes nothing
+    # Newest first; a ban left as it was changes nothing.
+    log = accounts.site_audit(_db(app), site.id)
     assert [e.action for e in log] == ["ban_extend", "ban_extend", "ban"]
     assert log[0].detail["until"] is None and log[0].detail["note"] == "tái phạm"
     assert log[1].detail["until_before"] == week.isoformat()
@@ -839,7 +848,7 @@ def test_ban_and_reject_from_a_stale_card_is_refused_and_bans_no_one(signed_in, 
     assert "«Đã duyệt»" in stale.json["message"]
     assert status_of(signed_in, site, comment_id) == "approved"
     assert _active_bans(app, site, "email", email) == []
-    assert [e.action for e in desk.site_audit(_db(app), site.id)] == []
+    assert [e.action for e in accounts.site_audit(_db(app), site.id)] == []
     # Seen as it is now, the moderator may still ban and reject it on purpose.
     again = _ban(signed_in, comment_id, reject=True, expected_status="approved")
     assert again.status_code == 200 and again.json["status"] == "rejected"
@@ -1027,7 +1036,7 @@ def test_admin_saves_rules_and_webhook_and_the_change_is_audited(client, site, a
     assert saved.config["thresholds"]["spam_hold"] == 0.4
     assert saved.webhook_url == "https://bao.example.vn/hooks/duyet"
     assert saved.webhook_secret == "bí-mật"
-    entries = desk.site_audit(_db(app), site.id)
+    entries = accounts.site_audit(_db(app), site.id)
     assert entries[0].action == "site_settings" and entries[0].actor == "moderator:quantri"
     assert "bí-mật" not in str(entries[0].detail)
     page = client.get(f"/mod/settings/{site.slug}?saved=1").get_data(as_text=True)
@@ -1123,7 +1132,7 @@ def test_an_admin_asks_for_a_retrain_and_the_next_sweep_trains_the_site(
     assert "Đã yêu cầu huấn luyện lại" in asked.get_data(as_text=True)
     assert "đang chờ worker nhận" in asked.get_data(as_text=True)  # and no second button
     assert "Huấn luyện lại ngay" not in asked.get_data(as_text=True)
-    assert desk.site_audit(db, site.id)[0].action == "model_retrain"
+    assert accounts.site_audit(db, site.id)[0].action == "model_retrain"
     redis.set(RETRAIN_LOCK_KEY.format(site.id), 1)
     assert "Worker đang huấn luyện lại" in client.get(page).get_data(as_text=True)
     redis.delete(RETRAIN_LOCK_KEY.format(site.id))
@@ -1164,7 +1173,7 @@ def test_api_keys_are_shown_once_and_revoked(client, site, app, admin):
     )
     assert revoked.status_code == 302
     assert client.get("/v1/comments/1", headers=headers).status_code == 401
-    actions = [e.action for e in desk.site_audit(_db(app), site.id)]
+    actions = [e.action for e in accounts.site_audit(_db(app), site.id)]
     assert actions[:2] == ["key_revoke", "key_create"]
 
 

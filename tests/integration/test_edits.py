@@ -15,14 +15,12 @@ from service.models import AuditEntry
 from service.queue import moderation_job_id
 from service.store import accounts
 from service.store.comments import delete_comment, edit_comment
-from service.store.decisions import (
-    SystemDecision,
-    load_many_for_moderation,
-    record_system_decisions,
-)
+from service.store.moderation_input import load_many_for_moderation
+from service.store.system_decisions import SystemDecision, record_system_decisions
 from tests.integration.conftest import Listener, SiteFixture, make_site, submit
 from tests.integration.test_desk import login
 from tests.integration.test_webhook_safety import _env, _hook_to
+from workers import jobs
 from workers.sweep import sweep_once
 
 CLEAN = "Cảm ơn báo đã đưa tin kịp thời về tình hình mưa lũ ở huyện mình."
@@ -191,3 +189,42 @@ def test_a_comment_whose_decision_an_edit_refused_is_checked_again_by_the_sweep(
     assert sweep_once(db, redis, settings) == 1
     work()
     assert _status(client, site, accepted["id"]) in ("spam", "rejected")
+
+
+def _edit_after_each_check(monkeypatch, db, site: SiteFixture, comment_id: int, texts: list[str]):
+    """Have the author edit the comment each time the engine has judged it, texts in turn."""
+    judge = jobs.evaluate
+
+    def judge_then_edit(*args, **kwargs):
+        decision = judge(*args, **kwargs)
+        if texts:
+            edit_comment(db, site.id, comment_id, texts.pop(0))
+        return decision
+
+    monkeypatch.setattr(jobs, "evaluate", judge_then_edit)
+
+
+def test_a_comment_edited_while_its_job_checks_it_is_checked_again_by_that_job(
+    app: Flask, client, site, work, monkeypatch
+):
+    accepted = submit(client, site, CLEAN)
+    texts = [BETTING]
+    _edit_after_each_check(monkeypatch, app.extensions["duyet"].db, site, accepted["id"], texts)
+    work()  # judged clean, refused (edited meanwhile), judged again: no sweep ran
+    assert texts == [] and _status(client, site, accepted["id"]) in ("spam", "rejected")
+
+
+def test_an_author_editing_during_every_check_costs_the_job_a_bounded_number_of_checks(
+    app: Flask, client, site, work, monkeypatch, redis: Redis, settings
+):
+    db = app.extensions["duyet"].db
+    accepted = submit(client, site, CLEAN)
+    texts = [f"{CLEAN} (sửa lần {n})" for n in range(1, 10)]
+    _edit_after_each_check(monkeypatch, db, site, accepted["id"], texts)
+    work()
+    checks = 1 + jobs.RECHECKS_AFTER_AN_EDIT
+    assert len(texts) == 9 - checks and _status(client, site, accepted["id"]) == "pending"
+    texts.clear()  # the author stops; the sweep finds the comment without a job
+    assert sweep_once(db, redis, settings) == 1
+    work()
+    assert _status(client, site, accepted["id"]) == "approved"

@@ -13,7 +13,7 @@ import pytest
 from service.errors import DuyetError
 from service.intake import Submission
 from service.store import accounts
-from service.store.comments import NewComment
+from service.store.new_comments import NewComment
 from tests.integration.conftest import make_site, submit
 
 ENVELOPE = {"code", "status", "message"}

@@ -25,7 +25,7 @@ from service.intake import Submission
 from service.models import Article, Comment
 from service.queue import moderation_job_id
 from service.settings import Settings
-from service.store.comments import NewComment
+from service.store.new_comments import NewComment
 from tests.integration.conftest import SiteFixture, in_parallel, submit
 from workers.wsgi import create
 

@@ -8,8 +8,10 @@ from sqlalchemy import update
 
 from service.models import Comment, utcnow
 from service.store import Database, accounts
-from service.store.comments import NewComment, submit_comment
-from service.store.decisions import add_ban, load_many_for_moderation, record_system_decision
+from service.store.bans import add_ban
+from service.store.moderation_input import load_many_for_moderation
+from service.store.new_comments import NewComment, submit_comment
+from service.store.system_decisions import record_system_decision
 from tests.integration.conftest import submit
 
 

@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from service.models import AuditEntry, Comment, Moderator, utcnow
 from service.store import moderator_accounts
-from service.store.decisions import add_ban, moderator_decide
-from service.store.desk import bans_for
+from service.store.bans import add_ban, bans_for
+from service.store.moderator_decisions import moderator_decide
 from service.store.overview import period, waiting
 from tests.integration.conftest import MOD_PASSWORD, SiteFixture, make_site, submit
 from tests.integration.test_desk import act, decide, hold, login, token
@@ -193,6 +193,34 @@ RECIPES: dict[str, tuple[Prepare, Call, Callable[[Answer], bool]]] = {
         ),
         lambda a: a.status == 200,
     ),
+    "moderation.BulkDecisions": (
+        _as_is,
+        lambda r, i: _json(
+            _api(r).post(
+                "/v1/moderation/decisions",
+                json={"action": "spam", "comments": [{"id": i}]},
+                headers=basic("thethao"),
+            ),
+            i,
+            _failed,
+        ),
+        lambda a: a.status == 200 and a.said == "[]",
+    ),
+    "moderation.BanView": (
+        _as_is,
+        lambda r, i: _json(
+            _api(r).post(
+                f"/v1/moderation/comments/{i}/ban", json={"kind": "ip"}, headers=basic("thethao")
+            ),
+            i,
+        ),
+        lambda a: a.status == 200,
+    ),
+    "moderation.BanLift": (
+        _banned_on_its_site,
+        lambda r, i: _json(_api(r).delete(f"/v1/moderation/bans/{i}", headers=basic("thethao")), i),
+        lambda a: a.status == 200,
+    ),
 }
 # Moderator routes that name no comment or ban; scoped by what they list (tests below) or
 # admins' own (settings), or no moderator's data at all.
@@ -204,6 +232,7 @@ NO_COMMENT = {
     "desk.prefs",
     "desk.queue",
     "desk.overview",
+    "desk.bans",
     "desk.settings_index",
     "desk.site_settings",
     "desk.save_settings",
@@ -221,10 +250,11 @@ NO_COMMENT = {
     "desk.unlock_moderator",
     "desk.remove_moderator",
     "moderation.Queue",
+    "moderation.Bans",
 }
 ID_ARGUMENTS = {"comment_id", "ban_id"}
 # A ban is per site: on a site in scope it is the moderator's, whatever the section.
-OUT_OF_SCOPE_FOR = {"desk.lift": ("site",)}
+OUT_OF_SCOPE_FOR = {"desk.lift": ("site",), "moderation.BanLift": ("site",)}
 
 
 def test_every_moderator_route_with_a_comment_or_ban_is_classified(app):
@@ -259,6 +289,15 @@ def test_a_ban_is_only_on_a_site_in_scope(room: Newsroom):
     room.scope([], [SECTION])
     banned = act(room.desk, f"/mod/api/comments/{elsewhere}/ban", {"kind": "ip", "days": 1})
     assert banned.status_code == 200 and banned.json["ban"] == "new"
+
+
+def test_the_api_lists_only_the_bans_on_sites_in_scope(room: Newsroom):
+    here = _banned_on_its_site(room, room.held("section", ip="203.0.113.9"))
+    _banned_on_its_site(room, room.held("site", ip="203.0.113.9"))
+    listed = _api(room).get("/v1/moderation/bans", headers=basic("thethao"))
+    assert [b["id"] for b in listed.json["bans"]] == [here]  # a ban is per site: any section
+    elsewhere = _api(room).get("/v1/moderation/bans?site=baokhac", headers=basic("thethao"))
+    assert elsewhere.status_code == 200 and elsewhere.json["bans"] == []
 
 
 # --- what the desk lists ----------------------------------------------------------------------

@@ -17,7 +17,8 @@ from flask import Flask
 from werkzeug.test import Client
 
 from service.models import Article
-from service.store.comments import NewComment, submit_comment, submit_many
+from service.store.group_commit import submit_many
+from service.store.new_comments import NewComment, submit_comment
 from tests.integration.conftest import SiteFixture, flask_only
 
 NFD_SPORTS = unicodedata.normalize("NFD", "Thể thao")

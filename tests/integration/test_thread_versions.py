@@ -7,7 +7,7 @@ from flask import Flask
 from redis import Redis
 
 from service.store import Database
-from service.store.comments import put_article
+from service.store.articles import put_article
 from service.store.records import touch_thread
 from service.thread_versions import TTL_SECONDS, ThreadVersions, _key
 from tests.integration.conftest import SiteFixture

@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from service.models import Site
 from service.signatures import offered_signatures, signature, signature_matches
-from service.store import Database, accounts, desk, moderator_accounts, webhook_secrets
+from service.store import Database, accounts, moderator_accounts, webhook_secrets
 from tests.integration.conftest import Listener, SiteFixture
 from tests.integration.test_desk import ADMIN_PASSWORD, login, token
 from tests.integration.test_webhook_safety import _env, _hook_to, _published, _queue_event
@@ -46,7 +46,7 @@ def _end_grace_by_the_clock(app: Flask, site: SiteFixture) -> None:
 
 
 def _rotations(app: Flask, site: SiteFixture) -> list[tuple[str, str, dict]]:
-    entries = desk.site_audit(_db(app), site.id)
+    entries = accounts.site_audit(_db(app), site.id)
     return [(e.action, e.actor, e.detail) for e in entries if "webhook_secret_" in e.action]
 
 
@@ -250,7 +250,7 @@ def test_the_cli_rotates_with_a_chosen_grace_prints_the_secret_once_and_ends_it(
     printed = capsys.readouterr().out
     newest = accounts.find_site(db, "baotinh").webhook_secret
     assert newest and printed.rstrip().endswith(newest) and "shown once" in printed
-    actors = {e.actor for e in desk.site_audit(db, site.id)}
+    actors = {e.actor for e in accounts.site_audit(db, site.id)}
     assert actors == {"cli"}
     db.dispose()
 

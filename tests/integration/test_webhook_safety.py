@@ -22,11 +22,8 @@ from sqlalchemy import update
 from service.models import WebhookEvent
 from service.settings import Settings
 from service.store import Database, accounts, outbox
-from service.store.decisions import (
-    SystemDecision,
-    load_many_for_moderation,
-    record_system_decisions,
-)
+from service.store.moderation_input import load_many_for_moderation
+from service.store.system_decisions import SystemDecision, record_system_decisions
 from tests.integration.conftest import Listener, SiteFixture, submit
 from tests.integration.test_desk import act, login
 from workers import runtime

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from service.store import desk
+from service.store.moderator_decisions import MODERATOR_ACTIONS
 from service.ui import i18n
 from workers.engine import policy
 from workers.engine.plugins.remote import RemoteScores
@@ -67,7 +67,7 @@ def test_every_audit_action_the_service_records_has_words_in_both_languages():
     # audit(session, comment, actor, "action", ...), the moderators' own actions, and what
     # the webhook deliveries record (service/store/outbox.py).
     actions = set(re.findall(r"""\baudit\(\s*s,\s*[^,]+,\s*[^,]+,\s*"([a-z_]+)\"""", source))
-    actions |= set(desk.MODERATOR_ACTIONS) | set(
+    actions |= set(MODERATOR_ACTIONS) | set(
         re.findall(r'"(webhook_(?:delivered|failed)[a-z_]*)"', source)
     )
     assert {"report", "ban", "undo", "webhook_failed"} <= actions

@@ -12,7 +12,8 @@ from service.errors import DuyetError, Unavailable
 from service.intake_writer import STORE_FAILED, _portable
 from service.limit_counts import TooManyRequests, too_many
 from service.models import Comment
-from service.store.comments import ArticleClosed, InvalidParent, StoredComment
+from service.store.articles import ArticleClosed
+from service.store.new_comments import InvalidParent, StoredComment
 
 
 def _across(value: object) -> object:

@@ -4,7 +4,7 @@ it read
 A site may now send a reader's edit (PATCH /v1/comments/<id>): the comment goes back to
 pending with the new text and is checked again. A worker that read the text before the
 edit must not publish the edited one unread, so its decision moves the comment only while
-the revision is still the one it loaded (service/store/decisions.py).
+the revision is still the one it loaded (service/store/system_decisions.py).
 
 Revision ID: 0015
 Revises: 0014

@@ -345,7 +345,7 @@
     var lift = event.target.closest("button[data-lift]");
     if (lift) {
       post("/mod/api/bans/" + lift.getAttribute("data-lift") + "/lift", {}).then(function () {
-        var item = lift.closest("li");
+        var item = lift.closest("li, tr");
         if (item) { item.remove(); }
       }).catch(fail);
       return;
