@@ -135,12 +135,12 @@ def migrated_store(postgres: str | None) -> Iterator[tuple[str, str]]:
 
 
 @contextmanager
-def database(postgres: str | None, work: Path) -> Iterator[str]:
+def database(postgres: str | None, work: Path, store: str = "queue") -> Iterator[str]:
     """An SQLite file in work, or a database of this run's own on the PostgreSQL server."""
     if not postgres:
         yield f"sqlite:///{work}/bench.db"
         return
-    url, create, drop = postgres_database(postgres, "queue")
+    url, create, drop = postgres_database(postgres, store)
     subprocess.run(drop, check=True)
     subprocess.run(create, check=True)
     try:

@@ -37,6 +37,10 @@ preload_app = False
 # in the kernel's backlog, and gunicorn closes idle keep-alive ones first.
 threads = 16
 worker_connections = 32
+# The request line's most gunicorn allows (its default is 4,094 bytes): a news site's list
+# of 100 article ids ("...?article_id=2024/11/mua-lu-mien-trung&...", GET
+# /v1/articles/comment-counts) takes 5-8 KB; nginx's default buffers take 8 KB too.
+limit_request_line = 8190
 WORKER_READY = "worker ready to serve:"  # logged by each worker once post_worker_init is done
 accesslog = "-"
 ACCESS_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s ua="%(a)s"'

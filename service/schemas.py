@@ -95,12 +95,14 @@ def _length(low: int, high: int) -> validate.Length:
     return validate.Length(min=low, max=high)
 
 
+def article_id(**kwargs: Any) -> Text:
+    """The site's own article id as every input takes it: 1 to 200 storable characters."""
+    kwargs.setdefault("metadata", {"description": "The site's own article id"})
+    return Text(validate=_length(1, 200), **kwargs)
+
+
 class CommentIn(Schema):
-    article_id = Text(
-        required=True,
-        validate=_length(1, 200),
-        metadata={"description": "The site's own article id"},
-    )
+    article_id = article_id(required=True)
     body = Text(required=True, validate=_length(1, 20_000))
     author_name = Text(required=True, validate=_length(1, 200))
     author_email = Email(load_default=None, allow_none=True, validate=_length(3, 320))
@@ -216,10 +218,51 @@ class ThreadArgs(Schema):
     cursor = Text(load_default=None, validate=_length(1, 200))
 
 
+class ThreadArticle(ArticleOut):
+    comment_count = fields.Integer(
+        metadata={"description": "Published comments, replies included: the thread's, summed"}
+    )
+
+
 class ThreadOut(Schema):
-    article = fields.Nested(ArticleOut)
+    article = fields.Nested(ThreadArticle)
     comments = fields.List(fields.Nested(ThreadComment))
     next_cursor = fields.String(allow_none=True)
+
+
+MAX_COUNTED_ARTICLES = 100  # what one article list shows; it bounds the count's query
+
+
+def _distinct_ids(ids: list[str]) -> None:
+    if len(set(ids)) > MAX_COUNTED_ARTICLES:
+        raise ValidationError(f"At most {MAX_COUNTED_ARTICLES} different article ids.")
+
+
+class CountsArgs(Schema):
+    article_id = fields.List(
+        article_id(),
+        required=True,
+        validate=[validate.Length(min=1), _distinct_ids],
+        metadata={
+            "description": (
+                "The site's own article ids, the parameter repeated: 1 to 100 different ones"
+                " (a repeated id is counted once)"
+            )
+        },
+    )
+
+
+class CountsOut(Schema):
+    counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={
+            "description": (
+                "Each article id asked -> its published comments, replies included (what its"
+                " thread shows, summed over pages; 0 for an article with none yet)"
+            )
+        },
+    )
 
 
 class ReportIn(Schema):

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 
 from redis import Redis
 from redis.exceptions import RedisError
 
 from service.store import Database
-from service.store.reading import thread_version
+from service.store.reading import thread_version, thread_versions
 
 log = logging.getLogger("duyet.thread_versions")
 TTL_SECONDS = 5
@@ -67,8 +68,43 @@ class ThreadVersions:
                 if cached is not None:
                     return article_id, int(cached)  # type: ignore[arg-type]
         article_id, version = thread_version(db, site_id, external_id)
-        if len(self._article_ids) >= MAX_ARTICLE_IDS:
-            self._article_ids.clear()
-        self._article_ids[(site_id, external_id)] = article_id
-        self.publish({article_id: version})
+        self._remember(site_id, {external_id: (article_id, version)})
         return article_id, version
+
+    def lookup_many(
+        self, db: Database, site_id: int, external_ids: Sequence[str]
+    ) -> dict[str, tuple[int, int]]:
+        """Return the article id and thread version of each of a site's articles that
+        exists (an id no article has yet is left out): one MGET, one query for the rest."""
+        found = self._copies(site_id, external_ids)
+        missing = [external_id for external_id in external_ids if external_id not in found]
+        if missing:
+            read = thread_versions(db, site_id, missing)
+            self._remember(site_id, read)
+            found.update(read)
+        return found
+
+    def _copies(self, site_id: int, external_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """The versions Redis has of the articles whose ids this process knows."""
+        known = {e: self._article_ids.get((site_id, e)) for e in external_ids}
+        ids = {e: article_id for e, article_id in known.items() if article_id is not None}
+        if not ids:
+            return {}
+        try:
+            copies = self.redis.mget([_key(article_id) for article_id in ids.values()])
+        except RedisError:
+            return {}  # the database answers, as it does for one article
+        return {
+            e: (article_id, int(copy))
+            for (e, article_id), copy in zip(ids.items(), copies, strict=True)
+            if copy is not None
+        }
+
+    def _remember(self, site_id: int, read: dict[str, tuple[int, int]]) -> None:
+        """Keep the article ids read from the database, and offer Redis their versions."""
+        if len(self._article_ids) + len(read) > MAX_ARTICLE_IDS:
+            self._article_ids.clear()
+        for external_id, (article_id, _) in read.items():
+            self._article_ids[(site_id, external_id)] = article_id
+        if read:
+            self.publish(dict(read.values()))

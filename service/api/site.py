@@ -8,6 +8,7 @@ from flask import Response, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service import comment_counts
 from service.api import threads
 from service.api.hot_path import comment_json, documented_arguments, json_arguments
 from service.api.paths import ARTICLE_RULE, add_converters, checked_article_id
@@ -22,6 +23,8 @@ from service.schemas import (
     CommentEditIn,
     CommentIn,
     CommentStatusOut,
+    CountsArgs,
+    CountsOut,
     ReportIn,
     ReportOut,
     ThreadArgs,
@@ -179,38 +182,81 @@ def _node_view(node: ThreadNode, article_external_id: str) -> dict[str, Any]:
     return view
 
 
+NOT_MODIFIED = "Not modified since the ETag given in If-None-Match"
+
+
+def not_modified(etag: str) -> Response | None:
+    """A 304 if the request's If-None-Match names the ETag, else None."""
+    # Weak comparison, as RFC 9110 asks of If-None-Match: a proxy that compresses the
+    # page marks our ETag weak (W/"..."), and the page under it is still the same.
+    if not request.if_none_match.contains_weak(etag):
+        return None
+    response = Response(status=304)
+    response.set_etag(etag)
+    return response
+
+
+def tagged(body: bytes | str, etag: str) -> Response:
+    """A JSON answer under its ETag, which a reader's cache must check before each use."""
+    headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
+    return Response(body, 200, headers, mimetype="application/json")
+
+
 @blp.route("/articles/<article:article_id>/comments", **ARTICLE_RULE)
 class Thread(MethodView):
     @require_site
     @blp.doc(security=SITE_AUTH)
     @documented_arguments(blp, ThreadArgs, location="query")
     @blp.response(200, ThreadOut)
-    @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
+    @blp.alt_response(304, description=NOT_MODIFIED)
     def get(self, article_id: str) -> Any:
         """List an article's published comments, threaded, paged by cursor, with an ETag."""
         args = threads.thread_args()
         article_id = checked_article_id(article_id)
         svc = services()
         etag = threads.page_etag(*svc.thread_versions.lookup(svc.db, g.site_id, article_id), args)
-        # Weak comparison, as RFC 9110 asks of If-None-Match: a proxy that compresses the
-        # page marks our ETag weak (W/"..."), and the page under it is still the same.
-        if request.if_none_match.contains_weak(etag):
-            response = Response(status=304)
-            response.set_etag(etag)
-            return response
-        page = threads.page_of(svc.redis, etag, lambda: render_thread(article_id, args))
-        headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
-        return Response(page, 200, headers, mimetype="application/json")
+        if (unchanged := not_modified(etag)) is not None:
+            return unchanged
+        return tagged(
+            threads.page_of(svc.redis, etag, lambda: render_thread(article_id, args)), etag
+        )
 
 
 def render_thread(article_id: str, args: dict[str, Any]) -> str:
     """Render one page of an article's thread as JSON (g.site_id names the site)."""
-    db = services().db
-    article = articles.get_article(db, g.site_id, article_id)
-    page = published_thread(db, article, args["order"] == "newest", args["limit"], args["cursor"])
+    svc = services()
+    article = articles.get_article(svc.db, g.site_id, article_id)
+    newest_first, limit, cursor = args["order"] == "newest", args["limit"], args["cursor"]
+    page = published_thread(svc.db, article, newest_first, limit, cursor)
     body = {
         "article": article,
         "comments": [_node_view(node, article_id) for node in page.roots],
         "next_cursor": page.next_cursor,
     }
-    return current_app.json.dumps(ThreadOut().dump(body))
+    rendered = ThreadOut().dump(body)
+    versions = {article_id: (article.id, article.thread_version)}
+    counted = comment_counts.counts_of(svc.redis, svc.db, g.site_id, versions)
+    rendered["article"]["comment_count"] = counted[article_id]  # ThreadArticle documents it
+    return current_app.json.dumps(rendered)
+
+
+# A static path: werkzeug matches it before the <article:...> rules, whatever the order.
+@blp.route("/articles/comment-counts")
+class CommentCounts(MethodView):
+    @require_site
+    @blp.doc(security=SITE_AUTH)
+    @documented_arguments(blp, CountsArgs, location="query")
+    @blp.response(200, CountsOut)
+    @blp.alt_response(304, description=NOT_MODIFIED)
+    def get(self) -> Any:
+        """Count the published comments of many articles at once (an article list's page)."""
+        external_ids = threads.counted_ids()  # a repeated id counts once
+        svc = services()
+        versions = svc.thread_versions.lookup_many(svc.db, g.site_id, external_ids)
+        etag = comment_counts.counts_etag(external_ids, versions)
+        if (unchanged := not_modified(etag)) is not None:
+            return unchanged
+        counted = comment_counts.counts_of(svc.redis, svc.db, g.site_id, versions)
+        # CountsOut's shape, already: a schema dump would copy 100 pairs for nothing.
+        counts = {external_id: counted.get(external_id, 0) for external_id in external_ids}
+        return tagged(current_app.json.dumps({"counts": counts}), etag)

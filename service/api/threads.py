@@ -3,6 +3,8 @@
 `GET /v1/articles/<id>/comments` is the busiest endpoint a news site has, so the common
 request skips marshmallow: plain `order`, `limit` and `cursor` values are checked here, and
 anything unusual goes through the ThreadArgs schema, which answers the same 422 as before.
+The comment counts of an article list (`GET /v1/articles/comment-counts`) are read as
+often, and their plain `article_id` values are checked here the same way.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from flask_smorest import Blueprint
 from redis import Redis
 from redis.exceptions import RedisError
 
-from service.schemas import ThreadArgs
+from service.schemas import MAX_COUNTED_ARTICLES, CountsArgs, ThreadArgs
 
 DEFAULTS: dict[str, Any] = {"order": "newest", "limit": 20, "cursor": None}
 _ORDERS = frozenset(("newest", "oldest"))
 _LIMIT = re.compile(r"[1-9][0-9]{0,2}")
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,200}")  # what encode_cursor gives out
 _SCHEMA = ThreadArgs()
+_COUNTS_SCHEMA = CountsArgs()
 # Rendered pages by ETag: the ETag names the article, its thread version and the query, so
 # a change that bumps the version makes every cached page of the article unreachable.
 PAGE_TTL = 300
@@ -46,6 +49,25 @@ def thread_args() -> dict[str, Any]:
         # The schema's own parse, as @blp.arguments would run it: same values, same errors.
         args = Blueprint.ARGUMENTS_PARSER.parse(_SCHEMA, location="query")
     return args
+
+
+def counted_ids() -> list[str]:
+    """Return the distinct article ids a counts query names, in their first order; a 422
+    for a query the CountsArgs schema refuses."""
+    query = request.args
+    ids = query.getlist("article_id")
+    if len(query) != 1 or not _plain_ids(ids):
+        # The schema's own parse, as @blp.arguments would run it: same values, same errors.
+        ids = Blueprint.ARGUMENTS_PARSER.parse(_COUNTS_SCHEMA, location="query")["article_id"]
+    return list(dict.fromkeys(ids))
+
+
+def _plain_ids(ids: list[str]) -> bool:
+    """Whether the schema would take these ids as they are: plain ASCII ones are storable."""
+    distinct = set(ids)
+    return 0 < len(distinct) <= MAX_COUNTED_ARTICLES and all(
+        0 < len(i) <= 200 and i.isascii() and "\x00" not in i for i in distinct
+    )
 
 
 def plain_args(query: Any) -> dict[str, Any] | None:

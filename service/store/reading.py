@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -82,6 +83,18 @@ def thread_version(db: Database, site_id: int, external_id: str) -> tuple[int, i
     if found is None:
         raise NotFound("article not found")
     return found[0], found[1]
+
+
+def thread_versions(
+    db: Database, site_id: int, external_ids: Iterable[str]
+) -> dict[str, tuple[int, int]]:
+    """Return the article id and thread version of each of a site's articles that exists;
+    an id no article has yet is left out."""
+    query = select(Article.external_id, Article.id, Article.thread_version).where(
+        Article.site_id == site_id, Article.external_id.in_(list(external_ids))
+    )
+    with db.transaction() as s:
+        return {external_id: (id_, version) for external_id, id_, version in s.execute(query)}
 
 
 @dataclass

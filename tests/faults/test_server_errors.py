@@ -25,7 +25,7 @@ def _raw(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
 
 # (raw request, status, the envelope's code)
 UNREADABLE = [
-    (b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
+    (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
     (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n", 431, "headers_too_large"),
     (b"POST /v1/comments HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n", 400, "bad_request"),
     (b"GET /\xff\xfe HTTP/9.9\r\nHost: x\r\n\r\n", 400, "bad_request"),
