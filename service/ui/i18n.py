@@ -183,6 +183,14 @@ VI: dict[str, str] = {
     "card.no_history": "Chưa có bình luận nào khác.",
     "card.reports": "{n} lượt báo cáo",
     "card.edited": "Đã sửa {n} lần",
+    "pick.badge": "Nổi bật",
+    "pick.by": "Chọn đăng nổi bật: {who}, {when}",
+    "pick.feature": "Chọn đăng nổi bật",
+    "pick.unfeature": "Bỏ nổi bật",
+    "pick.not_published": (
+        "Chỉ chọn đăng nổi bật được bình luận đang đăng: bình luận #{id} giờ ở trạng thái"
+        " «{status}»."
+    ),
     "card.report_reasons": "Độc giả báo cáo",
     "card.report_notes": "Ghi chú mới nhất của độc giả",
     "report.spam": "spam",
@@ -624,6 +632,11 @@ EN: dict[str, str] = {
     "card.no_history": "No other comments yet.",
     "card.reports": "{n} reports",
     "card.edited": "Edited {n}×",
+    "pick.badge": "Featured",
+    "pick.by": "Featured by {who}, {when}",
+    "pick.feature": "Feature",
+    "pick.unfeature": "Unfeature",
+    "pick.not_published": ("Only a published comment can be featured: #{id} is now “{status}”."),
     "card.report_reasons": "Readers reported",
     "card.report_notes": "Readers' latest notes",
     "report.spam": "spam",
