@@ -227,6 +227,10 @@ class Comment(Base):
     # revision it read (service/store/system_decisions.py), so an edited text is never published
     # on the strength of a check of the text before it.
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # An editors' pick (service/store/picks.py): when and by whom ("moderator:<name>"). Only
+    # a published comment has one; every change that takes it out of the thread clears both.
+    featured_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    featured_by: Mapped[str | None] = mapped_column(String(120))
 
 
 # The desk's riskiest-first order, walked from the top: no sort of a whole tab.
@@ -243,6 +247,16 @@ Index(
     Comment.id,
     sqlite_where=text("status = 'held'"),
     postgresql_where=text("status = 'held'"),
+)
+# An article's picks, newest first (the thread's featured=true); partial, so only the few
+# picked comments pay for it and the read never walks the article's whole thread.
+Index(
+    "ix_comments_featured",
+    Comment.article_id,
+    Comment.featured_at,
+    Comment.id,
+    sqlite_where=text("featured_at IS NOT NULL"),
+    postgresql_where=text("featured_at IS NOT NULL"),
 )
 
 

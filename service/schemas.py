@@ -182,6 +182,9 @@ class CommentStatusOut(CommentOut):
 
 
 class ThreadComment(CommentOut):
+    featured = fields.Boolean(
+        metadata={"description": "An editors' pick: a moderator featured this comment"}
+    )
     replies = fields.List(fields.Nested(lambda: ThreadComment()))
 
 
@@ -216,6 +219,15 @@ class ThreadArgs(Schema):
     order = fields.String(load_default="newest", validate=validate.OneOf(["newest", "oldest"]))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = Text(load_default=None, validate=_length(1, 200))
+    featured = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": (
+                "Only the editors' picks, by the moment each was picked (newest first unless"
+                " order=oldest), each without its replies"
+            )
+        },
+    )
 
 
 class ThreadArticle(ArticleOut):
@@ -376,6 +388,10 @@ class QueueItemOut(Schema):
     status = fields.String()
     report_count = fields.Integer()
     created_at = fields.DateTime()
+    featured_at = fields.DateTime(
+        allow_none=True, metadata={"description": "When a moderator featured it; null: not"}
+    )
+    featured_by = fields.String(allow_none=True, metadata={"description": "moderator:<name>"})
     decision = fields.Nested(DecisionOut, allow_none=True)
 
 

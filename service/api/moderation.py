@@ -27,6 +27,7 @@ from service.moderator_schemas import (
 )
 from service.notices import moderator_note
 from service.schemas import DecisionIn, HistoryOut, QueueArgs, QueueItemOut, QueueOut
+from service.store import picks
 from service.store.accounts import find_site
 from service.store.bans import bans_in_force, lift_ban
 from service.store.reading import QueueItem, comment_history, moderation_queue
@@ -60,6 +61,8 @@ PRIVATE_FIELDS = [
     "status",
     "report_count",
     "created_at",
+    "featured_at",
+    "featured_by",
 ]
 
 
@@ -121,6 +124,29 @@ class DecisionView(MethodView):
             scope=g.scope,
         )
         return _private_fields(outcome.comment)
+
+
+@blp.route("/comments/<id:comment_id>/feature")
+class FeatureView(MethodView):
+    @require_moderator
+    @blp.doc(security=MODERATOR_AUTH)
+    @blp.response(200, QueueItemOut)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, comment_id: int) -> Any:
+        """Feature a published comment (an editors' pick); recorded in the audit log.
+
+        A comment that is not published answers 409 not_published; one featured already
+        stays as it was."""
+        comment = picks.feature(services().db, comment_id, g.moderator.username, g.scope)
+        return _private_fields(comment)
+
+    @require_moderator
+    @blp.doc(security=MODERATOR_AUTH)
+    @blp.response(200, QueueItemOut)
+    def delete(self, comment_id: int) -> Any:
+        """Take a comment's pick away; recorded in the audit log (none: nothing changes)."""
+        comment = picks.unfeature(services().db, comment_id, g.moderator.username, g.scope)
+        return _private_fields(comment)
 
 
 @blp.route("/comments/<id:comment_id>")

@@ -34,6 +34,7 @@ from service.store import articles
 from service.store import comments as store
 from service.store.db import Database
 from service.store.new_comments import NewComment, StoredComment
+from service.store.picks import picks_page
 from service.store.reading import ThreadNode, comment_notice, published_thread
 
 blp = Blueprint("site", __name__, url_prefix="/v1", description="The news site's backend")
@@ -178,6 +179,7 @@ class Articles(MethodView):
 
 def _node_view(node: ThreadNode, article_external_id: str) -> dict[str, Any]:
     view = comment_view(node.comment, article_external_id)
+    view["featured"] = node.comment.featured_at is not None
     view["replies"] = [_node_view(reply, article_external_id) for reply in node.replies]
     return view
 
@@ -210,7 +212,9 @@ class Thread(MethodView):
     @blp.response(200, ThreadOut)
     @blp.alt_response(304, description=NOT_MODIFIED)
     def get(self, article_id: str) -> Any:
-        """List an article's published comments, threaded, paged by cursor, with an ETag."""
+        """List an article's published comments, threaded, paged by cursor, with an ETag.
+
+        With featured=true: only the editors' picks, each without its replies."""
         args = threads.thread_args()
         article_id = checked_article_id(article_id)
         svc = services()
@@ -227,7 +231,8 @@ def render_thread(article_id: str, args: dict[str, Any]) -> str:
     svc = services()
     article = articles.get_article(svc.db, g.site_id, article_id)
     newest_first, limit, cursor = args["order"] == "newest", args["limit"], args["cursor"]
-    page = published_thread(svc.db, article, newest_first, limit, cursor)
+    listed = picks_page if args["featured"] else published_thread
+    page = listed(svc.db, article, newest_first, limit, cursor)
     body = {
         "article": article,
         "comments": [_node_view(node, article_id) for node in page.roots],

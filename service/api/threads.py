@@ -1,10 +1,10 @@
 """The thread read's hot path: query arguments parsed by hand, the ETag, rendered pages in Redis.
 
 `GET /v1/articles/<id>/comments` is the busiest endpoint a news site has, so the common
-request skips marshmallow: plain `order`, `limit` and `cursor` values are checked here, and
-anything unusual goes through the ThreadArgs schema, which answers the same 422 as before.
-The comment counts of an article list (`GET /v1/articles/comment-counts`) are read as
-often, and their plain `article_id` values are checked here the same way.
+request skips marshmallow: plain `order`, `limit`, `cursor` and `featured` values are
+checked here, and anything unusual goes through the ThreadArgs schema, which answers the
+same 422 as before. The comment counts of an article list (`GET /v1/articles/comment-counts`)
+are read as often, and their plain `article_id` values are checked here the same way.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from redis.exceptions import RedisError
 
 from service.schemas import MAX_COUNTED_ARTICLES, CountsArgs, ThreadArgs
 
-DEFAULTS: dict[str, Any] = {"order": "newest", "limit": 20, "cursor": None}
+DEFAULTS: dict[str, Any] = {"order": "newest", "limit": 20, "cursor": None, "featured": False}
 _ORDERS = frozenset(("newest", "oldest"))
+# The spellings the hand parser takes; the schema's other ones ("1", "yes"...) go through it.
+_FLAGS = {"true": True, "false": False}
 _LIMIT = re.compile(r"[1-9][0-9]{0,2}")
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,200}")  # what encode_cursor gives out
 _SCHEMA = ThreadArgs()
@@ -71,7 +73,7 @@ def _plain_ids(ids: list[str]) -> bool:
 
 
 def plain_args(query: Any) -> dict[str, Any] | None:
-    """The query's order, limit and cursor when they are plain and valid, else None."""
+    """The query's order, limit, cursor and featured when they are plain and valid, else None."""
     args = dict(DEFAULTS)
     for name, values in query.lists():
         if name not in args or len(values) != 1:
@@ -80,6 +82,11 @@ def plain_args(query: Any) -> dict[str, Any] | None:
     cursor = args["cursor"]
     if args["order"] not in _ORDERS or (cursor is not None and not _CURSOR.fullmatch(cursor)):
         return None
+    featured = args["featured"]
+    if isinstance(featured, str):
+        if featured not in _FLAGS:
+            return None
+        args["featured"] = _FLAGS[featured]
     limit = args["limit"]
     if isinstance(limit, str):
         if not _LIMIT.fullmatch(limit) or int(limit) > 100:
@@ -89,8 +96,10 @@ def plain_args(query: Any) -> dict[str, Any] | None:
 
 
 def page_etag(article_id: int, thread_version: int, args: dict[str, Any]) -> str:
-    """Name one page of one version of an article's thread."""
+    """Name one page of one version of an article's thread, or of its picks."""
     key = f"{article_id}:{thread_version}:{args['order']}:{args['limit']}:{args['cursor']}"
+    # Always named, so no page rendered before comments said `featured` keeps its ETag.
+    key += ":picks" if args["featured"] else ":all"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, NotFound
@@ -16,7 +17,7 @@ from service.site_config import site_config
 from service.store import outbox
 from service.store.articles import ArticleClosed
 from service.store.db import Database
-from service.store.records import audit, erase_comment, touch_thread, transition
+from service.store.records import UNPICKED, audit, erase_comment, touch_thread, transition
 
 REPORTABLE = (Status.APPROVED,)
 
@@ -85,6 +86,8 @@ def edit_comment(db: Database, site_id: int, comment_id: int, body: str) -> Edit
         comment.status = Status.PENDING.value
         comment.revision = Comment.revision + 1  # in SQL: two edits at once count two
         comment.updated_at = utcnow()
+        # Named whatever they hold now: a pick made since this read must go too.
+        s.execute(update(Comment).where(Comment.id == comment.id).values(**UNPICKED))
         event = None
         if was == Status.APPROVED.value:
             touch_thread(s, comment.article_id)  # it leaves the published thread

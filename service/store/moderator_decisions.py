@@ -18,6 +18,7 @@ from service.scopes import EVERYTHING, Scope, comment_in_scope
 from service.store import outbox
 from service.store.db import Database
 from service.store.decisions import VERDICT_STATUS, Outcome
+from service.store.picks import PICK_ACTIONS
 from service.store.records import audit, touch_thread, transition
 
 # A moderator may overrule any decided state; pending belongs to the worker, deleted is final.
@@ -164,13 +165,16 @@ class Undone:
 def undo_decision(
     db: Database, comment_id: int, moderator: str, window: timedelta, scope: Scope = EVERYTHING
 ) -> Undone:
-    """Put a comment back where it was before this moderator's latest action, if recent."""
+    """Put a comment back where it was before this moderator's latest action, if recent.
+
+    A pick made since does not stand in the way (it changed no status): undoing an approval
+    takes the comment out of the thread, and its pick with it."""
     actor = f"moderator:{moderator}"
     with db.transaction() as s:
         comment = s.get(Comment, comment_id)
         last = s.scalar(
             select(AuditEntry)
-            .where(AuditEntry.comment_id == comment_id)
+            .where(AuditEntry.comment_id == comment_id, AuditEntry.action.not_in(PICK_ACTIONS))
             .order_by(AuditEntry.id.desc())
             .limit(1)
         )

@@ -34,7 +34,12 @@ class BadCursor(DuyetError):
 
 
 def encode_cursor(comment: Comment) -> str:
-    raw = f"{comment.created_at.isoformat()}|{comment.id}".encode()
+    return encode_position(comment.created_at, comment.id)
+
+
+def encode_position(moment: datetime, comment_id: int) -> str:
+    """A cursor after the row at (moment, id) of a list ordered by them."""
+    raw = f"{moment.isoformat()}|{comment_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -53,14 +58,18 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def _keyset(query: Any, cursor: str | None, newest_first: bool) -> Any:
-    key = tuple_(Comment.created_at, Comment.id)
+    return keyset(query, Comment.created_at, cursor, newest_first)
+
+
+def keyset(query: Any, moment: Any, cursor: str | None, newest_first: bool) -> Any:
+    """Order a query on comments by (moment, id), after the cursor's row if one is given."""
+    key = tuple_(moment, Comment.id)
     if cursor:
-        moment, comment_id = decode_cursor(cursor)
-        after = key < (moment, comment_id) if newest_first else key > (moment, comment_id)
-        query = query.where(after)
+        when, comment_id = decode_cursor(cursor)
+        query = query.where(key < (when, comment_id) if newest_first else key > (when, comment_id))
     if newest_first:
-        return query.order_by(Comment.created_at.desc(), Comment.id.desc())
-    return query.order_by(Comment.created_at, Comment.id)
+        return query.order_by(moment.desc(), Comment.id.desc())
+    return query.order_by(moment, Comment.id)
 
 
 def thread_version(db: Database, site_id: int, external_id: str) -> tuple[int, int]:

@@ -23,6 +23,9 @@ from service.models import (
 from service.store.db import THREAD_VERSIONS, Database
 
 Row = TypeVar("Row", bound=Base)
+# A comment out of the published thread is no editors' pick (service/store/picks.py). Set
+# in the very UPDATE that moves it out, so a pick made at the same moment cannot outlive it.
+UNPICKED = {"featured_at": None, "featured_by": None}
 
 
 def transition(
@@ -36,8 +39,11 @@ def transition(
 
     The WHERE on the current status makes the change atomic: of two workers or two
     moderators racing on the same comment, exactly one sees rowcount 1. `also` are other
-    columns to set in the same UPDATE (the engine's risk), not in a second one.
+    columns to set in the same UPDATE (the engine's risk), not in a second one. A comment
+    that leaves the published status loses its pick in it.
     """
+    if to_status != Status.APPROVED:
+        also = {**UNPICKED, **also}
     result = s.execute(
         update(Comment)
         .where(Comment.id == comment_id, Comment.status.in_([st.value for st in from_statuses]))
@@ -128,6 +134,7 @@ def erase_comment(s: Session, comment_id: int) -> None:
             ip=None,
             user_agent=None,
             updated_at=utcnow(),
+            **UNPICKED,
         )
         .execution_options(synchronize_session=False)
     )

@@ -7,7 +7,8 @@ from flask import Flask
 
 def init_desk(app: Flask) -> None:
     """Register the desk's blueprint and its session cookie settings on the app."""
-    from service.ui import actions, admin, bans, moderators, overview, pages  # noqa: F401 (routes)
+    # Imported for the routes they add to the blueprint.
+    from service.ui import actions, admin, bans, moderators, overview, pages, picks  # noqa: F401
     from service.ui.blueprint import bp, configure_sessions
 
     configure_sessions(app)

@@ -174,6 +174,23 @@ RECIPES: dict[str, tuple[Prepare, Call, Callable[[Answer], bool]]] = {
         lambda r, i: _json(act(r.desk, f"/mod/api/bans/{i}/lift", {}), i),
         lambda a: a.status == 200,
     ),
+    "desk.feature_comment": (
+        _decided_before_the_scope_narrowed,
+        lambda r, i: _page(
+            r.desk.post(
+                f"/mod/comments/{i}/feature", data={"csrf_token": token(r.desk), "featured": "1"}
+            ),
+            i,
+        ),
+        lambda a: a.status == 302,
+    ),
+    "moderation.FeatureView": (
+        _decided_before_the_scope_narrowed,
+        lambda r, i: _json(
+            _api(r).post(f"/v1/moderation/comments/{i}/feature", headers=basic("thethao")), i
+        ),
+        lambda a: a.status == 200 and "'featured_by': 'moderator:thethao'" in a.said,
+    ),
     "moderation.History": (
         _as_is,
         lambda r, i: _json(

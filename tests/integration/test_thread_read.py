@@ -67,6 +67,13 @@ QUERIES = [
     "cursor=a%00b",
     "cursor=a%20b",
     "utm_source=x&limit=3",
+    "featured=true",
+    "featured=false&order=oldest",
+    "featured=1",
+    "featured=TRUE",
+    "featured=",
+    "featured=maybe",
+    "featured=true&featured=false",
 ]
 
 

@@ -155,6 +155,9 @@
     if (label) { label.textContent = msg("status." + status); label.className = "status s-" + status; }
     var pick = $(".pick", card);
     if (pick) { pick.checked = false; }
+    // An editors' pick is for a published comment: one that left the thread lost it.
+    if (status !== "approved") { $all(".featured-badge, .feature-form", card).forEach(function (el) { el.remove(); }); }
+    if (!tab()) { refresh(card); } // a comment's own page: its card as it stands now (the feature form)
     if (!stillListed(status)) {
       var list = cards();
       var next = list[list.indexOf(card) + 1] || list[list.indexOf(card) - 1];
