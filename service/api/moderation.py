@@ -24,9 +24,13 @@ from service.moderator_schemas import (
     BansOut,
     BulkDecisionIn,
     BulkDecisionOut,
+    DecisionIn,
+    HistoryOut,
+    QueueArgs,
+    QueueItemOut,
+    QueueOut,
 )
 from service.notices import moderator_note
-from service.schemas import DecisionIn, HistoryOut, QueueArgs, QueueItemOut, QueueOut
 from service.store import picks
 from service.store.accounts import find_site
 from service.store.bans import bans_in_force, lift_ban
