@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
-import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,6 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
 
 from service.errors import Conflict, DuyetError, NotFound
+from service.folding import text_matcher
 from service.ids import is_id
 from service.models import (
     Article,
@@ -260,21 +260,6 @@ class SearchPage:
     items: list[DeskItem]
     scanned: int  # how many of the tab's comments this step read
     next_cursor: str | None  # where the next step starts: older comments
-
-
-def _unaccented(text: str) -> str:
-    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return bare.replace("đ", "d").replace("Đ", "D").casefold()
-
-
-def text_matcher(text: str) -> Callable[[str], bool]:
-    """Match a comment's text in any case; typed without accents, with or without them.
-
-    In Python, not SQL: SQLite's lower() and LIKE know only ASCII letters."""
-    needle = unicodedata.normalize("NFC", text).casefold()
-    if needle == _unaccented(needle):
-        return lambda body: needle in _unaccented(body)
-    return lambda body: needle in unicodedata.normalize("NFC", body).casefold()
 
 
 def search_text(
