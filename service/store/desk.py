@@ -20,6 +20,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
     tuple_,
 )
 from sqlalchemy.orm import Session, aliased
@@ -56,6 +57,7 @@ MODERATOR_ACTIONS = ("approve", "reject", "spam")
 RECENT_PER_AUTHOR = 3
 REPORT_NOTES = 3  # the latest readers' notes a card shows
 SEARCH_WINDOW = 2_000  # comments a text search reads per step, newest first
+EVERY_STATUS = "all"  # not a tab: the search box's every status (service/store/fulltext.py)
 
 
 class BadDeskCursor(DuyetError):
@@ -148,6 +150,8 @@ def _system_decision() -> Any:
 
 
 def _tab_clause(tab: str) -> ColumnElement[bool]:
+    if tab == EVERY_STATUS:
+        return true()
     if tab not in TABS:
         raise DuyetError(f"unknown tab '{tab}'")
     if tab != "reported":
