@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import AXE
+from tests.e2e.conftest import ARTIFACTS, AXE
 from tests.e2e.test_desk_browser import (
     TEXTS,
     _axe,
@@ -39,7 +39,10 @@ def test_a_search_of_every_status_keeps_each_card_in_place_and_passes_axe(
     page.locator(f"#c-{held} .status.s-approved").wait_for()  # still listed, its new status
     assert page.locator(f"#c-{held}").is_visible()
     assert _status(client, site, held) == "approved"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search-every-status.png"), full_page=True)
     page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=str(ARTIFACTS / "search-every-status-375.png"))
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     context.close()
     assert overflow <= 0, f"the results page scrolls sideways by {overflow}px at 375px"

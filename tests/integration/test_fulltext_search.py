@@ -220,6 +220,19 @@ def test_short_needles_search_the_window_and_every_status_needs_three(desk, site
     assert "Hãy gõ ít nhất 2 ký tự." in page(desk, q="x")[0]
 
 
+@pytest.mark.parametrize("lead", ["index", "filter"])
+def test_wildcards_quotes_and_backslashes_are_searched_as_typed(desk, site, app, lead, monkeypatch):
+    if lead == "filter":  # SQLite: LIKE over comment_search, as for a small tab or without FTS5
+        if not _db(app).is_sqlite:
+            pytest.skip("PostgreSQL always reads through LIKE")
+        monkeypatch.setattr(search_candidates, "_fts_leads", lambda *_: False)
+    ids = stored(_db(app), site.id, ['Giảm 50% "giá" sốc_1 ở C:\\kho', "Giảm 5000 giá sốc 1"])
+    for typed in ("50%", '"giá"', "sốc_1", "c:\\kho", '% "gia'):
+        assert page(desk, q=typed)[1] == [ids[0]], typed
+    for typed in ("5_0", "50%%", "c:\\\\kho"):  # LIKE's wildcards and escapes are plain text
+        assert page(desk, q=typed)[1] == [], typed
+
+
 def test_a_crafted_cursor_is_refused_not_a_server_error(desk, site, app):
     stored(_db(app), site.id, ["Giá xăng tăng."])
     for cursor in ("garbage", "WzEsIDJd", "WyIyMDI2LTAxLTAxIiwgMWUzMDBd"):

@@ -1,0 +1,58 @@
+"""What the desk's search index adds to a worker's decision transaction.
+
+    python bench/search_index_cost.py [--database-url URL] [--batch 20] [--rounds 40]
+
+Since migration 0016 the worker's batch write (`record_system_decisions`) also stores the
+folded text of the comments it decides, in one statement (service/store/search_index.py),
+which SQLite's triggers copy into FTS5 and PostgreSQL indexes with pg_trgm's GIN. This
+records batches of approvals with that statement and, in alternating rounds (the machine's
+speed drifts), with it left out, and prints the median milliseconds a batch of each. SQLite
+by default (a temporary file); pass a PostgreSQL URL of a database this may fill.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.outbox_cost import one_batch  # noqa: E402
+from service.store import Database, accounts, migrate, search_index  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=40)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/index.db"
+    migrate.upgrade(url)
+    db = Database(url)
+    site = accounts.create_site(db, f"index-{time.time_ns()}", "Index cost").id
+    store_texts = search_index.store_texts
+    times: dict[bool, list[float]] = {True: [], False: []}
+    one_batch(db, site, args.batch)  # warm up: statements built, caches filled
+    for n in range(args.rounds):
+        for indexed in (True, False) if n % 2 else (False, True):
+            search_index.store_texts = store_texts if indexed else lambda conn, comments: None
+            times[indexed].append(one_batch(db, site, args.batch))
+    search_index.store_texts = store_texts
+    with_ms, without_ms = (statistics.median(times[k]) * 1000 for k in (True, False))
+    print(f"database: {db.engine.dialect.name}; {args.rounds} rounds of {args.batch} approvals")
+    print(f"record_system_decisions, median ms a batch: without the index {without_ms:.2f}")
+    print(f"                                            with the index    {with_ms:.2f}")
+    per_comment = (with_ms - without_ms) / args.batch * 1000
+    print(
+        f"the index's cost: {with_ms - without_ms:+.2f} ms a batch, {per_comment:+.0f} us a comment"
+    )
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
