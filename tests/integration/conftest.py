@@ -9,7 +9,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -17,12 +16,11 @@ from flask import Flask, request, request_started
 from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue
-from sqlalchemy import text
 from werkzeug.test import Client
 
 from service.auth import clear_caches
 from service.settings import Settings
-from service.store import Database, accounts, moderator_accounts
+from service.store import accounts, moderator_accounts
 from workers.process import ModerationWorker
 from workers.wsgi import create
 
@@ -41,23 +39,6 @@ class SiteFixture:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key}"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no schema yet: a new SQLite file, or a PostgreSQL schema of its own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    url = request.getfixturevalue("postgres_ready")
-    admin = Database(url)
-    with admin.transaction() as s:
-        s.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
-        s.execute(text("CREATE SCHEMA migration_check"))
-    yield f"{url}?options=-csearch_path%3Dmigration_check"
-    with admin.transaction() as s:
-        s.execute(text("DROP SCHEMA migration_check CASCADE"))
-    admin.dispose()
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from service.store.decisions import (
 from service.store.desk import EVERY_STATUS, QueueFilter
 from tests.integration.conftest import MOD_PASSWORD, make_site, submit
 from tests.integration.test_desk import hold, login
+from tests.integration.test_migrations import empty_database_url  # noqa: F401 (a fixture)
 
 SUSPECT = [{"code": "suspect_word", "message": "", "verdict": "hold", "spans": [], "detail": {}}]
 
@@ -321,7 +322,9 @@ def _old_store(url: str, count: int) -> None:
     db.dispose()
 
 
-def test_the_migration_indexes_every_comment_stored_before_it(empty_database_url):
+def test_the_migration_indexes_every_comment_stored_before_it(
+    empty_database_url,  # noqa: F811 (the fixture imported above)
+):
     migrate.upgrade(empty_database_url, "0015")
     _old_store(empty_database_url, 5_003)  # more than one batch of 5,000
     migrate.upgrade(empty_database_url)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -45,6 +47,23 @@ def test_sqlites_migrated_indexes_are_the_models_to_the_sort_order(tmp_path: Pat
     Base.metadata.create_all(db.engine)
     db.dispose()
     assert _sqlite_indexes(migrated) == _sqlite_indexes(declared)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no schema yet: a new SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    url = request.getfixturevalue("postgres_ready")
+    admin = Database(url)
+    with admin.transaction() as s:
+        s.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
+        s.execute(text("CREATE SCHEMA migration_check"))
+    yield f"{url}?options=-csearch_path%3Dmigration_check"
+    with admin.transaction() as s:
+        s.execute(text("DROP SCHEMA migration_check CASCADE"))
+    admin.dispose()
 
 
 # One row or more in every table of the first schema (0001): what an old database holds.
