@@ -12,8 +12,6 @@ by default (a temporary file); pass a PostgreSQL URL of a database this may fill
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -21,16 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.outbox_cost import one_batch  # noqa: E402
+from bench.outbox_cost import arguments, one_batch, report  # noqa: E402
 from service.store import Database, accounts, migrate, search_index  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--batch", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=40)
-    args = parser.parse_args()
+    args = arguments(__doc__)
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/index.db"
     migrate.upgrade(url)
     db = Database(url)
@@ -43,14 +37,7 @@ def main() -> None:
             search_index.store_texts = store_texts if indexed else lambda conn, comments: None
             times[indexed].append(one_batch(db, site, args.batch))
     search_index.store_texts = store_texts
-    with_ms, without_ms = (statistics.median(times[k]) * 1000 for k in (True, False))
-    print(f"database: {db.engine.dialect.name}; {args.rounds} rounds of {args.batch} approvals")
-    print(f"record_system_decisions, median ms a batch: without the index {without_ms:.2f}")
-    print(f"                                            with the index    {with_ms:.2f}")
-    per_comment = (with_ms - without_ms) / args.batch * 1000
-    print(
-        f"the index's cost: {with_ms - without_ms:+.2f} ms a batch, {per_comment:+.0f} us a comment"
-    )
+    report(db, args, times, ("the index", "the index", "a comment"))
     db.dispose()
 
 
