@@ -45,12 +45,31 @@ def one_batch(db: Database, site_id: int, size: int) -> float:
     return elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str) -> argparse.Namespace:
+    """The options both cost benchmarks take (this one and bench/search_index_cost.py)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--database-url", default="")
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=40)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def report(
+    db: Database, args: argparse.Namespace, times: dict[bool, list[float]], what: tuple[str, ...]
+) -> None:
+    """Print the median ms a batch without and with `what` = (the thing, its name in the cost
+    line, what one costs): ("a webhook", "the outbox", "an event")."""
+    thing, cost, unit = what
+    with_ms, without_ms = (statistics.median(times[k]) * 1000 for k in (True, False))
+    print(f"database: {db.engine.dialect.name}; {args.rounds} rounds of {args.batch} approvals")
+    print(f"record_system_decisions, median ms a batch: without {thing} {without_ms:.2f}")
+    print(f"                                            with {thing}    {with_ms:.2f}")
+    each = (with_ms - without_ms) / args.batch * 1000
+    print(f"{cost}'s cost: {with_ms - without_ms:+.2f} ms a batch, {each:+.0f} us {unit}")
+
+
+def main() -> None:
+    args = arguments(__doc__)
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/outbox.db"
     migrate.upgrade(url)
     db = Database(url)
@@ -63,15 +82,8 @@ def main() -> None:
     for n in range(args.rounds):
         for site_id in (hooked, plain) if n % 2 else (plain, hooked):
             times[site_id].append(one_batch(db, site_id, args.batch))
-    with_ms = statistics.median(times[hooked]) * 1000
-    without_ms = statistics.median(times[plain]) * 1000
-    print(f"database: {db.engine.dialect.name}; {args.rounds} rounds of {args.batch} approvals")
-    print(f"record_system_decisions, median ms a batch: without a webhook {without_ms:.2f}")
-    print(f"                                            with a webhook    {with_ms:.2f}")
-    per_event = (with_ms - without_ms) / args.batch * 1000
-    print(
-        f"the outbox's cost: {with_ms - without_ms:+.2f} ms a batch, {per_event:+.0f} us an event"
-    )
+    paired = {True: times[hooked], False: times[plain]}
+    report(db, args, paired, ("a webhook", "the outbox", "an event"))
     db.dispose()
 
 

@@ -1,7 +1,9 @@
 """Time the moderator's queue page with 10,000 held comments (target: under 300 ms).
 
 The overview page (/mod/overview) is timed on the same store: its day and week counts; so
-is a site's settings page, which counts the words that held its comments over the week.
+is a site's settings page, which counts the words that held its comments over the week, and
+the search box's text search through the full-text index (migration 0018, whose backfill of
+the seeded comments is timed too): a rare name, a word in every comment, accented needles.
 
     python bench/queue_page.py [--comments 10000] [--runs 30] [--postgres URL]
 
@@ -39,6 +41,7 @@ from workers.wsgi import create as create_wsgi_app  # noqa: E402
 
 PASSWORD = "bench-password-123"
 WORD = "cá độ"
+RARE = "Nguyễn Văn Ánh"  # named in one comment in a thousand
 
 
 def seed(db: Database, site_id: int, count: int, first_id: int = 1) -> None:
@@ -59,6 +62,8 @@ def seed(db: Database, site_id: int, count: int, first_id: int = 1) -> None:
         n = first_id - 1 + i
         spam, abuse = round(rng.random(), 3), round(rng.random() / 2, 3)
         body = f"Bình luận số {n}: vào trang {WORD} này nhé, uy tín lắm bạn ơi."
+        if n % 1000 == 7:
+            body = f"{RARE} nói: {body}"
         at = body.index(WORD)
         comments.append(
             {
@@ -117,16 +122,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server instead of SQLite")
     args = parser.parse_args()
-    with migrated_store(args.postgres) as (url, redis_url):
+    # the search index's migration (0018) is timed on the seeded store
+    with migrated_store(args.postgres, "0017") as (url, redis_url):
         return run(url, redis_url, args.comments, args.runs)
 
 
 @contextmanager
-def migrated_store(postgres: str | None) -> Iterator[tuple[str, str]]:
-    """A migrated database (SQLite, or one of this run's own on the PostgreSQL server) and a
-    Redis of its own: their URLs, for one run."""
+def migrated_store(postgres: str | None, revision: str = "head") -> Iterator[tuple[str, str]]:
+    """A database migrated to `revision` (SQLite, or one of this run's own on the PostgreSQL
+    server) and a Redis of its own: their URLs, for one run."""
     with tempfile.TemporaryDirectory() as tmp, database(postgres, Path(tmp)) as url:
-        migrate.upgrade(url)
+        migrate.upgrade(url, revision)
         redis = EmbeddedRedis(Path(tmp) / "redis", appendonly=False).start()
         try:
             yield url, redis.url
@@ -171,9 +177,26 @@ def fill(db: Database, count: int) -> None:
     print(f"seeded {count:,} held comments in {time.perf_counter() - began:.1f} s")
     small = accounts.create_site(db, "baonho", "Báo nhỏ")  # its moderators see only its 100
     seed(db, small.id, 100, first_id=count + 1)
+    before, began = stored_bytes(db), time.perf_counter()
+    migrate.upgrade(db.url)  # 0018: fold every comment's text and build the trigram index
+    took, grown = time.perf_counter() - began, (stored_bytes(db) - before) / 2**20
+    print(f"migration 0018 (search index) in {took:.1f} s, the store {grown:,.0f} MB larger")
     if not db.is_sqlite:  # what autovacuum does soon after such a load
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
+
+
+def stored_bytes(db: Database) -> int:
+    """The database's size on disk: the SQLite file after a checkpoint, or PostgreSQL's."""
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            return int(conn.exec_driver_sql("PRAGMA page_count").scalar() or 0) * int(
+                conn.exec_driver_sql("PRAGMA page_size").scalar() or 0
+            )
+        return int(
+            conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() or 0
+        )
 
 
 def measure_pages(app, runs: int, count: int) -> int:  # type: ignore[no-untyped-def]
@@ -201,6 +224,8 @@ def measure_pages(app, runs: int, count: int) -> int:  # type: ignore[no-untyped
         ("overview, every site", "/mod/overview"),
         ("overview, one site", "/mod/overview?site=baotinh"),
         ("site settings (words held, the list)", "/mod/settings/baotinh"),
+        *SEARCHES,
+        ("search, common word, page 2", _second_page(client, SEARCHES[1][1])),
     ]:
         median, p95 = measure(client, path, runs)
         worst = max(worst, median)
@@ -208,6 +233,18 @@ def measure_pages(app, runs: int, count: int) -> int:  # type: ignore[no-untyped
     verdict = "OK" if worst < 300 else "TOO SLOW"
     print(f"target: median under 300 ms -> {verdict}")
     return 0 if worst < 300 else 1
+
+
+SEARCHES = [
+    ("search, rare name (1 in 1,000)", "/mod/queue?q=nguyen+van+anh"),
+    ("search, word in every comment", "/mod/queue?q=uy+tin"),
+    ("search, the same, every status", "/mod/queue?q=uy+tin&within=all"),
+    ("search, accented rare name", "/mod/queue?q=V%C4%83n+%C3%81nh"),
+    ("search, accented, in every comment", "/mod/queue?q=uy+t%C3%ADn"),
+    ("search, accents found nowhere", "/mod/queue?q=%E1%BB%A7y+t%C3%ACn"),  # ủy tìn
+    ("search, common word, a small site", "/mod/queue?q=uy+tin&site=baonho"),
+    ("search, no match at all", "/mod/queue?q=khong+ai+viet"),
+]
 
 
 def _second_page(client, first: str) -> str:  # type: ignore[no-untyped-def]

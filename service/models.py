@@ -260,6 +260,19 @@ Index(
 )
 
 
+class CommentSearch(Base):
+    """A comment's text as the desk's search matches it (service/folding.py), written with
+    the worker's decision. Its trigram index is the database's own and is not declared
+    here: an FTS5 table on SQLite, pg_trgm's GIN index on PostgreSQL (migration 0018)."""
+
+    __tablename__ = "comment_search"
+
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    text: Mapped[str] = mapped_column(Text)
+
+
 class Decision(Base):
     __tablename__ = "decisions"
     __table_args__ = (Index("ix_decisions_created", "created_at"),)  # the desk's overview

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from service.models import Base
 from service.store.db import make_engine
+from service.store.search_index import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,6 +32,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
+        include_name=include_name,  # the search's trigram indexes (migration 0018)
     )
     with _foreign_keys_off(connection), context.begin_transaction():
         context.run_migrations()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, cast, exists, func, literal_column, select
+from sqlalchemy import and_, cast, exists, func, literal_column, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
@@ -26,6 +26,7 @@ from service.store.desk_paging import encode_desk_cursor, ordered
 TABS = ("held", "reported", "pending", "approved", "spam", "rejected")
 READ_ONLY_TABS = ("pending",)  # the worker decides these: no moderator action
 ORDERS = ("oldest", "newest", "riskiest")
+EVERY_STATUS = "all"  # not a tab: the search box's every status (service/store/fulltext.py)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ def _system_decision() -> Any:
 
 
 def _tab_clause(tab: str) -> ColumnElement[bool]:
+    if tab == EVERY_STATUS:
+        return true()
     if tab not in TABS:
         raise DuyetError(f"unknown tab '{tab}'")
     if tab != "reported":
@@ -107,10 +110,12 @@ def page_keys_query(f: QueueFilter, order: str, cursor: str | None) -> Any:
     columns = [Comment.id, Comment.created_at]
     if order == "riskiest":
         columns.append(Comment.risk)
-    return ordered(_base(select(*columns), f), order, cursor)
+    return ordered(queue_query(select(*columns), f), order, cursor)
 
 
-def _base(query: Any, f: QueueFilter) -> Any:
+def queue_query(query: Any, f: QueueFilter) -> Any:
+    """Narrow a query on comments to a queue filter: its tab, sites, article, section,
+    reason and the moderator's scope (also the full-text search's, store/fulltext.py)."""
     # Joins only what the filters need: articles for the article filter, the engine's
     # decision for the reason filter.
     decision = _system_decision()
@@ -128,7 +133,7 @@ def tab_counts(db: Database, f: QueueFilter, cap: int = 10_000) -> dict[str, int
     counts: dict[str, int] = {}
     with db.transaction() as s:
         for tab in TABS:
-            query = _base(select(Comment.id), _with_tab(f, tab))
+            query = queue_query(select(Comment.id), _with_tab(f, tab))
             limited = query.limit(cap).subquery()
             counts[tab] = s.scalar(select(func.count()).select_from(limited)) or 0
     return counts
@@ -137,7 +142,7 @@ def tab_counts(db: Database, f: QueueFilter, cap: int = 10_000) -> dict[str, int
 def oldest_pending(db: Database, f: QueueFilter) -> datetime | None:
     """When the oldest comment still waiting for the worker arrived, under the page's filters."""
     with db.transaction() as s:
-        return s.scalar(_base(select(func.min(Comment.created_at)), _with_tab(f, "pending")))
+        return s.scalar(queue_query(select(func.min(Comment.created_at)), _with_tab(f, "pending")))
 
 
 def _with_tab(f: QueueFilter, tab: str) -> QueueFilter:

@@ -5,12 +5,11 @@ never the table, and no text index in the database."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from service.folding import text_matcher
 from service.models import Comment
 from service.store.db import Database
 from service.store.desk_cards import DeskItem, load_items
@@ -25,21 +24,6 @@ class SearchPage:
     items: list[DeskItem]
     scanned: int  # how many of the tab's comments this step read
     next_cursor: str | None  # where the next step starts: older comments
-
-
-def _unaccented(text: str) -> str:
-    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return bare.replace("đ", "d").replace("Đ", "D").casefold()
-
-
-def text_matcher(text: str) -> Callable[[str], bool]:
-    """Match a comment's text in any case; typed without accents, with or without them.
-
-    In Python, not SQL: SQLite's lower() and LIKE know only ASCII letters."""
-    needle = unicodedata.normalize("NFC", text).casefold()
-    if needle == _unaccented(needle):
-        return lambda body: needle in _unaccented(body)
-    return lambda body: needle in unicodedata.normalize("NFC", body).casefold()
 
 
 def search_text(

@@ -20,6 +20,7 @@ from service.models import (
     TrainingExample,
     utcnow,
 )
+from service.store import search_index
 from service.store.db import THREAD_VERSIONS, Database
 
 Row = TypeVar("Row", bound=Base)
@@ -143,6 +144,7 @@ def erase_comment(s: Session, comment_id: int) -> None:
         .where(TrainingExample.comment_id == comment_id)
         .execution_options(synchronize_session=False)
     )
+    search_index.forget(s, comment_id)  # erased text must not be found by the desk's search
     for decision in s.scalars(select(Decision).where(Decision.comment_id == comment_id)):
         decision.reasons = [_erased_reason(r) for r in decision.reasons or []]
     edits = select(AuditEntry).where(

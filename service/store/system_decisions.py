@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from service.models import Article, AuditEntry, Comment, Decision, Status, table_of, utcnow
-from service.store import outbox
+from service.store import outbox, search_index
 from service.store.db import Database
 from service.store.decisions import VERDICT_STATUS, Outcome
 from service.store.records import audit, note_thread_versions, touch_thread, transition
@@ -65,6 +65,7 @@ def record_system_decision(
                 decided_by="system",
             )
         )
+        search_index.store_texts(s.connection(), [comment])
         audit(s, comment, "system", "decide", status, {"engine_version": engine_version})
         if status == Status.APPROVED:
             touch_thread(s, comment.article_id)
@@ -117,6 +118,7 @@ def record_system_decisions(db: Database, decisions: list[SystemDecision]) -> li
             moved = set(conn.execute(_DECIDE[conn.dialect.name], params).scalars())
             done += [(d, status) for d in group if d.comment.id in moved]
         _add_decision_rows(conn, done, now)
+        search_index.store_texts(conn, [d.comment for d, _ in done])
         announced = [(d.comment, outbox.SYSTEM_EVENTS.get(status)) for d, status in done]
         events = outbox.add_events(conn, [(c, e) for c, e in announced if e])
         outcomes = [_outcome(d.comment, status, now, events) for d, status in done]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from service.notices import REASON_WORDS
-from service.ui import i18n_accounts, i18n_bans, i18n_retention
+from service.ui import i18n_accounts, i18n_bans, i18n_retention, i18n_search
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -105,30 +105,6 @@ VI: dict[str, str] = {
     "tab.spam": "Spam",
     "tab.rejected": "Đã từ chối",
     "tab.label": "Trạng thái",
-    "search.label": "Tìm bình luận",
-    "search.by": "Tìm theo",
-    "search.by.auto": "Tự nhận biết",
-    "search.by.id": "Mã bình luận",
-    "search.by.email": "Email tác giả",
-    "search.by.author": "Mã tác giả",
-    "search.by.ip": "Địa chỉ IP",
-    "search.by.text": "Nội dung",
-    "search.submit": "Tìm",
-    "search.hint": (
-        "Mã bình luận, email, mã tác giả hoặc IP mở trang tương ứng. Tìm nội dung chỉ trong thẻ"
-        " và trang đang lọc, mỗi lần {n} bình luận mới nhất; nhấn Enter để tìm."
-    ),
-    "search.results": (
-        "{n} bình luận có «{q}» trong {scanned} bình luận mới nhất đã xem của thẻ «{tab}»."
-    ),
-    "search.more": "Còn bình luận cũ hơn chưa xem: bấm «Tìm tiếp» ở cuối trang.",
-    "search.done": "Đã xem hết thẻ này.",
-    "search.further": "Tìm tiếp trong bình luận cũ hơn",
-    "search.authors": "Tác giả có chi tiết này:",
-    "search.clear": "Bỏ tìm kiếm",
-    "search.no_comment": "Không có bình luận {id}.",
-    "search.no_author": "Không có bình luận nào với {kind} «{value}».",
-    "search.too_short": "Hãy gõ ít nhất {n} ký tự.",
     "queue.title": "Hàng đợi kiểm duyệt",
     "queue.filters": "Bộ lọc",
     "queue.site": "Trang",
@@ -554,30 +530,6 @@ EN: dict[str, str] = {
     "tab.spam": "Spam",
     "tab.rejected": "Rejected",
     "tab.label": "Status",
-    "search.label": "Find a comment",
-    "search.by": "Search by",
-    "search.by.auto": "Guess from the text",
-    "search.by.id": "Comment id",
-    "search.by.email": "Author's email",
-    "search.by.author": "Author id",
-    "search.by.ip": "IP address",
-    "search.by.text": "Text",
-    "search.submit": "Search",
-    "search.hint": (
-        "A comment id, email, author id or IP opens its page. Text is searched in this tab and"
-        " site filter only, {n} newest comments at a time; press Enter to search."
-    ),
-    "search.results": (
-        "{n} comments with «{q}» among the {scanned} newest comments read of the «{tab}» tab."
-    ),
-    "search.more": "Older comments are not read yet: use «Search further» at the end of the page.",
-    "search.done": "This tab has been read to its end.",
-    "search.further": "Search further in older comments",
-    "search.authors": "Authors with this detail:",
-    "search.clear": "Clear the search",
-    "search.no_comment": "No comment {id}.",
-    "search.no_author": "No comment with {kind} «{value}».",
-    "search.too_short": "Type at least {n} characters.",
     "queue.title": "Moderation queue",
     "queue.filters": "Filters",
     "queue.site": "Site",
@@ -929,6 +881,8 @@ VI.update(i18n_bans.VI)
 EN.update(i18n_bans.EN)
 VI.update(i18n_retention.VI)
 EN.update(i18n_retention.EN)
+VI.update(i18n_search.VI)
+EN.update(i18n_search.EN)
 CATALOGS = {"vi": VI, "en": EN}
 REJECT_REASONS = tuple(REASON_WORDS)  # the reader is told the reason, in these words
 REASON_CODES = tuple(key.removeprefix("reason.") for key in VI if key.startswith("reason."))

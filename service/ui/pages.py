@@ -28,7 +28,7 @@ from service.store import (
 from service.store.accounts import find_site
 from service.store.bans import bans_for
 from service.store.reading import comment_history
-from service.ui import i18n, render
+from service.ui import i18n, render, text_search
 from service.ui.blueprint import (
     bp,
     csrf_token,
@@ -133,7 +133,6 @@ def queue_link(**params: Any) -> str:
 
 
 SEARCH_KINDS = ("auto", "id", "email", "author", "ip", "text")
-SEARCH_MIN = 2  # characters of text worth a search
 
 
 def _search_kind(q: str, by: str) -> str:
@@ -165,8 +164,8 @@ def _find_author(f: desk_queue.QueueFilter, kind: str, q: str) -> list[tuple[str
 
 
 def _search(
-    f: desk_queue.QueueFilter, q: str, by: str, cursor: str | None
-) -> tuple[Any, desk_search.SearchPage | None, dict[str, Any]]:
+    f: desk_queue.QueueFilter, q: str, by: str, cursor: str | None, everywhere: bool = False
+) -> tuple[Any, Any, dict[str, Any]]:
     """Run the queue's search box: a redirect, or a page of text results, or what was found."""
     kind = _search_kind(q, by)
     said: dict[str, Any] = {"q": q, "by": by, "kind": kind}
@@ -188,10 +187,10 @@ def _search(
         if not authors:
             said["missing"] = t("search.no_author", kind=t(f"ban.kind.{kind}"), value=q)
         return None, None, said
-    if len(q) < SEARCH_MIN:
-        said["missing"] = t("search.too_short", n=SEARCH_MIN)
+    found, said["missing"] = text_search.find(f, q, cursor, everywhere)
+    if found is None:
         return None, None, said
-    found = desk_search.search_text(services().db, f, q, PAGE_SIZE, cursor)
+    said["found"] = text_search.found_words(found, q, f.tab, everywhere)
     if by == "auto":  # a word may also be a site's own author id: offer that page too
         said["authors"] = _find_author(f, "author", q)
     return None, found, said
@@ -206,9 +205,10 @@ def queue() -> Any:
     q = " ".join((request.args.get("q") or "").split())[:200]
     by = request.args.get("by", "auto")
     by = by if by in SEARCH_KINDS else "auto"
+    everywhere = text_search.everywhere(request.args)
     found, search = None, None
     if q:
-        jump, found, search = _search(f, q, by, cursor)
+        jump, found, search = _search(f, q, by, cursor, everywhere)
         if jump is not None:
             return jump
     if found is not None:
@@ -226,7 +226,7 @@ def queue() -> Any:
         "order": order,
     }
     if q:
-        filters.update(q=q, by=by)
+        filters.update(q=q, by=by, within=desk_queue.EVERY_STATUS if everywhere else "")
     waiting = desk_queue.oldest_pending(db, f) if f.tab == "pending" else None
     return render_template(
         "queue.html",
@@ -235,7 +235,9 @@ def queue() -> Any:
         search=search,
         found=found,
         search_window=desk_search.SEARCH_WINDOW,
-        read_only=f.tab in desk_queue.READ_ONLY_TABS,
+        search_min=text_search.MIN_INDEXED,
+        everywhere=everywhere,
+        read_only=f.tab in desk_queue.READ_ONLY_TABS and not everywhere,
         waiting=_waiting(waiting),
         search_kinds=SEARCH_KINDS,
         counts=desk_queue.tab_counts(db, f),

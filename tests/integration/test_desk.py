@@ -404,18 +404,19 @@ def test_text_search_reads_a_bounded_window_of_the_tab_and_goes_further_by_curso
     plain = hold(app, signed_in, site, body="Không liên quan.")
     tagged = hold(app, signed_in, site, body="<i>giá xăng</i> tăng")
     decide(signed_in, ids[0], "approve")  # another tab: not searched from the held tab
-    page = signed_in.get("/mod/queue", query_string={"q": "giá xăng"}).get_data(as_text=True)
+    # Two characters: too few for the full-text index (test_fulltext_search.py), so the window.
+    page = signed_in.get("/mod/queue", query_string={"q": "xă"}).get_data(as_text=True)
     listed = [int(n) for n in re.findall(r'<article class="card" id="c-(\d+)"', page)]
     assert listed == [tagged, ids[5], ids[4]]  # in the 4 newest held, newest first
     assert "&lt;i&gt;giá xăng&lt;/i&gt;" in page and "<i>giá xăng" not in page
-    assert "3 bình luận có «giá xăng» trong 4 bình luận mới nhất" in page
+    assert "3 bình luận có «xă» trong 4 bình luận mới nhất" in page
     further = re.search(r'<a href="([^"]+)" rel="next">Tìm tiếp', page)
     assert further is not None
     rest = signed_in.get(further.group(1).replace("&amp;", "&")).get_data(as_text=True)
     listed = [int(n) for n in re.findall(r'<article class="card" id="c-(\d+)"', rest)]
     assert listed == [ids[3], ids[2], ids[1]] and plain not in listed
-    unaccented = signed_in.get("/mod/queue", query_string={"q": "gia xang"}).get_data(as_text=True)
-    assert "3 bình luận có «gia xang» trong 4" in unaccented
+    unaccented = signed_in.get("/mod/queue", query_string={"q": "xa"}).get_data(as_text=True)
+    assert "3 bình luận có «xa» trong 4" in unaccented
     assert "Đã xem hết thẻ này." in rest and 'rel="next"' not in rest
     approved = signed_in.get("/mod/queue", query_string={"q": "GIÁ", "tab": "approved"})
     assert f'id="c-{ids[0]}"' in approved.get_data(as_text=True)

@@ -15,12 +15,13 @@ from sqlalchemy import text
 
 from service.models import Base
 from service.store import Database, migrate
+from service.store.search_index import include_name
 
 
 def test_migrated_schema_matches_the_models(database_url):
     db = Database(database_url)
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection)
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
         differences = compare_metadata(context, Base.metadata)
     db.dispose()
     assert differences == []

@@ -144,7 +144,7 @@
 
   function stillListed(status) {
     var t = tab();
-    if (!t) { return true; } // a single comment's page keeps its card
+    if (!t || t === "all") { return true; } // a comment's page, a search of every status
     if (t === "reported") { return false; }
     return status === t;
   }
